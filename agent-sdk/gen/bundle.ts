@@ -1,0 +1,28 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { GetTrustBundleRequest as _tessera_v1_GetTrustBundleRequest, GetTrustBundleRequest__Output as _tessera_v1_GetTrustBundleRequest__Output } from './tessera/v1/GetTrustBundleRequest.js';
+import type { GetTrustBundleResponse as _tessera_v1_GetTrustBundleResponse, GetTrustBundleResponse__Output as _tessera_v1_GetTrustBundleResponse__Output } from './tessera/v1/GetTrustBundleResponse.js';
+import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
+import type { TrustBundleServiceClient as _tessera_v1_TrustBundleServiceClient, TrustBundleServiceDefinition as _tessera_v1_TrustBundleServiceDefinition } from './tessera/v1/TrustBundleService.js';
+import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tessera: {
+    v1: {
+      GetTrustBundleRequest: MessageTypeDefinition<_tessera_v1_GetTrustBundleRequest, _tessera_v1_GetTrustBundleRequest__Output>
+      GetTrustBundleResponse: MessageTypeDefinition<_tessera_v1_GetTrustBundleResponse, _tessera_v1_GetTrustBundleResponse__Output>
+      TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
+      /**
+       * TrustBundleService serves the trust bundle.
+       */
+      TrustBundleService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_TrustBundleServiceClient> & { service: _tessera_v1_TrustBundleServiceDefinition }
+      X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
+    }
+  }
+}
+

@@ -1,0 +1,36 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ActivateRequest as _tessera_v1_ActivateRequest, ActivateRequest__Output as _tessera_v1_ActivateRequest__Output } from './tessera/v1/ActivateRequest.js';
+import type { ActivateResponse as _tessera_v1_ActivateResponse, ActivateResponse__Output as _tessera_v1_ActivateResponse__Output } from './tessera/v1/ActivateResponse.js';
+import type { RenewX509SVIDRequest as _tessera_v1_RenewX509SVIDRequest, RenewX509SVIDRequest__Output as _tessera_v1_RenewX509SVIDRequest__Output } from './tessera/v1/RenewX509SVIDRequest.js';
+import type { RenewX509SVIDResponse as _tessera_v1_RenewX509SVIDResponse, RenewX509SVIDResponse__Output as _tessera_v1_RenewX509SVIDResponse__Output } from './tessera/v1/RenewX509SVIDResponse.js';
+import type { SVIDServiceClient as _tessera_v1_SVIDServiceClient, SVIDServiceDefinition as _tessera_v1_SVIDServiceDefinition } from './tessera/v1/SVIDService.js';
+import type { SpawnRequest as _tessera_v1_SpawnRequest, SpawnRequest__Output as _tessera_v1_SpawnRequest__Output } from './tessera/v1/SpawnRequest.js';
+import type { SpawnResponse as _tessera_v1_SpawnResponse, SpawnResponse__Output as _tessera_v1_SpawnResponse__Output } from './tessera/v1/SpawnResponse.js';
+import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
+import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tessera: {
+    v1: {
+      ActivateRequest: MessageTypeDefinition<_tessera_v1_ActivateRequest, _tessera_v1_ActivateRequest__Output>
+      ActivateResponse: MessageTypeDefinition<_tessera_v1_ActivateResponse, _tessera_v1_ActivateResponse__Output>
+      RenewX509SVIDRequest: MessageTypeDefinition<_tessera_v1_RenewX509SVIDRequest, _tessera_v1_RenewX509SVIDRequest__Output>
+      RenewX509SVIDResponse: MessageTypeDefinition<_tessera_v1_RenewX509SVIDResponse, _tessera_v1_RenewX509SVIDResponse__Output>
+      /**
+       * SVIDService issues X509-SVIDs to agent instances and renews SVIDs.
+       */
+      SVIDService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_SVIDServiceClient> & { service: _tessera_v1_SVIDServiceDefinition }
+      SpawnRequest: MessageTypeDefinition<_tessera_v1_SpawnRequest, _tessera_v1_SpawnRequest__Output>
+      SpawnResponse: MessageTypeDefinition<_tessera_v1_SpawnResponse, _tessera_v1_SpawnResponse__Output>
+      TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
+      X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
+    }
+  }
+}
+

@@ -1,0 +1,47 @@
+// Original file: proto/tessera/v1/types.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * TrustBundle holds the X.509 authorities that SVIDs of one trust domain chain to.
+ */
+export interface TrustBundle {
+  /**
+   * The trust domain name, for example "tessera.local".
+   */
+  'trustDomain'?: (string);
+  /**
+   * DER root certificates.
+   */
+  'x509Authorities'?: (Buffer | Uint8Array | string)[];
+  /**
+   * Increases whenever the set of authorities changes.
+   */
+  'sequenceNumber'?: (number | string | Long);
+  /**
+   * How often a holder should fetch the bundle again, in seconds.
+   */
+  'refreshHintSeconds'?: (number);
+}
+
+/**
+ * TrustBundle holds the X.509 authorities that SVIDs of one trust domain chain to.
+ */
+export interface TrustBundle__Output {
+  /**
+   * The trust domain name, for example "tessera.local".
+   */
+  'trustDomain': (string);
+  /**
+   * DER root certificates.
+   */
+  'x509Authorities': (Buffer)[];
+  /**
+   * Increases whenever the set of authorities changes.
+   */
+  'sequenceNumber': (number);
+  /**
+   * How often a holder should fetch the bundle again, in seconds.
+   */
+  'refreshHintSeconds': (number);
+}
