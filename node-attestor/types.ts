@@ -28,12 +28,5 @@ export interface ServerAttestor {
   attest(payload: Uint8Array, challenge: Challenge): Promise<AttestationResult>;
 }
 
-/** The orchestrator's half of a plugin. */
-export interface OrchestratorAttestor {
-  /** The plugin name, matching the server half. */
-  readonly name: string;
-  /** The opening payload. */
-  payload(): Promise<Uint8Array>;
-  /** The answer to one challenge from the server half. */
-  answer(challenge: Uint8Array): Promise<Uint8Array>;
-}
+/** The orchestrator's half of a plugin: defined by the SDK, which drives it. */
+export type { OrchestratorAttestor } from '../agent-sdk/attestor.js';
