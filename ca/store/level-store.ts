@@ -1,0 +1,75 @@
+/**
+ * The embedded Store: LevelDB (`level` v10) in the CA's data directory.
+ * LevelDB allows one process per directory, so this is a single-replica store;
+ * the PostgreSQL store is the multi-replica one.
+ */
+import { Level } from 'level';
+import type { KeyRange, Store, StoreOp } from './store.js';
+
+export class LevelStore implements Store {
+  readonly #db: Level<string, Uint8Array>;
+
+  private constructor(db: Level<string, Uint8Array>) {
+    this.#db = db;
+  }
+
+  /**
+   * Opens (creating if needed) the database in `dir`. Rejects if the directory
+   * is locked by another process or unreadable.
+   *
+   * @example
+   * const store = await LevelStore.create(path.join(dataDir, 'state'));
+   */
+  static async create(dir: string): Promise<LevelStore> {
+    // 'view' hands back plain Uint8Arrays, matching the Store interface.
+    const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db.open();
+    return new LevelStore(db);
+  }
+
+  /** The value at `key`, or undefined (level 9+ no longer throws NotFound). */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.#db.get(key);
+  }
+
+  /** The values at `keys`, in order, undefined where missing. */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    return this.#db.getMany([...keys]);
+  }
+
+  /**
+   * Applies all ops atomically and resolves once LevelDB has fsynced them:
+   * without `sync: true` an acknowledged write can vanish in a machine crash.
+   */
+  async write(ops: readonly StoreOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    await this.#db.batch(
+      ops.map((op) => (op.type === 'put'
+        ? { type: 'put' as const, key: op.key, value: op.value }
+        : { type: 'del' as const, key: op.key })),
+      { sync: true },
+    );
+  }
+
+  /**
+   * Entries within `range`, in key order or reversed, streamed from a LevelDB
+   * iterator (closed when the caller stops early).
+   */
+  async *entries(range: KeyRange): AsyncIterable<[string, Uint8Array]> {
+    // Pass only the bounds that are set: an explicit `undefined` bound is not "no bound" everywhere.
+    const options: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {};
+    if (range.gte !== undefined) options.gte = range.gte;
+    if (range.lt !== undefined) options.lt = range.lt;
+    if (range.reverse !== undefined) options.reverse = range.reverse;
+    if (range.limit !== undefined) options.limit = range.limit;
+    for await (const [key, value] of this.#db.iterator(options)) {
+      yield [key, value];
+    }
+  }
+
+  /** Closes the database; pending operations finish first. */
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}
