@@ -1,0 +1,82 @@
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import type { Clock } from '../../agent-sdk/clock.js';
+import { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { CaKeys } from './keys.js';
+import { LeafTemplate, newSerial, signCertificate } from './template.js';
+import { validateLeaf } from './validate.js';
+
+/** Backdating notBefore absorbs small clock differences between the CA and verifiers. */
+const BACKDATE_MS = 5_000;
+
+/** An X509-SVID as the CA returns it: no key, the caller holds that. */
+export interface IssuedX509Svid {
+  /** DER, the leaf first, then the intermediate. */
+  readonly certificates: Buffer[];
+  readonly serialHex: string;
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
+}
+
+/**
+ * Signs X509-SVIDs with the intermediate and hands out the trust bundle. It knows
+ * the profile, not the policy: callers decide who gets which ID and for how long.
+ */
+export class Authority {
+  readonly trustDomain: string;
+  readonly bundle: X509Bundle;
+  readonly #keys: CaKeys;
+  readonly #clock: Clock;
+  readonly #template: LeafTemplate;
+
+  constructor(params: { trustDomain: string; keys: CaKeys; clock: Clock }) {
+    this.trustDomain = params.trustDomain;
+    this.#keys = params.keys;
+    this.#clock = params.clock;
+    this.#template = new LeafTemplate(params.keys.intermediate);
+    this.bundle = new X509Bundle(params.trustDomain, [params.keys.root.der], 1);
+  }
+
+  /** The signing certificate's expiry: no SVID may outlive it. */
+  get signerNotAfterMs(): number {
+    return this.#keys.intermediate.notAfterMs;
+  }
+
+  /** The intermediate's key and chain, for signing audit checkpoints. */
+  get checkpointSigner() {
+    const { privateKey, der } = this.#keys.intermediate;
+    return { privateKey, chain: [der] };
+  }
+
+  /**
+   * Signs an X509-SVID for `spiffeId` and `subjectPublicKeyInfo`, valid until
+   * the smaller of `notAfterMs` and the signer's own expiry, and re-checks it
+   * against the profile before returning it.
+   *
+   * @throws {TesseraError} ERR_INTERNAL when the certificate fails the profile check.
+   * @example authority.signX509Svid({ spiffeId, subjectPublicKeyInfo, notAfterMs: clock.now() + 300_000 })
+   */
+  signX509Svid(params: { spiffeId: SpiffeId; subjectPublicKeyInfo: Buffer; notAfterMs: number }): IssuedX509Svid {
+    const now = this.#clock.now();
+    const notAfterMs = Math.min(params.notAfterMs, this.signerNotAfterMs);
+    const serial = newSerial();
+    const spiffeId = params.spiffeId.toString();
+    const notBeforeMs = now - BACKDATE_MS;
+    const tbs = this.#template.tbs({ serial, notBeforeMs, notAfterMs, subjectPublicKeyInfo: params.subjectPublicKeyInfo, spiffeId });
+    const { intermediate } = this.#keys;
+    const der = signCertificate(tbs, intermediate.privateKey);
+    validateLeaf(der, {
+      spiffeId,
+      subjectPublicKeyInfo: params.subjectPublicKeyInfo,
+      notAfterMs,
+      issuerSubject: intermediate.subject,
+      issuerNotAfterMs: intermediate.notAfterMs,
+      issuerPublicKey: intermediate.publicKey,
+    });
+    return {
+      certificates: [der, intermediate.der],
+      serialHex: serial.toString('hex'),
+      notBeforeMs: Math.floor(notBeforeMs / 1000) * 1000,
+      notAfterMs: Math.floor(notAfterMs / 1000) * 1000,
+    };
+  }
+}

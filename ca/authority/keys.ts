@@ -1,0 +1,114 @@
+import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TesseraError } from '../../agent-sdk/errors.js';
+import { readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import type { Clock } from '../../agent-sdk/clock.js';
+import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
+
+/** One CA certificate with its key. */
+export interface CaCredential {
+  readonly der: Buffer;
+  readonly subject: Buffer;
+  readonly keyIdentifier: Buffer;
+  readonly notAfterMs: number;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+/** The root (the trust bundle) and the intermediate that signs every SVID. */
+export interface CaKeys {
+  readonly root: CaCredential;
+  readonly intermediate: CaCredential;
+}
+
+const BACKDATE_MS = 60_000;
+
+/**
+ * Loads the root and intermediate from `<dataDir>/keys`, or makes them on first
+ * start (P-256; private keys written with mode 0600 in a 0700 folder). A missing
+ * or expired intermediate is replaced by a new one signed by the root.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when the stored root belongs to another trust domain.
+ * @example const keys = await loadOrCreateKeys({ dataDir, trustDomain: 'tessera.local', clock, rootTtlMs, intermediateTtlMs });
+ */
+export async function loadOrCreateKeys(params: {
+  dataDir: string; trustDomain: string; clock: Clock; rootTtlMs: number; intermediateTtlMs: number;
+}): Promise<CaKeys> {
+  const dir = join(params.dataDir, 'keys');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  const now = params.clock.now();
+  const trustDomainId = `spiffe://${params.trustDomain}`;
+
+  let root = await load(dir, 'root');
+  if (!root) {
+    root = await create(dir, 'root', (spki) =>
+      caTbsCertificate({
+        commonName: `Tessera root CA ${params.trustDomain}`,
+        subjectPublicKeyInfo: spki,
+        notBeforeMs: now - BACKDATE_MS,
+        notAfterMs: now + params.rootTtlMs,
+        trustDomainId,
+      }), undefined);
+  }
+  const rootSans = readSubjectAltNames(readCertificate(root.der));
+  if (rootSans?.uris[0] !== trustDomainId) {
+    throw new TesseraError('ERR_CONFIG_INVALID', `the CA keys in ${dir} belong to another trust domain than ${params.trustDomain}`);
+  }
+
+  let intermediate = await load(dir, 'intermediate');
+  if (!intermediate || intermediate.notAfterMs <= now) {
+    const issuer = root;
+    intermediate = await create(dir, 'intermediate', (spki) =>
+      caTbsCertificate({
+        commonName: `Tessera intermediate CA ${params.trustDomain}`,
+        subjectPublicKeyInfo: spki,
+        notBeforeMs: now - BACKDATE_MS,
+        notAfterMs: Math.min(now + params.intermediateTtlMs, issuer.notAfterMs),
+        trustDomainId,
+        pathLength: 0,
+        issuer,
+      }), issuer.privateKey);
+  }
+  return { root, intermediate };
+}
+
+async function load(dir: string, name: string): Promise<CaCredential | undefined> {
+  let keyPem: string;
+  let certPem: string;
+  try {
+    [keyPem, certPem] = await Promise.all([readFile(join(dir, `${name}-key.pem`), 'utf8'), readFile(join(dir, `${name}-cert.pem`), 'utf8')]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return credential(new X509Certificate(certPem).raw, createPrivateKey(keyPem));
+}
+
+function credential(der: Buffer, privateKey: KeyObject): CaCredential {
+  const fields = readCertificate(der);
+  return {
+    der,
+    subject: fields.subject,
+    keyIdentifier: keyIdentifier(fields.subjectPublicKeyInfo),
+    notAfterMs: fields.notAfterMs,
+    privateKey,
+    publicKey: createPublicKey(privateKey),
+  };
+}
+
+async function create(
+  dir: string, name: string, tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined,
+): Promise<CaCredential> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey);
+  // Write beside, then rename: a crash never leaves half a key where a later start would read it.
+  const keyPath = join(dir, `${name}-key.pem`);
+  await writeFile(`${keyPath}.tmp`, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  await rename(`${keyPath}.tmp`, keyPath);
+  const certPath = join(dir, `${name}-cert.pem`);
+  await writeFile(`${certPath}.tmp`, new X509Certificate(der).toString(), { mode: 0o644 });
+  await rename(`${certPath}.tmp`, certPath);
+  return credential(der, privateKey);
+}
