@@ -1,0 +1,364 @@
+/**
+ * The single writer of CA state. Every state change is a read-decide-write
+ * transaction whose audit record is written in the same synced batch, so no
+ * decision is acknowledged (and no certificate leaves the CA) before its record
+ * is durable (DESIGN flow 9: issuance fails closed).
+ *
+ * Group commit: while one batch is being synced, new transactions queue; the
+ * next batch takes all of them, reads their keys with one getMany, runs each
+ * `decide` in arrival order against an overlay of the earlier ones' writes, and
+ * syncs once. Serial semantics, one fsync per group.
+ */
+import type { Clock } from '../../agent-sdk/clock.js';
+import { TesseraError, type ErrorCode } from '../../agent-sdk/errors.js';
+import type { Store, StoreOp } from '../store/store.js';
+import {
+  AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, auditKey, checkpointKey, checkpointSigningBytes,
+  encodeCheckpoint, encodeRecord, hashRecord, parseCheckpoint, parseRecord, parseSequenceKey, prefixRange,
+  sealRecord, toAuditEvent, type AuditEvent, type AuditOutcome, type Checkpoint,
+} from './record.js';
+
+/**
+ * Signs checkpoints. In the CA: the intermediate CA key,
+ * `{ sign: (data) => crypto.sign('sha256', data, key), chain: [intermediateDer] }`.
+ */
+export interface CheckpointSigner {
+  /** A DER ECDSA signature over `data`. */
+  sign(data: Buffer): Buffer | Promise<Buffer>;
+  /** DER certificates, the signer first; the last one is issued by a trust-bundle root. */
+  chain: readonly Uint8Array[];
+}
+
+/** Sign the head after `everyRecords` new records or `everyMs` (whichever first). */
+export interface CheckpointOptions {
+  signer: CheckpointSigner;
+  everyRecords: number;
+  everyMs: number;
+}
+
+/** What `decide` returns when it allows the operation. */
+export interface Decision<T> {
+  ops: readonly StoreOp[];
+  result: T;
+  /** Overrides of the transaction's audit event, e.g. the subject allocated in `decide`. */
+  audit?: Partial<AuditEvent>;
+}
+
+/** A read-decide-write transaction and the audit event describing it. */
+export interface Transaction<T> {
+  /** Keys `decide` sees; values include earlier transactions of the same group. */
+  read: readonly string[];
+  audit: AuditEvent;
+  /**
+   * Synchronous. Return to allow (ops are written with an 'allowed' record);
+   * throw a TesseraError to deny (a 'denied' record with reason = its code).
+   */
+  decide(current: ReadonlyMap<string, Uint8Array | undefined>): Decision<T>;
+}
+
+type Item =
+  | { kind: 'tx'; tx: Transaction<unknown>; audit: AuditEvent; resolve(v: unknown): void; reject(e: unknown): void }
+  | { kind: 'record'; audit: AuditEvent; outcome: AuditOutcome; reason: ErrorCode | undefined; resolve(v: unknown): void; reject(e: unknown): void };
+
+// Bounds one batch's size and the time one sync holds the rest of the queue.
+const MAX_GROUP = 512;
+
+export class Journal {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #checkpoints: CheckpointScheduler | undefined;
+  #head: { seq: number; hash: string };
+  #queue: Item[] = [];
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(store: Store, clock: Clock, head: { seq: number; hash: string }, checkpoints?: CheckpointScheduler) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#head = head;
+    this.#checkpoints = checkpoints;
+  }
+
+  /**
+   * Opens the journal on `store`, recovering the chain head from the last
+   * audit record. Throws ERR_AUDIT_CHAIN_BROKEN if the last record does not
+   * verify or the log ends below (or disagrees with) the last checkpoint:
+   * continuing would overwrite signed history.
+   * The store stays owned by the caller; close it after `close()`.
+   *
+   * @example
+   * const journal = await Journal.open({ store, clock: systemClock,
+   *   checkpoint: { signer: { sign: (d) => crypto.sign('sha256', d, key), chain: [intermediateDer] },
+   *                 everyRecords: 1000, everyMs: 60_000 } });
+   */
+  static async open(params: { store: Store; clock: Clock; checkpoint?: CheckpointOptions }): Promise<Journal> {
+    const { store, clock, checkpoint } = params;
+    const head = await readHead(store);
+    const last = await readLastCheckpoint(store, head);
+    const scheduler = checkpoint && new CheckpointScheduler(checkpoint, clock, last);
+    const journal = new Journal(store, clock, head, scheduler);
+    scheduler?.start(() => journal.#kick());
+    return journal;
+  }
+
+  /**
+   * Runs `tx` serialized with every other commit and resolves with its result
+   * once its state change and 'allowed' record are durable. If `decide` throws,
+   * nothing of its ops is written, a 'denied' (TesseraError) or 'error' record
+   * is made durable, and the promise rejects with the thrown value. If the store
+   * cannot sync, rejects with ERR_INTERNAL; with TypeError for an invalid event.
+   *
+   * @example
+   * const svid = await journal.commit({
+   *   read: [ticketKey], audit: { operation: 'activate', caller },
+   *   decide(cur) {
+   *     if (!cur.get(ticketKey)) throw new TesseraError('ERR_TICKET_USED', 'ticket already used');
+   *     return { ops: [{ type: 'del', key: ticketKey }], result: sign(), audit: { serial } };
+   *   },
+   * });
+   */
+  commit<T>(tx: Transaction<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const audit = toAuditEvent(tx.audit);
+      this.#enqueue({ kind: 'tx', tx: tx as Transaction<unknown>, audit, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  /**
+   * Appends one audit record with no state change (e.g. a denial found before
+   * any read) and resolves once it is durable. Rejects with ERR_INTERNAL if
+   * the store cannot sync, with TypeError for an invalid event or reason.
+   */
+  record(event: AuditEvent, outcome: AuditOutcome, reason?: ErrorCode): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const audit = toAuditEvent(event);
+      if (outcome === 'allowed' ? reason !== undefined : reason === undefined) {
+        throw new TypeError("a reason is required for 'denied' and 'error', and not allowed for 'allowed'");
+      }
+      this.#enqueue({ kind: 'record', audit, outcome, reason, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  /** The last durable record's sequence number and hash (0 and 64 zeros when empty). */
+  head(): { seq: number; hash: string } {
+    return { ...this.#head };
+  }
+
+  /**
+   * Stops accepting work, waits for queued transactions, stops the checkpoint
+   * timer and writes a final checkpoint if records were added since the last
+   * one. Rejects if that checkpoint cannot be signed or written.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      this.#checkpoints?.stop();
+      while (this.#draining) await this.#draining;
+      if (this.#checkpoints?.pending(this.#head)) await this.#writeCheckpoint();
+    })();
+    return this.#closing;
+  }
+
+  #enqueue(item: Item): void {
+    if (this.#closed) throw new TesseraError('ERR_INTERNAL', 'the audit journal is closed');
+    this.#queue.push(item);
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#draining || this.#closed && this.#queue.length === 0) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#queue.length > 0) this.#kick();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    // One microtask turn, so a synchronous burst of commits forms one group.
+    await undefined;
+    for (;;) {
+      if (!this.#closed && this.#checkpoints?.due(this.#head)) {
+        await this.#writeCheckpoint().catch(() => this.#checkpoints?.postpone(this.#head));
+        continue;
+      }
+      const group = this.#queue.splice(0, MAX_GROUP);
+      if (group.length === 0) return;
+      await this.#runGroup(group);
+    }
+  }
+
+  async #runGroup(group: Item[]): Promise<void> {
+    try {
+      const keys = [...new Set(group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])))];
+      const values = await this.#store.getMany(keys);
+      const overlay = new Map<string, Uint8Array | undefined>(keys.map((k, i) => [k, values[i]]));
+      const ops: StoreOp[] = [];
+      const settles: (() => void)[] = [];
+      let { seq, hash } = this.#head;
+      for (const item of group) {
+        const { audit, outcome, reason, settle } = item.kind === 'tx'
+          ? this.#decide(item, overlay, ops)
+          : { ...item, settle: () => item.resolve(undefined) };
+        const timeMs = Math.floor(this.#clock.now());
+        const record = sealRecord({ event: audit, seq: seq + 1, timeMs, outcome, reason, prevHash: hash });
+        ops.push({ type: 'put', key: auditKey(record.seq), value: encodeRecord(record) });
+        ({ seq, hash } = record);
+        settles.push(settle);
+      }
+      try {
+        await this.#store.write(ops);
+      } catch (cause) {
+        // Fail closed: the head stays at the last durable record.
+        throw new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause });
+      }
+      this.#head = { seq, hash };
+      for (const settle of settles) settle();
+    } catch (err) {
+      const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'audit journal failure', { cause: err });
+      for (const item of group) item.reject(error);
+    }
+  }
+
+  /** Runs one decide against the overlay; on allow, applies its ops to the overlay and the batch. */
+  #decide(item: Extract<Item, { kind: 'tx' }>, overlay: Map<string, Uint8Array | undefined>, ops: StoreOp[]) {
+    try {
+      const view = new Map(item.tx.read.map((k) => [k, overlay.get(k)] as const));
+      const decision = item.tx.decide(view);
+      checkDecision(decision);
+      const audit = toAuditEvent({ ...item.audit, ...decision.audit });
+      for (const op of decision.ops) {
+        overlay.set(op.key, op.type === 'put' ? op.value : undefined);
+        ops.push(op);
+      }
+      return { audit, outcome: 'allowed' as AuditOutcome, reason: undefined, settle: () => item.resolve(decision.result) };
+    } catch (err) {
+      const denied = err instanceof TesseraError;
+      return {
+        audit: item.audit,
+        outcome: (denied ? 'denied' : 'error') as AuditOutcome,
+        reason: denied ? err.code : 'ERR_INTERNAL' as ErrorCode,
+        settle: () => item.reject(err),
+      };
+    }
+  }
+
+  async #writeCheckpoint(): Promise<void> {
+    const scheduler = this.#checkpoints!;
+    const head = { ...this.#head, timeMs: Math.floor(this.#clock.now()) };
+    const signature = Buffer.from(await scheduler.signer.sign(checkpointSigningBytes(head))).toString('base64');
+    const signerChain = scheduler.signer.chain.map((der) => Buffer.from(der).toString('base64'));
+    await this.#store.write([{ type: 'put', key: checkpointKey(head.seq), value: encodeCheckpoint({ ...head, signature, signerChain }) }]);
+    scheduler.written(head);
+  }
+}
+
+/** Rejects decisions that would break the journal's invariants: it alone owns the audit keys. */
+function checkDecision(decision: Decision<unknown>): void {
+  if (typeof (decision as unknown as PromiseLike<unknown>)?.then === 'function') throw new TypeError('decide must be synchronous');
+  if (!Array.isArray(decision?.ops)) throw new TypeError('decide must return { ops, result }');
+  for (const op of decision.ops) {
+    if (typeof op?.key !== 'string' || (op.type !== 'put' && op.type !== 'del')) throw new TypeError('invalid store op');
+    if (op.key.startsWith(AUDIT_PREFIX) || op.key.startsWith(CHECKPOINT_PREFIX)) throw new TypeError(`${op.key} is written by the journal only`);
+    if (op.type === 'put' && !(op.value instanceof Uint8Array)) throw new TypeError('put value must be a Uint8Array');
+  }
+}
+
+/** The last record's seq and hash; refuses to continue a chain whose tail does not verify. */
+async function readHead(store: Store): Promise<{ seq: number; hash: string }> {
+  for await (const [key, value] of store.entries({ ...prefixRange(AUDIT_PREFIX), reverse: true, limit: 1 })) {
+    try {
+      const record = parseRecord(value);
+      if (parseSequenceKey(key, AUDIT_PREFIX) !== record.seq || hashRecord(record) !== record.hash) throw new TypeError('record does not match its key or hash');
+      return { seq: record.seq, hash: record.hash };
+    } catch (cause) {
+      throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the last audit record (${key}) does not verify`, { cause });
+    }
+  }
+  return { seq: 0, hash: GENESIS_HASH };
+}
+
+/** The last checkpoint, which must match the recovered head's chain. */
+async function readLastCheckpoint(store: Store, head: { seq: number; hash: string }): Promise<{ seq: number; timeMs: number } | undefined> {
+  for await (const [key, value] of store.entries({ ...prefixRange(CHECKPOINT_PREFIX), reverse: true, limit: 1 })) {
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = parseCheckpoint(value);
+    } catch (cause) {
+      throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the last checkpoint (${key}) is malformed`, { cause });
+    }
+    const bytes = checkpoint.seq <= head.seq ? await store.get(auditKey(checkpoint.seq)) : undefined;
+    if (bytes === undefined || hashAt(bytes) !== checkpoint.hash) {
+      throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the audit log does not contain checkpoint ${checkpoint.seq}`);
+    }
+    return { seq: checkpoint.seq, timeMs: checkpoint.timeMs };
+  }
+  return undefined;
+}
+
+function hashAt(bytes: Uint8Array): string | undefined {
+  try {
+    return parseRecord(bytes).hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When to sign the head next; the journal does the signing, serialized with its writes. */
+class CheckpointScheduler {
+  readonly signer: CheckpointSigner;
+  readonly #everyRecords: number;
+  readonly #everyMs: number;
+  readonly #clock: Clock;
+  #lastSeq: number;
+  #nextSeq = 0;
+  #nextTimeMs = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: CheckpointOptions, clock: Clock, last: { seq: number; timeMs: number } | undefined) {
+    const { signer, everyRecords, everyMs } = options;
+    if (!Number.isSafeInteger(everyRecords) || everyRecords < 1 || !(everyMs > 0)) {
+      throw new TypeError('checkpoint everyRecords must be a positive integer and everyMs positive');
+    }
+    this.signer = signer;
+    this.#everyRecords = everyRecords;
+    this.#everyMs = everyMs;
+    this.#clock = clock;
+    this.#lastSeq = last?.seq ?? 0;
+    this.#schedule(this.#lastSeq, last?.timeMs ?? clock.now());
+  }
+
+  /** Wakes `onTick` every everyMs; unref'd so an idle journal never keeps the process alive. */
+  start(onTick: () => void): void {
+    this.#timer = setInterval(onTick, Math.min(this.#everyMs, 2 ** 31 - 1));
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Whether records were added since the last checkpoint. */
+  pending(head: { seq: number }): boolean {
+    return head.seq > this.#lastSeq;
+  }
+
+  due(head: { seq: number }): boolean {
+    return this.pending(head) && (head.seq >= this.#nextSeq || this.#clock.now() >= this.#nextTimeMs);
+  }
+
+  written(checkpoint: { seq: number; timeMs: number }): void {
+    this.#lastSeq = checkpoint.seq;
+    this.#schedule(checkpoint.seq, checkpoint.timeMs);
+  }
+
+  /** After a failed attempt: retry a full interval later instead of on every group. */
+  postpone(head: { seq: number }): void {
+    this.#schedule(head.seq, this.#clock.now());
+  }
+
+  #schedule(seq: number, timeMs: number): void {
+    this.#nextSeq = seq + this.#everyRecords;
+    this.#nextTimeMs = timeMs + this.#everyMs;
+  }
+}
