@@ -167,7 +167,7 @@ export class Journal {
   }
 
   #kick(): void {
-    if (this.#draining || this.#closed && this.#queue.length === 0) return;
+    if (this.#draining || (this.#closed && this.#queue.length === 0)) return;
     this.#draining = this.#drain().finally(() => {
       this.#draining = undefined;
       if (this.#queue.length > 0) this.#kick();

@@ -19,11 +19,11 @@ export interface AuditPki {
   roots: crypto.X509Certificate[];
   /** Signs with the intermediate key; chain = [intermediate DER]. */
   signer: CheckpointSigner;
-  /** The intermediate's key, to sign things that are not checkpoints. */
-  intermediateKey: crypto.KeyObject;
+  /** A leaf (cA=false) issued by the intermediate, like an agent SVID; chain = [leaf, intermediate]. */
+  leafSigner: CheckpointSigner;
 }
 
-/** A root plus an intermediate CA valid from yesterday to a year from now. */
+/** A root, an intermediate CA and a leaf, valid from yesterday to a year from now. */
 export async function createAuditPki(name = 'Tessera Test'): Promise<AuditPki> {
   const notBefore = new Date(Date.now() - DAY_MS);
   const notAfter = new Date(Date.now() + 365 * DAY_MS);
@@ -44,13 +44,26 @@ export async function createAuditPki(name = 'Tessera Test'): Promise<AuditPki> {
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
     ],
   });
+  const leafKeys = await globalThis.crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const leaf = await x509.X509CertificateGenerator.create({
+    subject: `CN=${name} Leaf`, issuer: intermediate.subject, notBefore, notAfter,
+    publicKey: leafKeys.publicKey, signingKey: interKeys.privateKey, signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    ],
+  });
   const intermediateKey = crypto.KeyObject.from(interKeys.privateKey);
+  const leafKey = crypto.KeyObject.from(leafKeys.privateKey);
   return {
     roots: [new crypto.X509Certificate(Buffer.from(root.rawData))],
     signer: {
       sign: (data) => crypto.sign('sha256', data, intermediateKey),
       chain: [new Uint8Array(intermediate.rawData)],
     },
-    intermediateKey,
+    leafSigner: {
+      sign: (data) => crypto.sign('sha256', data, leafKey),
+      chain: [new Uint8Array(leaf.rawData), new Uint8Array(intermediate.rawData)],
+    },
   };
 }
