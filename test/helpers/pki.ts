@@ -20,23 +20,28 @@ x509.cryptoProvider.set(globalThis.crypto);
 export type KeyAlgorithm = 'P-256' | 'Ed25519' | 'RSA';
 export type KeyUsageName = keyof typeof x509.KeyUsageFlags;
 
-export interface TestCert {
+export interface TestCert extends KeyPair {
   /** DER bytes. */
   readonly der: Buffer;
   /** The same certificate as node:crypto parses it. */
   readonly cert: X509Certificate;
-  readonly privateKey: KeyObject;
-  readonly publicKey: KeyObject;
-  /** WebCrypto keys, to sign certificates below this one. */
-  readonly keys: CryptoKeyPair;
   /** The @peculiar/x509 object, for its subject Name. */
   readonly x509: x509.X509Certificate;
+}
+
+/** A key pair as both WebCrypto and Node objects. */
+export interface KeyPair {
+  readonly keys: CryptoKeyPair;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
   readonly keyAlgorithm: KeyAlgorithm;
 }
 
 export interface CertOptions {
   /** Subject common name; default 'Test Root', 'Test Intermediate' or 'test-leaf'. */
   cn?: string;
+  /** The whole subject in JSON name form, e.g. [{ CN: ['a', 'b'] }]; overrides cn. */
+  subject?: x509.JsonName;
   /** URI SANs (for SVIDs: exactly one SPIFFE ID). */
   uris?: string[];
   /** basicConstraints cA; default true for CAs, false for leaves. */
@@ -54,6 +59,8 @@ export interface CertOptions {
   notAfter?: Date | number;
   /** The subject key type; default P-256. */
   keyAlgorithm?: KeyAlgorithm;
+  /** Certify this existing key pair (from generateKeyPair or another TestCert) instead of a new one. */
+  keyPair?: KeyPair;
   /** More extensions, added as given. */
   extensions?: x509.Extension[];
 }
@@ -94,7 +101,7 @@ export async function createLeaf(parent: TestCert, options: CertOptions = {}): P
  *
  * @example const { privateKey } = await generateKeyPair('Ed25519');
  */
-export async function generateKeyPair(algorithm: KeyAlgorithm = 'P-256'): Promise<{ keys: CryptoKeyPair; privateKey: KeyObject; publicKey: KeyObject }> {
+export async function generateKeyPair(algorithm: KeyAlgorithm = 'P-256'): Promise<KeyPair> {
   const params =
     algorithm === 'P-256'
       ? { name: 'ECDSA', namedCurve: 'P-256' }
@@ -102,12 +109,11 @@ export async function generateKeyPair(algorithm: KeyAlgorithm = 'P-256'): Promis
         ? { name: 'Ed25519' }
         : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
   const keys = (await globalThis.crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
-  return { keys, privateKey: KeyObject.from(keys.privateKey), publicKey: KeyObject.from(keys.publicKey) };
+  return { keys, privateKey: KeyObject.from(keys.privateKey), publicKey: KeyObject.from(keys.publicKey), keyAlgorithm: algorithm };
 }
 
 async function issue(parent: TestCert | undefined, options: CertOptions): Promise<TestCert> {
-  const keyAlgorithm = options.keyAlgorithm ?? 'P-256';
-  const { keys, privateKey, publicKey } = await generateKeyPair(keyAlgorithm);
+  const { keys, privateKey, publicKey, keyAlgorithm } = options.keyPair ?? (await generateKeyPair(options.keyAlgorithm));
   const ca = options.ca ?? false;
   const extensions: x509.Extension[] = [];
   if (!options.omitBasicConstraints) extensions.push(new x509.BasicConstraintsExtension(ca, options.pathLength, true));
@@ -133,7 +139,7 @@ async function issue(parent: TestCert | undefined, options: CertOptions): Promis
     signingAlgorithm: signingAlgorithm(signer.keyAlgorithm),
   };
   // The JSON name form encodes values without RFC 4514 escaping, so any CN can be tested.
-  const subject: x509.JsonName = [{ CN: [options.cn ?? 'test'] }];
+  const subject: x509.JsonName = options.subject ?? [{ CN: [options.cn ?? 'test'] }];
   const made = parent
     ? await x509.X509CertificateGenerator.create({
         ...base,
