@@ -10,6 +10,7 @@ const BACKDATE_MS = 5_000;
 
 /** An X509-SVID as the CA returns it: no key, the caller holds that. */
 export interface IssuedX509Svid {
+  readonly spiffeId: string;
   /** DER, the leaf first, then the intermediate. */
   readonly certificates: Buffer[];
   readonly serialHex: string;
@@ -73,6 +74,7 @@ export class Authority {
       issuerPublicKey: intermediate.publicKey,
     });
     return {
+      spiffeId,
       certificates: [der, intermediate.der],
       serialHex: serial.toString('hex'),
       notBeforeMs: Math.floor(notBeforeMs / 1000) * 1000,

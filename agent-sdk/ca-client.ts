@@ -1,0 +1,248 @@
+import { X509Certificate } from 'node:crypto';
+import type { PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import type { OrchestratorAttestor } from './attestor.js';
+import { X509Bundle } from './bundle.js';
+import { errorFromServiceError } from './error-status.js';
+import { TesseraError } from './errors.js';
+import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
+import type { X509SVID__Output } from './gen/tessera/v1/X509SVID.js';
+import type { AttestResponse__Output } from './gen/tessera/v1/AttestResponse.js';
+import type { ActivateResponse__Output } from './gen/tessera/v1/ActivateResponse.js';
+import type { GetTrustBundleResponse__Output } from './gen/tessera/v1/GetTrustBundleResponse.js';
+import type { RenewX509SVIDResponse__Output } from './gen/tessera/v1/RenewX509SVIDResponse.js';
+import type { SpawnResponse__Output } from './gen/tessera/v1/SpawnResponse.js';
+import { tesseraProto } from './proto.js';
+import { SpiffeId } from './spiffe-id.js';
+import type { X509Svid, X509SvidSource } from './svid.js';
+import { caId } from './tessera-id.js';
+import { spiffeIdFromCertificate } from './verify.js';
+
+/** Where the CA listens. */
+export interface CaEndpoints {
+  /** host:port of its public TLS listener (attestation, activation, bundle). */
+  readonly address: string;
+  /** host:port of its mutual-TLS listener (spawn, renewal). */
+  readonly mtlsAddress: string;
+}
+
+/** SVID certificates as the CA returned them, before they are paired with a key. */
+export interface IssuedCertificates {
+  readonly id: SpiffeId;
+  /** DER, the leaf first. */
+  readonly certificates: Buffer[];
+  readonly expiresAtMs: number;
+  /** The CA's current trust bundle. */
+  readonly bundle: X509Bundle;
+}
+
+/** What an orchestrator passes to a child so that it can activate. */
+export interface SpawnedAgent {
+  readonly id: SpiffeId;
+  /** The one-time spawn ticket: a secret for the child only. */
+  readonly ticket: string;
+  readonly ticketExpiresAtMs: number;
+}
+
+const DEFAULT_DEADLINE_MS = 10_000;
+
+/**
+ * The typed gRPC client for the CA. It verifies the CA's server SVID
+ * (`spiffe://<td>/tessera/ca`) against the bundle it is given on every
+ * connection, and turns every failure into a TesseraError with the CA's code.
+ * Calls over mutual TLS present the current SVID of `svid`; a new SVID (after a
+ * rotation) gets a new connection.
+ *
+ * @example
+ * const ca = new CaClient({ endpoints, bundle });
+ * const issued = await ca.activate(ticket, createCsr(privateKey));
+ */
+export class CaClient {
+  readonly #endpoints: CaEndpoints;
+  #bundle: X509Bundle;
+  readonly #svid: X509SvidSource | undefined;
+  #public: ReturnType<typeof makeClients> | undefined;
+  #mtls: { svid: X509Svid; bundle: X509Bundle; clients: ReturnType<typeof makeClients> } | undefined;
+
+  constructor(params: { endpoints: CaEndpoints; bundle: X509Bundle; svid?: X509SvidSource }) {
+    this.#endpoints = params.endpoints;
+    this.#bundle = params.bundle;
+    this.#svid = params.svid;
+  }
+
+  /** The bundle the client trusts the CA with; replaced by newer ones the CA returns. */
+  get bundle(): X509Bundle {
+    return this.#bundle;
+  }
+
+  /**
+   * Runs node attestation with a plugin's orchestrator half and returns the
+   * orchestrator's certificates for the key in `csr`.
+   *
+   * @throws {TesseraError} the CA's refusal (ERR_JOIN_TOKEN_USED, ERR_ATTESTATION_FAILED, ...) or ERR_UNAVAILABLE.
+   */
+  async attest(attestor: OrchestratorAttestor, csr: Uint8Array): Promise<IssuedCertificates> {
+    const payload = await attestor.payload();
+    const call = this.#publicClients().attestation.Attest({ deadline: Date.now() + DEFAULT_DEADLINE_MS });
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        call.cancel();
+        reject(err);
+      };
+      call.on('data', (message: AttestResponse__Output) => {
+        if (message.step === 'challenge' && message.challenge) {
+          attestor.answer(message.challenge).then((answer) => call.write({ challengeResponse: answer }), fail);
+        } else if (message.step === 'result' && message.result) {
+          settled = true;
+          call.end();
+          try {
+            resolve(this.#issued(message.result.svid, message.result.bundle));
+          } catch (err) {
+            reject(err);
+          }
+        }
+      });
+      call.on('error', (err: grpc.ServiceError) => fail(errorFromServiceError(err)));
+      call.write({ params: { attestor: attestor.name, payload, csr } });
+    });
+  }
+
+  /**
+   * Asks for an identity for a new agent of a task (orchestrators only, over
+   * mutual TLS) and returns its one-time spawn ticket.
+   *
+   * @throws {TesseraError} ERR_PERMISSION_DENIED, ERR_INVALID_ARGUMENT, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE.
+   */
+  async spawn(params: { taskId: string; scopes?: string[]; sponsor: string; ttlMs?: number }): Promise<SpawnedAgent> {
+    const request = {
+      taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000),
+    };
+    const client = this.#mtlsClients().svid;
+    const res = await unary<SpawnResponse__Output>((m, o, cb) => client.Spawn(request, m, o, cb));
+    return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
+  }
+
+  /**
+   * Redeems a spawn ticket for the first SVID of the key in `csr`.
+   *
+   * @throws {TesseraError} ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_TICKET_INVALID, ERR_CSR_INVALID, ERR_UNAVAILABLE.
+   */
+  async activate(ticket: string, csr: Uint8Array): Promise<IssuedCertificates> {
+    const client = this.#publicClients().svid;
+    const res = await unary<ActivateResponse__Output>((m, o, cb) => client.Activate({ ticket, csr }, m, o, cb));
+    return this.#issued(res.svid, res.bundle);
+  }
+
+  /**
+   * Renews the caller's identity (the current SVID of `svid`) for the key in `csr`.
+   *
+   * @throws {TesseraError} ERR_RENEWAL_LIMIT, ERR_PERMISSION_DENIED, ERR_REVOKED, ERR_UNAVAILABLE.
+   */
+  async renew(csr: Uint8Array): Promise<IssuedCertificates> {
+    const client = this.#mtlsClients().svid;
+    const res = await unary<RenewX509SVIDResponse__Output>((m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
+    return this.#issued(res.svid, res.bundle);
+  }
+
+  /** Fetches the current trust bundle. @throws {TesseraError} ERR_UNAVAILABLE */
+  async getTrustBundle(): Promise<X509Bundle> {
+    const client = this.#publicClients().bundle;
+    const res = await unary<GetTrustBundleResponse__Output>((m, o, cb) => client.GetTrustBundle({}, m, o, cb));
+    return this.#adoptBundle(res.bundle);
+  }
+
+  /** Closes the connections. */
+  close(): void {
+    closeClients(this.#public);
+    closeClients(this.#mtls?.clients);
+    this.#public = undefined;
+    this.#mtls = undefined;
+  }
+
+  #issued(svid: X509SVID__Output | null, bundle: TrustBundle__Output | null): IssuedCertificates {
+    if (!svid || svid.certChain.length === 0) throw new TesseraError('ERR_INTERNAL', 'the CA returned no SVID');
+    const adopted = this.#adoptBundle(bundle);
+    return { id: SpiffeId.parse(svid.spiffeId), certificates: svid.certChain, expiresAtMs: svid.expiresAtMs, bundle: adopted };
+  }
+
+  #adoptBundle(message: TrustBundle__Output | null): X509Bundle {
+    if (!message || message.trustDomain !== this.#bundle.trustDomain || message.x509Authorities.length === 0) {
+      throw new TesseraError('ERR_BUNDLE_INVALID', 'the CA returned no bundle for its trust domain');
+    }
+    if (message.sequenceNumber > this.#bundle.sequenceNumber) {
+      this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber);
+    }
+    return this.#bundle;
+  }
+
+  #publicClients() {
+    this.#public ??= makeClients(this.#endpoints.address, grpc.credentials.createSsl(
+      Buffer.from(this.#bundle.toPem()), null, null, { checkServerIdentity: checkCaIdentity(this.#bundle.trustDomain) },
+    ), this.#bundle.trustDomain);
+    return this.#public;
+  }
+
+  #mtlsClients() {
+    if (!this.#svid) throw new TesseraError('ERR_PEER_UNAUTHENTICATED', 'this call needs an SVID: create the client with one');
+    const svid = this.#svid.getX509Svid();
+    if (this.#mtls?.svid !== svid || this.#mtls.bundle !== this.#bundle) {
+      closeClients(this.#mtls?.clients);
+      const chainPem = svid.certificates.map(toPem).join('');
+      const keyPem = svid.privateKey.export({ format: 'pem', type: 'pkcs8' });
+      const credentials = grpc.credentials.createSsl(
+        Buffer.from(this.#bundle.toPem()), Buffer.from(keyPem), Buffer.from(chainPem),
+        { checkServerIdentity: checkCaIdentity(this.#bundle.trustDomain) },
+      );
+      this.#mtls = { svid, bundle: this.#bundle, clients: makeClients(this.#endpoints.mtlsAddress, credentials, this.#bundle.trustDomain) };
+    }
+    return this.#mtls.clients;
+  }
+}
+
+function makeClients(address: string, credentials: grpc.ChannelCredentials, trustDomain: string) {
+  const v1 = tesseraProto().tessera.v1;
+  // One channel shared by the three stubs. SNI must be a host name, not the IP
+  // we may dial; the server's identity is checked by SPIFFE ID, not by name.
+  const svid = new v1.SVIDService(address, credentials, { 'grpc.ssl_target_name_override': trustDomain });
+  const channelOverride = svid.getChannel();
+  return {
+    svid,
+    attestation: new v1.NodeAttestationService(address, credentials, { channelOverride }),
+    bundle: new v1.TrustBundleService(address, credentials, { channelOverride }),
+  };
+}
+
+function closeClients(clients: ReturnType<typeof makeClients> | undefined): void {
+  clients?.svid.close();
+}
+
+function toPem(der: Buffer): string {
+  return new X509Certificate(der).toString();
+}
+
+/** A custom checkServerIdentity replaces the hostname check: it must return an Error to reject. */
+function checkCaIdentity(trustDomain: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  const want = caId(trustDomain);
+  return (_host, cert) => {
+    try {
+      return spiffeIdFromCertificate(cert.raw).equals(want) ? undefined : new Error(`server is not ${want}`);
+    } catch (err) {
+      return err as Error;
+    }
+  };
+}
+
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+
+/** One unary call with the default deadline, failures as TesseraErrors. */
+function unary<Res>(invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke(new grpc.Metadata(), { deadline: Date.now() + DEFAULT_DEADLINE_MS }, (err, res) => {
+      if (err || !res) reject(err ? errorFromServiceError(err) : new TesseraError('ERR_INTERNAL', 'empty response'));
+      else resolve(res);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { ERROR_CODES, type ErrorCode, TesseraError } from './errors.js';
+
+/** The gRPC status for each error code; a Record, so a new code cannot be left unmapped. */
+export const STATUS_OF: Record<ErrorCode, status> = {
+  ERR_INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  ERR_SPIFFE_ID_INVALID: status.INVALID_ARGUMENT,
+  ERR_CSR_INVALID: status.INVALID_ARGUMENT,
+  ERR_SVID_INVALID: status.UNAUTHENTICATED,
+  ERR_SVID_EXPIRED: status.UNAUTHENTICATED,
+  ERR_BUNDLE_INVALID: status.FAILED_PRECONDITION,
+  ERR_TICKET_INVALID: status.UNAUTHENTICATED,
+  ERR_TICKET_USED: status.UNAUTHENTICATED,
+  ERR_TICKET_EXPIRED: status.UNAUTHENTICATED,
+  ERR_JOIN_TOKEN_INVALID: status.UNAUTHENTICATED,
+  ERR_JOIN_TOKEN_USED: status.UNAUTHENTICATED,
+  ERR_JOIN_TOKEN_EXPIRED: status.UNAUTHENTICATED,
+  ERR_ATTESTOR_UNKNOWN: status.INVALID_ARGUMENT,
+  ERR_ATTESTATION_FAILED: status.UNAUTHENTICATED,
+  ERR_PEER_UNAUTHENTICATED: status.UNAUTHENTICATED,
+  ERR_PEER_UNAUTHORIZED: status.PERMISSION_DENIED,
+  ERR_PERMISSION_DENIED: status.PERMISSION_DENIED,
+  ERR_RENEWAL_LIMIT: status.PERMISSION_DENIED,
+  ERR_REVOKED: status.PERMISSION_DENIED,
+  ERR_NOT_FOUND: status.NOT_FOUND,
+  ERR_TIMEOUT: status.DEADLINE_EXCEEDED,
+  ERR_UNAVAILABLE: status.UNAVAILABLE,
+  ERR_CONFIG_INVALID: status.FAILED_PRECONDITION,
+  ERR_AUDIT_CHAIN_BROKEN: status.DATA_LOSS,
+  ERR_INTERNAL: status.INTERNAL,
+};
+
+/** The trailer that carries the error code next to the gRPC status. */
+export const ERROR_CODE_TRAILER = 'tessera-error-code';
+
+/** The trailer metadata for an error code. */
+export function errorTrailer(code: ErrorCode): Metadata {
+  const metadata = new Metadata();
+  metadata.set(ERROR_CODE_TRAILER, code);
+  return metadata;
+}
+
+const FALLBACK_CODE: Partial<Record<status, ErrorCode>> = {
+  [status.UNAVAILABLE]: 'ERR_UNAVAILABLE',
+  [status.DEADLINE_EXCEEDED]: 'ERR_TIMEOUT',
+  [status.UNAUTHENTICATED]: 'ERR_PEER_UNAUTHENTICATED',
+  [status.PERMISSION_DENIED]: 'ERR_PERMISSION_DENIED',
+  [status.INVALID_ARGUMENT]: 'ERR_INVALID_ARGUMENT',
+  [status.NOT_FOUND]: 'ERR_NOT_FOUND',
+};
+
+/**
+ * Turns a failed call back into the typed error the server threw, read from the
+ * code trailer; a status with no trailer (the CA unreachable, a deadline, a TLS
+ * failure) gets the closest code, ERR_UNAVAILABLE when nothing fits better.
+ *
+ * @example
+ * client.spawn(req, (err, res) => { if (err) throw errorFromServiceError(err) })
+ */
+export function errorFromServiceError(err: ServiceError): TesseraError {
+  const sent = err.metadata?.get(ERROR_CODE_TRAILER)[0];
+  const code = typeof sent === 'string' && (ERROR_CODES as readonly string[]).includes(sent)
+    ? (sent as ErrorCode)
+    : (FALLBACK_CODE[err.code] ?? (err.code === status.INTERNAL ? 'ERR_INTERNAL' : 'ERR_UNAVAILABLE'));
+  return new TesseraError(code, err.details || err.message, { cause: err });
+}

@@ -1,0 +1,68 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import { describeId } from '../../agent-sdk/tessera-id.js';
+import { checkX509SvidLeaf } from '../../agent-sdk/verify.js';
+import { readCertificate } from '../../agent-sdk/certificate.js';
+
+/** Where a method is served: the public TLS port, the mutual-TLS port, or the admin Unix socket. */
+export type Listener = 'public' | 'mtls' | 'admin';
+
+/** Who may call a method. */
+export type Caller =
+  | 'anyone' // authenticated by what the request carries (attestation proof, spawn ticket) or by nothing (bundle)
+  | 'orchestrator' // an orchestrator SVID of this trust domain
+  | 'svid' // any agent or orchestrator SVID of this trust domain
+  | 'operator'; // whoever can open the admin socket: its file mode is the access control
+
+export interface MethodRule {
+  readonly listener: Listener;
+  readonly caller: Caller;
+  /** The audit operation name. */
+  readonly operation: string;
+}
+
+/**
+ * The authorization table: every RPC, where it is served and who may call it.
+ * A method missing here is served nowhere (default deny); a test checks that
+ * every RPC in the protos has an entry.
+ */
+export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
+  '/tessera.v1.NodeAttestationService/Attest': { listener: 'public', caller: 'anyone', operation: 'attest' },
+  '/tessera.v1.SVIDService/Activate': { listener: 'public', caller: 'anyone', operation: 'activate' },
+  '/tessera.v1.SVIDService/Spawn': { listener: 'mtls', caller: 'orchestrator', operation: 'spawn' },
+  '/tessera.v1.SVIDService/RenewX509SVID': { listener: 'mtls', caller: 'svid', operation: 'renew' },
+  '/tessera.v1.TrustBundleService/GetTrustBundle': { listener: 'public', caller: 'anyone', operation: 'bundle.get' },
+  '/tessera.v1.AdminService/CreateJoinToken': { listener: 'admin', caller: 'operator', operation: 'join_token.create' },
+  '/tessera.v1.AdminService/VerifyAudit': { listener: 'admin', caller: 'operator', operation: 'audit.verify' },
+};
+
+/** The authenticated caller of an mTLS method. */
+export interface Peer {
+  readonly id: SpiffeId;
+  /** The serial of the SVID presented on this connection. */
+  readonly serialHex: string;
+}
+
+/**
+ * Authenticates and authorizes the caller of `path` per METHOD_RULES. For mTLS
+ * methods the TLS layer has already required a client certificate and verified
+ * its chain to this trust domain's roots (the mTLS listener does nothing else);
+ * grpc-js hands out only the leaf, so the X509-SVID leaf rules, the trust domain
+ * and the identity kind are checked here.
+ *
+ * @throws {PeerError} ERR_PEER_UNAUTHENTICATED without a valid SVID, ERR_PEER_UNAUTHORIZED for the wrong kind.
+ */
+export function authorizeCall(path: string, call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>, trustDomain: string, nowMs: number): Peer | undefined {
+  const rule = METHOD_RULES[path];
+  if (!rule) throw new TesseraError('ERR_PERMISSION_DENIED', 'method is not allowed');
+  if (rule.caller === 'anyone' || rule.caller === 'operator') return undefined;
+  const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
+  if (!leaf) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'this method needs mutual TLS with an X509-SVID');
+  const id = checkX509SvidLeaf(leaf, nowMs);
+  if (!id.memberOf(trustDomain)) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'caller SVID is from another trust domain');
+  const kind = describeId(id)?.kind;
+  const allowed = rule.caller === 'orchestrator' ? kind === 'orchestrator' : kind === 'orchestrator' || kind === 'agent';
+  if (!allowed) throw new PeerError('ERR_PEER_UNAUTHORIZED', `caller may not use ${rule.operation}`);
+  return { id, serialHex: readCertificate(leaf).serialHex };
+}

@@ -1,0 +1,29 @@
+import type { SVIDServiceHandlers } from '../../agent-sdk/gen/tessera/v1/SVIDService.js';
+import type { IssuanceContext } from '../issuance/context.js';
+import { activateAgent } from '../issuance/activate.js';
+import { renewX509Svid } from '../issuance/renew.js';
+import { spawnAgent } from '../issuance/spawn.js';
+import { type HandlerDeps, unaryHandler } from './handler.js';
+import { trustBundleMessage, x509SvidMessage } from './wire.js';
+
+const SERVICE = '/tessera.v1.SVIDService';
+
+/** Spawn, Activate and RenewX509SVID: thin adapters over the issuance flows. */
+export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServiceHandlers {
+  return {
+    Spawn: unaryHandler(deps, `${SERVICE}/Spawn`, async (req, peer) => {
+      const spawned = await spawnAgent(ctx, peer!.id, {
+        taskId: req.taskId, scopes: req.scopes, sponsor: req.sponsor, ttlMs: req.ttlSeconds * 1000,
+      });
+      return { spiffeId: spawned.spiffeId, ticket: spawned.ticket, ticketExpiresAtMs: spawned.ticketExpiresAtMs };
+    }),
+    Activate: unaryHandler(deps, `${SERVICE}/Activate`, async (req) => {
+      const svid = await activateAgent(ctx, { ticket: req.ticket, csr: req.csr });
+      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) };
+    }),
+    RenewX509SVID: unaryHandler(deps, `${SERVICE}/RenewX509SVID`, async (req, peer) => {
+      const svid = await renewX509Svid(ctx, peer!, req.csr);
+      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) };
+    }),
+  };
+}

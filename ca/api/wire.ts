@@ -1,0 +1,22 @@
+import type { X509SVID } from '../../agent-sdk/gen/tessera/v1/X509SVID.js';
+import type { TrustBundle } from '../../agent-sdk/gen/tessera/v1/TrustBundle.js';
+import type { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { IssuedX509Svid } from '../authority/authority.js';
+
+/** The wire form of an issued SVID. */
+export function x509SvidMessage(svid: IssuedX509Svid): X509SVID {
+  return { certChain: svid.certificates, spiffeId: svid.spiffeId, expiresAtMs: svid.notAfterMs };
+}
+
+/** How often holders should refresh the bundle. */
+const BUNDLE_REFRESH_SECONDS = 300;
+
+/** The wire form of the trust bundle. */
+export function trustBundleMessage(bundle: X509Bundle): TrustBundle {
+  return {
+    trustDomain: bundle.trustDomain,
+    x509Authorities: [...bundle.authorities],
+    sequenceNumber: bundle.sequenceNumber,
+    refreshHintSeconds: BUNDLE_REFRESH_SECONDS,
+  };
+}

@@ -1,0 +1,45 @@
+import { TesseraError } from '../../agent-sdk/errors.js';
+import type { IssuedX509Svid } from '../authority/authority.js';
+import { readCsrKey } from '../authority/csr.js';
+import { type IssuanceContext, checkAudited } from './context.js';
+import { issueSvid } from './issue.js';
+import { type TicketRecord, decodeRecord, encodeRecord, hashSecret, isSecretShaped, ticketKey } from './records.js';
+
+/**
+ * Flow 3: redeems a spawn ticket and a CSR for the agent's first SVID. The
+ * SPIFFE ID comes from the ticket; the CSR contributes only its public key.
+ * Of any number of concurrent uses of one ticket, one succeeds.
+ *
+ * @throws {TesseraError} ERR_TICKET_INVALID, ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_CSR_INVALID; each is audited.
+ */
+export async function activateAgent(ctx: IssuanceContext, params: { ticket: string; csr: Uint8Array }): Promise<IssuedX509Svid> {
+  const event = { operation: 'activate' };
+  const key = await checkAudited(ctx.journal, event, () => {
+    if (!isSecretShaped(params.ticket)) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is malformed');
+    return readCsrKey(params.csr);
+  });
+  const recordKey = ticketKey(hashSecret(params.ticket));
+  return ctx.journal.commit({
+    read: [recordKey],
+    audit: event,
+    decide: (current) => {
+      const ticket = decodeRecord<TicketRecord>(current.get(recordKey));
+      if (!ticket) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is not known');
+      if (ticket.usedAtMs !== undefined) throw new TesseraError('ERR_TICKET_USED', 'spawn ticket was already used');
+      const now = ctx.clock.now();
+      if (ticket.expiresAtMs <= now) throw new TesseraError('ERR_TICKET_EXPIRED', 'spawn ticket has expired');
+      const { svid, ops } = issueSvid(ctx, {
+        spiffeId: ticket.spiffeId, kind: 'agent', orchestrator: ticket.orchestrator, task: ticket.task,
+        sponsor: ticket.sponsor, scopes: ticket.scopes, ttlMs: ticket.ttlMs, firstIssuedAtMs: now, renewals: 0,
+      }, key.subjectPublicKeyInfo, ctx.config.limits.agentMaxLifetimeMs);
+      const used: TicketRecord = { ...ticket, usedAtMs: now };
+      return {
+        ops: [{ type: 'put', key: recordKey, value: encodeRecord(used) }, ...ops],
+        result: svid,
+        audit: {
+          subject: ticket.spiffeId, orchestrator: ticket.orchestrator, task: ticket.task, sponsor: ticket.sponsor, serial: svid.serialHex,
+        },
+      };
+    },
+  });
+}

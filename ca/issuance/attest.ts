@@ -1,0 +1,43 @@
+import { orchestratorId } from '../../agent-sdk/tessera-id.js';
+import { parsePathSegment } from '../../agent-sdk/spiffe-id.js';
+import type { AttestorRegistry } from '../../node-attestor/registry.js';
+import type { Challenge } from '../../node-attestor/types.js';
+import type { IssuedX509Svid } from '../authority/authority.js';
+import { readCsrKey } from '../authority/csr.js';
+import { type IssuanceContext, checkAudited } from './context.js';
+import { issueSvid } from './issue.js';
+
+/**
+ * Flow 1: runs one node attestation and issues the orchestrator's SVID. The
+ * orchestrator name comes only from what the plugin proved.
+ *
+ * @throws {TesseraError} ERR_ATTESTOR_UNKNOWN, ERR_CSR_INVALID, or the plugin's refusal; each is audited.
+ */
+export async function attestOrchestrator(
+  ctx: IssuanceContext,
+  attestors: AttestorRegistry,
+  params: { attestor: string; payload: Uint8Array; csr: Uint8Array },
+  challenge: Challenge,
+): Promise<IssuedX509Svid> {
+  const base = { operation: 'attest' };
+  const attestor = await checkAudited(ctx.journal, base, () => attestors.get(params.attestor));
+  const event = { ...base, attestor: attestor.name };
+  const key = await checkAudited(ctx.journal, event, () => readCsrKey(params.csr));
+  const proven = await checkAudited(ctx.journal, event, async () => {
+    const result = await attestor.attest(params.payload, challenge);
+    return parsePathSegment(result.orchestrator);
+  });
+  const spiffeId = orchestratorId(ctx.authority.trustDomain, proven).toString();
+  return ctx.journal.commit({
+    read: [],
+    audit: { ...event, orchestrator: proven, subject: spiffeId },
+    decide: () => {
+      // A fresh attestation is a fresh proof: renewal count and lifetime start over.
+      const { svid, ops } = issueSvid(ctx, {
+        spiffeId, kind: 'orchestrator', orchestrator: proven, scopes: [],
+        ttlMs: ctx.config.ttl.orchestratorMs, firstIssuedAtMs: ctx.clock.now(), renewals: 0,
+      }, key.subjectPublicKeyInfo, ctx.config.limits.orchestratorMaxLifetimeMs);
+      return { ops, result: svid, audit: { serial: svid.serialHex } };
+    },
+  });
+}

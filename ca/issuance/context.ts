@@ -1,0 +1,28 @@
+import type { Clock } from '../../agent-sdk/clock.js';
+import { TesseraError } from '../../agent-sdk/errors.js';
+import type { Journal } from '../audit/journal.js';
+import type { AuditEvent } from '../audit/record.js';
+import type { Authority } from '../authority/authority.js';
+import type { CaConfig } from '../config.js';
+
+/** What every issuance flow works with; built once by the server. */
+export interface IssuanceContext {
+  readonly config: CaConfig;
+  readonly authority: Authority;
+  readonly journal: Journal;
+  readonly clock: Clock;
+}
+
+/**
+ * Runs a check that comes before any state is read (a CSR, a ticket's shape) and
+ * records a denial when it throws a TesseraError, so that every refusal is
+ * audited whether or not it reached a transaction.
+ */
+export async function checkAudited<T>(journal: Journal, event: AuditEvent, check: () => T | Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof TesseraError) await journal.record(event, 'denied', err.code);
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import type { StoreOp } from '../store/store.js';
+import type { IssuedX509Svid } from '../authority/authority.js';
+import type { IssuanceContext } from './context.js';
+import { type IdentityRecord, type SerialRecord, encodeRecord, identityKey, serialKey } from './records.js';
+
+/**
+ * Signs an SVID for an identity inside a transaction's `decide` and returns the
+ * writes that record it: the identity's state (newest serial, expiry) and the
+ * serial's owner. notAfter is the smallest of the identity's TTL from now, its
+ * total-lifetime cap, and the signer's expiry (Authority applies the last).
+ */
+export function issueSvid(
+  ctx: IssuanceContext,
+  identity: Omit<IdentityRecord, 'serial' | 'expiresAtMs'>,
+  subjectPublicKeyInfo: Buffer,
+  lifetimeCapMs: number,
+): { svid: IssuedX509Svid; ops: StoreOp[] } {
+  const notAfterMs = Math.min(ctx.clock.now() + identity.ttlMs, identity.firstIssuedAtMs + lifetimeCapMs);
+  const svid = ctx.authority.signX509Svid({ spiffeId: SpiffeId.parse(identity.spiffeId), subjectPublicKeyInfo, notAfterMs });
+  const record: IdentityRecord = { ...identity, serial: svid.serialHex, expiresAtMs: svid.notAfterMs };
+  const owner: SerialRecord = { spiffeId: identity.spiffeId, notAfterMs: svid.notAfterMs };
+  return {
+    svid,
+    ops: [
+      { type: 'put', key: identityKey(identity.spiffeId), value: encodeRecord(record) },
+      { type: 'put', key: serialKey(svid.serialHex), value: encodeRecord(owner) },
+    ],
+  };
+}

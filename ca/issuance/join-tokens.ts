@@ -1,0 +1,65 @@
+import { TesseraError } from '../../agent-sdk/errors.js';
+import { parsePathSegment } from '../../agent-sdk/spiffe-id.js';
+import { orchestratorId } from '../../agent-sdk/tessera-id.js';
+import type { AttestationResult } from '../../node-attestor/types.js';
+import type { IssuanceContext } from './context.js';
+import { hashJoinToken, newJoinToken } from '../../node-attestor/join-token/server.js';
+import { type JoinTokenRecord, decodeRecord, encodeRecord, joinTokenKey } from './records.js';
+
+/**
+ * Makes a one-time join token that attests the named orchestrator. Only the
+ * token's hash is stored; the token itself is returned once.
+ *
+ * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a name that is not one path segment.
+ */
+export async function createJoinToken(
+  ctx: IssuanceContext, params: { orchestrator: string; ttlMs?: number },
+): Promise<{ token: string; spiffeId: string; expiresAtMs: number }> {
+  const token = newJoinToken();
+  return ctx.journal.commit({
+    read: [],
+    audit: { operation: 'join_token.create' },
+    decide: () => {
+      const orchestrator = parsePathSegment(params.orchestrator);
+      const spiffeId = orchestratorId(ctx.authority.trustDomain, orchestrator).toString();
+      const ttlMs = params.ttlMs || ctx.config.ttl.joinTokenMs;
+      if (ttlMs < 0 || ttlMs > ctx.config.ttl.joinTokenMs * 24) {
+        throw new TesseraError('ERR_INVALID_ARGUMENT', 'join token lifetime is out of range');
+      }
+      const expiresAtMs = ctx.clock.now() + ttlMs;
+      const record: JoinTokenRecord = { orchestrator, expiresAtMs };
+      return {
+        ops: [{ type: 'put', key: joinTokenKey(hashJoinToken(token)), value: encodeRecord(record) }],
+        result: { token, spiffeId, expiresAtMs },
+        audit: { orchestrator, subject: spiffeId },
+      };
+    },
+  });
+}
+
+/**
+ * Consumes a join token atomically: of any number of concurrent uses, one
+ * succeeds. The join_token plugin calls this as its `redeem`.
+ *
+ * @throws {TesseraError} ERR_JOIN_TOKEN_INVALID (unknown), ERR_JOIN_TOKEN_USED, ERR_JOIN_TOKEN_EXPIRED.
+ */
+export function redeemJoinToken(ctx: IssuanceContext, token: string): Promise<AttestationResult> {
+  const key = joinTokenKey(hashJoinToken(token));
+  return ctx.journal.commit({
+    read: [key],
+    audit: { operation: 'join_token.redeem', attestor: 'join_token' },
+    decide: (current) => {
+      const record = decodeRecord<JoinTokenRecord>(current.get(key));
+      if (!record) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not known');
+      if (record.usedAtMs !== undefined) throw new TesseraError('ERR_JOIN_TOKEN_USED', 'join token was already used');
+      const now = ctx.clock.now();
+      if (record.expiresAtMs <= now) throw new TesseraError('ERR_JOIN_TOKEN_EXPIRED', 'join token has expired');
+      const used: JoinTokenRecord = { ...record, usedAtMs: now };
+      return {
+        ops: [{ type: 'put', key, value: encodeRecord(used) }],
+        result: { orchestrator: record.orchestrator },
+        audit: { orchestrator: record.orchestrator },
+      };
+    },
+  });
+}

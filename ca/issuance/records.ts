@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+// The CA's state records. Secrets (spawn tickets, join tokens) are stored only as
+// their SHA-256; a used one is kept as a tombstone until it expires so a second
+// use is reported as such and not as unknown.
+
+export const ticketKey = (ticketHash: string) => `ticket/${ticketHash}`;
+export const joinTokenKey = (tokenHash: string) => `join_token/${tokenHash}`;
+export const identityKey = (spiffeId: string) => `identity/${spiffeId}`;
+export const serialKey = (serialHex: string) => `serial/${serialHex}`;
+
+/** A spawn ticket: the identity it activates and the task it belongs to. */
+export interface TicketRecord {
+  readonly spiffeId: string;
+  readonly orchestrator: string;
+  readonly task: string;
+  readonly sponsor: string;
+  readonly scopes: readonly string[];
+  readonly ttlMs: number;
+  readonly expiresAtMs: number;
+  readonly usedAtMs?: number;
+}
+
+/** A join token: which orchestrator it attests. */
+export interface JoinTokenRecord {
+  readonly orchestrator: string;
+  readonly expiresAtMs: number;
+  readonly usedAtMs?: number;
+}
+
+/** One identity the CA has issued SVIDs for, agent instance or orchestrator. */
+export interface IdentityRecord {
+  readonly spiffeId: string;
+  readonly kind: 'agent' | 'orchestrator';
+  readonly orchestrator: string;
+  readonly task?: string;
+  readonly sponsor?: string;
+  readonly scopes: readonly string[];
+  /** The SVID lifetime this identity gets at each issuance. */
+  readonly ttlMs: number;
+  readonly firstIssuedAtMs: number;
+  readonly renewals: number;
+  /** The newest SVID's serial: only that SVID may renew the identity. */
+  readonly serial: string;
+  readonly expiresAtMs: number;
+}
+
+/** Which identity a certificate serial belongs to, for revocation by serial. */
+export interface SerialRecord {
+  readonly spiffeId: string;
+  readonly notAfterMs: number;
+}
+
+export function encodeRecord(record: object): Uint8Array {
+  return Buffer.from(JSON.stringify(record), 'utf8');
+}
+
+export function decodeRecord<T>(bytes: Uint8Array | undefined): T | undefined {
+  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+}
+
+/** A one-time secret: 256 random bits, base64url (43 characters). */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Whether a string has the shape of a secret from newSecret. */
+export function isSecretShaped(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
+/** What the store keeps of a secret. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}

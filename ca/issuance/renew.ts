@@ -1,0 +1,50 @@
+import { TesseraError } from '../../agent-sdk/errors.js';
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import type { IssuedX509Svid } from '../authority/authority.js';
+import { readCsrKey } from '../authority/csr.js';
+import { type IssuanceContext, checkAudited } from './context.js';
+import { issueSvid } from './issue.js';
+import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
+
+/**
+ * Flow 4: issues a new SVID with the caller's own SPIFFE ID for a new key. Only
+ * the identity's newest SVID may renew it, so an older stolen SVID cannot be
+ * stretched; renewals and total lifetime are capped by the limits.
+ *
+ * @throws {TesseraError} ERR_PERMISSION_DENIED (unknown identity or not the newest
+ * SVID), ERR_RENEWAL_LIMIT, ERR_CSR_INVALID; each is audited.
+ */
+export async function renewX509Svid(
+  ctx: IssuanceContext, caller: { id: SpiffeId; serialHex: string }, csr: Uint8Array,
+): Promise<IssuedX509Svid> {
+  const spiffeId = caller.id.toString();
+  const event = { operation: 'renew', caller: spiffeId, subject: spiffeId };
+  const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr));
+  const recordKey = identityKey(spiffeId);
+  return ctx.journal.commit({
+    read: [recordKey],
+    audit: event,
+    decide: (current) => {
+      const identity = decodeRecord<IdentityRecord>(current.get(recordKey));
+      if (!identity) throw new TesseraError('ERR_PERMISSION_DENIED', 'identity is not known to this CA');
+      if (identity.serial !== caller.serialHex) {
+        throw new TesseraError('ERR_PERMISSION_DENIED', 'only the newest SVID of an identity may renew it');
+      }
+      const limits = ctx.config.limits;
+      const [maxRenewals, maxLifetimeMs] = identity.kind === 'agent'
+        ? [limits.agentMaxRenewals, limits.agentMaxLifetimeMs]
+        : [limits.orchestratorMaxRenewals, limits.orchestratorMaxLifetimeMs];
+      if (identity.renewals >= maxRenewals) throw new TesseraError('ERR_RENEWAL_LIMIT', 'identity has reached its renewal limit');
+      if (ctx.clock.now() >= identity.firstIssuedAtMs + maxLifetimeMs) {
+        throw new TesseraError('ERR_RENEWAL_LIMIT', 'identity has reached its maximum lifetime');
+      }
+      const { serial: _previous, expiresAtMs: _expiry, ...rest } = identity;
+      const { svid, ops } = issueSvid(ctx, { ...rest, renewals: identity.renewals + 1 }, key.subjectPublicKeyInfo, maxLifetimeMs);
+      return {
+        ops,
+        result: svid,
+        audit: { orchestrator: identity.orchestrator, task: identity.task, sponsor: identity.sponsor, serial: svid.serialHex },
+      };
+    },
+  });
+}

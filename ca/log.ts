@@ -1,0 +1,20 @@
+import { destination, pino } from 'pino';
+
+/**
+ * The CA's logger: pino's shape, so main.ts can pass pino and tests a silent one.
+ * Log identifiers and codes only; never keys, tickets, tokens or CSRs.
+ */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** JSON lines on stderr at `level`. Chosen over hand-written logging for speed and for level handling. */
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'tessera-ca' } }, destination(2));
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,178 @@
+import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { Clock } from '../agent-sdk/clock.js';
+import { tesseraProto } from '../agent-sdk/proto.js';
+import { caId } from '../agent-sdk/tessera-id.js';
+import { joinTokenAttestor } from '../node-attestor/join-token/server.js';
+import { x509popAttestor } from '../node-attestor/x509pop/server.js';
+import { createAttestorRegistry } from '../node-attestor/registry.js';
+import type { ServerAttestor } from '../node-attestor/types.js';
+import { Journal } from './audit/journal.js';
+import { Authority } from './authority/authority.js';
+import { loadOrCreateKeys } from './authority/keys.js';
+import type { CaConfig } from './config.js';
+import type { IssuanceContext } from './issuance/context.js';
+import { redeemJoinToken } from './issuance/join-tokens.js';
+import type { Logger } from './log.js';
+import { LevelStore } from './store/level-store.js';
+import { adminHandlers } from './api/admin-service.js';
+import { attestationHandlers } from './api/attestation-service.js';
+import { bundleHandlers } from './api/bundle-service.js';
+import { svidHandlers } from './api/svid-service.js';
+import { type Listener, METHOD_RULES } from './api/authz.js';
+import type { HandlerDeps } from './api/handler.js';
+
+/** Requests are small: a CSR, a ticket, an attestation payload. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * The running CA: store, keys, authority, journal, attestors and the three
+ * listeners (public TLS, mutual TLS, admin Unix socket).
+ */
+export class CaServer {
+  readonly publicAddress: string;
+  readonly mtlsAddress: string;
+  readonly adminSocket: string;
+  readonly authority: Authority;
+  readonly #servers: grpc.Server[];
+  readonly #journal: Journal;
+  readonly #store: LevelStore;
+
+  private constructor(parts: {
+    publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority;
+    servers: grpc.Server[]; journal: Journal; store: LevelStore;
+  }) {
+    this.publicAddress = parts.publicAddress;
+    this.mtlsAddress = parts.mtlsAddress;
+    this.adminSocket = parts.adminSocket;
+    this.authority = parts.authority;
+    this.#servers = parts.servers;
+    this.#journal = parts.journal;
+    this.#store = parts.store;
+  }
+
+  /**
+   * Opens the data directory (made 0700 on first start), loads or makes the CA
+   * keys, and starts listening. Resolves once every listener is bound.
+   *
+   * @throws {TesseraError} ERR_CONFIG_INVALID for keys of another trust domain;
+   * ERR_AUDIT_CHAIN_BROKEN when the stored audit chain does not verify at its head.
+   * @example const ca = await CaServer.start(validateConfig({ dataDir }), { clock: systemClock, log });
+   */
+  static async start(config: CaConfig, deps: { clock: Clock; log: Logger }): Promise<CaServer> {
+    const { clock, log } = deps;
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    await chmod(config.dataDir, 0o700);
+    const store = await LevelStore.create(join(config.dataDir, 'store'));
+    try {
+      const keys = await loadOrCreateKeys({
+        dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
+      });
+      const authority = new Authority({ trustDomain: config.trustDomain, keys, clock });
+      const signer = authority.checkpointSigner;
+      const journal = await Journal.open({
+        store, clock,
+        checkpoint: {
+          signer: { sign: (data) => sign('sha256', data, signer.privateKey), chain: signer.chain },
+          everyRecords: config.audit.checkpointEveryRecords,
+          everyMs: config.audit.checkpointEveryMs,
+        },
+      });
+      const ctx: IssuanceContext = { config, authority, journal, clock };
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log };
+      const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
+      if (config.x509popRootsPem) {
+        attestors.push(x509popAttestor({ roots: splitPem(config.x509popRootsPem).map((pem) => new X509Certificate(pem)), clock }));
+      }
+      const registry = createAttestorRegistry(attestors);
+
+      const proto = tesseraProto().tessera.v1;
+      const handlers: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = [
+        [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
+        [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
+        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, () => authority.bundle) as grpc.UntypedServiceImplementation],
+        [proto.AdminService.service, adminHandlers(handlerDeps, ctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
+      ];
+      const serverFor = (listener: Listener) => {
+        const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+        for (const [definition, implementation] of handlers) {
+          server.addService(definition, methodsOf(listener, definition, implementation));
+        }
+        return server;
+      };
+
+      // The CA's own server SVID; its key never leaves memory.
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const serverSvid = authority.signX509Svid({
+        spiffeId: caId(config.trustDomain),
+        subjectPublicKeyInfo: publicKey.export({ format: 'der', type: 'spki' }),
+        notAfterMs: clock.now() + config.ttl.caServerMs,
+      });
+      await journal.record({ operation: 'ca.server_svid', subject: serverSvid.spiffeId, serial: serverSvid.serialHex }, 'allowed');
+      const keyCertPair = {
+        private_key: Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' })),
+        cert_chain: Buffer.from(serverSvid.certificates.map((der) => new X509Certificate(der).toString()).join('')),
+      };
+      const rootsPem = Buffer.from(authority.bundle.toPem());
+
+      const publicServer = serverFor('public');
+      const publicPort = await bind(publicServer, config.publicAddress, grpc.ServerCredentials.createSsl(null, [keyCertPair], false));
+      // Mutual TLS: a client certificate is required and verified against the roots by TLS itself.
+      const mtlsServer = serverFor('mtls');
+      const mtlsPort = await bind(mtlsServer, config.mtlsAddress, grpc.ServerCredentials.createSsl(rootsPem, [keyCertPair], true));
+      const adminServer = serverFor('admin');
+      await rm(config.adminSocket, { force: true });
+      await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
+      await chmod(config.adminSocket, 0o600);
+
+      log.info({ trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
+      return new CaServer({
+        publicAddress: withPort(config.publicAddress, publicPort),
+        mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
+        adminSocket: config.adminSocket,
+        authority,
+        servers: [publicServer, mtlsServer, adminServer],
+        journal,
+        store,
+      });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** Stops the listeners (in-flight calls finish), writes a final checkpoint, closes the store. */
+  async close(): Promise<void> {
+    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+    await this.#journal.close();
+    await this.#store.close();
+  }
+}
+
+/** Only the methods METHOD_RULES assigns to `listener`; others answer UNIMPLEMENTED there. */
+function methodsOf(
+  listener: Listener, definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation,
+): grpc.UntypedServiceImplementation {
+  const picked: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    if (METHOD_RULES[method.path]?.listener === listener && implementation[name]) picked[name] = implementation[name]!;
+  }
+  return picked;
+}
+
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+function withPort(address: string, port: number): string {
+  return `${address.slice(0, address.lastIndexOf(':'))}:${port}`;
+}
+
+/** The PEM blocks of a bundle file, one certificate each. */
+function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+}
