@@ -1,0 +1,22 @@
+// The public surface of tessera/agent-sdk: re-exports only.
+export * from './errors.js';
+export * from './spiffe-id.js';
+export * from './tessera-id.js';
+export * from './svid.js';
+export * from './bundle.js';
+export * from './clock.js';
+export * from './attestor.js';
+export { verifyX509Svid, spiffeIdFromCertificate, type VerifiedX509Svid } from './verify.js';
+export { authorizeAny, authorizeId, authorizeOneOf, authorizeMemberOf, authorizeMatch, authorizePeer, type Authorizer } from './authorizer.js';
+export { staticSource, isUpdatingSource, watchSources, type UpdatingSource } from './source.js';
+export {
+  mtlsServerOptions,
+  hookMtlsServer,
+  createMtlsServer,
+  mtlsClientOptions,
+  connectMtls,
+  peerId,
+  type MtlsOptions,
+  type MtlsServerOptions,
+  type PeerRejectedListener,
+} from './tls.js';

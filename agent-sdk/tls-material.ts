@@ -1,0 +1,161 @@
+/**
+ * Internal helpers shared by tls.ts and grpc.ts: turning sources into the PEM
+ * material OpenSSL takes, reading a peer chain out of Node's PeerCertificate, and
+ * naming OpenSSL's verification failures with Tessera's error codes. Not part of
+ * the public surface.
+ */
+import type { X509Certificate } from 'node:crypto';
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import type { X509Bundle, X509BundleSource } from './bundle.js';
+import { readCertificate } from './certificate.js';
+import { MAX_CHAIN_CERTS } from './chain.js';
+import { PeerError, SvidError, TesseraError } from './errors.js';
+import { parseTrustDomain } from './spiffe-id.js';
+import type { X509Svid, X509SvidSource } from './svid.js';
+
+/** PEM text of an SVID: the chain (leaf first) and the private key. Held in memory only. */
+export interface SvidPem {
+  readonly cert: string;
+  readonly key: string;
+}
+
+// Node 20's TLS options do not take a KeyObject, so the key is exported to PEM in
+// memory, once per SVID object; a rotated SVID is a new object with a new key.
+const pemCache = new WeakMap<X509Svid, SvidPem>();
+
+/** The current SVID of `source` as PEM. @throws whatever the source throws */
+export function svidPem(source: X509SvidSource): SvidPem {
+  const svid = source.getX509Svid();
+  let pem = pemCache.get(svid);
+  if (!pem) {
+    pem = {
+      cert: svid.certificates.map(derToPem).join(''),
+      key: svid.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    };
+    pemCache.set(svid, pem);
+  }
+  return pem;
+}
+
+/** DER certificate to PEM. */
+export function derToPem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * The trust domains a connection accepts peers from: the given list, or by
+ * default the SVID's own trust domain (read now, so a source that is not ready
+ * yet fails here rather than at construction).
+ */
+export function trustDomainsOf(svid: X509SvidSource, trustDomains: readonly string[] | undefined): string[] {
+  if (trustDomains === undefined) return [svid.getX509Svid().id.trustDomain];
+  if (trustDomains.length === 0) throw new TypeError('trustDomains must not be empty');
+  return trustDomains.map(parseTrustDomain);
+}
+
+/**
+ * A bundle source that answers only for `trustDomains`, so a peer is never checked
+ * against a bundle the connection was not configured to trust.
+ */
+export function restrictBundles(bundles: X509BundleSource, trustDomains: readonly string[]): X509BundleSource {
+  const allowed = new Set(trustDomains);
+  return { getX509BundleForTrustDomain: (td) => (allowed.has(td) ? bundles.getX509BundleForTrustDomain(td) : undefined) };
+}
+
+/**
+ * The roots of every trusted trust domain as one PEM string, for OpenSSL's `ca`.
+ *
+ * @throws {SvidError} `ERR_BUNDLE_INVALID` when a trusted trust domain has no
+ *   bundle or an empty one: an empty `ca` would make Node fall back to the public
+ *   web roots.
+ */
+export function rootsPem(bundles: X509BundleSource, trustDomains: readonly string[]): string {
+  return trustDomains.map((td) => nonEmptyBundle(bundles, td).authorities.map(derToPem).join('')).join('');
+}
+
+function nonEmptyBundle(bundles: X509BundleSource, trustDomain: string): X509Bundle {
+  const bundle = bundles.getX509BundleForTrustDomain(trustDomain);
+  if (!bundle || bundle.authorities.length === 0) throw new SvidError('ERR_BUNDLE_INVALID', `no bundle for trust domain "${trustDomain}"`);
+  return bundle;
+}
+
+/**
+ * The DER chain in a PeerCertificate from `getPeerCertificate(true)`, leaf first.
+ * Node links each certificate to its issuer, from what the peer sent and then
+ * from the trust store; a self-signed certificate links to itself.
+ */
+export function chainFromPeerCertificate(cert: PeerCertificate | DetailedPeerCertificate): Buffer[] {
+  const chain: Buffer[] = [];
+  let current: DetailedPeerCertificate | undefined = cert as DetailedPeerCertificate;
+  // One more than the verifier accepts, so an overlong chain still fails there with its own message.
+  while (current?.raw && chain.length <= MAX_CHAIN_CERTS) {
+    chain.push(current.raw);
+    const next: DetailedPeerCertificate | undefined = current.issuerCertificate;
+    if (!next || next === current || next.raw?.equals(current.raw)) break;
+    current = next;
+  }
+  return chain;
+}
+
+/** The earliest notAfter on a verified path: the moment the peer stops being valid. */
+export function expiryOf(verifiedChain: readonly X509Certificate[]): number {
+  return Math.min(...verifiedChain.map((c) => readCertificate(c.raw).notAfterMs));
+}
+
+// The verification results OpenSSL reports (Node puts them in `err.code` or in
+// `socket.authorizationError`) that mean "the peer's certificate is not trusted".
+const UNTRUSTED_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'CERT_CHAIN_TOO_LONG',
+  'UNSPECIFIED',
+]);
+
+/**
+ * Names an OpenSSL certificate failure with a Tessera code, or returns undefined
+ * when `code` is not about the peer's certificate (a reset, a timeout, ...).
+ */
+export function peerCertificateFailure(code: unknown): TesseraError | undefined {
+  if (typeof code !== 'string') return undefined;
+  if (code === 'CERT_HAS_EXPIRED') return new SvidError('ERR_SVID_EXPIRED', 'peer certificate has expired');
+  if (code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
+  if (UNTRUSTED_CODES.has(code)) return new PeerError('ERR_PEER_UNAUTHENTICATED', `peer certificate does not chain to a trusted bundle (${code})`);
+  return undefined;
+}
+
+/** Any thrown value as a TesseraError for the 'peerRejected' event; unknown failures stay internal. */
+export function asPeerFailure(err: unknown): TesseraError {
+  if (err instanceof TesseraError) return err;
+  return new TesseraError('ERR_INTERNAL', 'peer verification failed unexpectedly', { cause: err });
+}
+
+/** The largest delay setTimeout honours; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `fire` at `atMs` (epoch ms, by `now`), re-arming across setTimeout's
+ * 24.8-day limit; the timer never keeps the process alive. Returns a canceller.
+ */
+export function fireAt(atMs: number, now: () => number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const delay = atMs - now();
+    if (delay <= 0) return fire();
+    timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}

@@ -1,0 +1,69 @@
+/**
+ * SVIDs and bundles for SDK tests, built on the shared certificate helper
+ * (pki.ts): a trust domain is a root and an intermediate; an SVID is a leaf
+ * signed by the intermediate, with the chain and key shaped as X509Svid. Also a
+ * source that can swap its SVID and emit 'update', as X509Source does.
+ */
+import { EventEmitter } from 'node:events';
+import { X509Bundle } from '../../agent-sdk/bundle.js';
+import { SpiffeId, isSpiffeId } from '../../agent-sdk/spiffe-id.js';
+import type { X509Svid } from '../../agent-sdk/svid.js';
+import { createIntermediate, createLeaf, createRoot, type CertOptions, type TestCert } from './pki.js';
+
+export interface TestTrustDomain {
+  readonly name: string;
+  readonly root: TestCert;
+  readonly intermediate: TestCert;
+  readonly bundle: X509Bundle;
+}
+
+/** A trust domain with a fresh root and intermediate. */
+export async function createTrustDomain(name: string): Promise<TestTrustDomain> {
+  const root = await createRoot({ cn: `${name} root` });
+  const intermediate = await createIntermediate(root, { cn: `${name} intermediate` });
+  return { name, root, intermediate, bundle: new X509Bundle(name, [root.der]) };
+}
+
+/**
+ * An SVID for `uri` (any string: broken ones are the point of some tests) signed
+ * by the trust domain's intermediate; the chain is leaf + intermediate. When the
+ * URI is not a SPIFFE ID, `id` falls back to spiffe://<td>/unparsed.
+ */
+export async function issueSvid(td: TestTrustDomain, uri: string, options: CertOptions = {}): Promise<X509Svid & { leaf: TestCert }> {
+  const leaf = await createLeaf(td.intermediate, { uris: [uri], ...options });
+  const id = isSpiffeId(uri) ? SpiffeId.parse(uri) : SpiffeId.fromSegments(td.name, 'unparsed');
+  return {
+    id,
+    certificates: [leaf.der, td.intermediate.der],
+    privateKey: leaf.privateKey,
+    notBeforeMs: Date.parse(leaf.cert.validFrom),
+    expiresAtMs: Date.parse(leaf.cert.validTo),
+    leaf,
+  };
+}
+
+/** A source whose SVID and bundles the test swaps; emits 'update' like X509Source. */
+export class TestSource extends EventEmitter {
+  #svid: X509Svid;
+  readonly #bundles = new Map<string, X509Bundle>();
+
+  constructor(svid: X509Svid, bundles: X509Bundle[]) {
+    super();
+    this.#svid = svid;
+    for (const b of bundles) this.#bundles.set(b.trustDomain, b);
+  }
+
+  getX509Svid(): X509Svid {
+    return this.#svid;
+  }
+
+  getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
+    return this.#bundles.get(trustDomain);
+  }
+
+  /** Replaces the SVID and emits 'update'. */
+  rotate(svid: X509Svid): void {
+    this.#svid = svid;
+    this.emit('update');
+  }
+}
