@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { errorFromServiceError } from '../agent-sdk/error-status.js';
 import type { AdminServiceClient } from '../agent-sdk/gen/tessera/v1/AdminService.js';
 import type { CreateJoinTokenResponse__Output } from '../agent-sdk/gen/tessera/v1/CreateJoinTokenResponse.js';
+import type { ListAuditRecordsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuditRecordsResponse.js';
 import type { VerifyAuditResponse__Output } from '../agent-sdk/gen/tessera/v1/VerifyAuditResponse.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
 
@@ -30,6 +31,11 @@ export class AdminClient {
   /** @throws {TesseraError} ERR_UNAVAILABLE when the CA is not running. */
   verifyAudit(): Promise<VerifyAuditResponse__Output> {
     return this.#call((cb) => this.#client.VerifyAudit({}, deadline(), cb));
+  }
+
+  /** One page of audit records after `afterSequence`. @throws {TesseraError} ERR_UNAVAILABLE */
+  listAuditRecords(params: { afterSequence?: number; limit?: number } = {}): Promise<ListAuditRecordsResponse__Output> {
+    return this.#call((cb) => this.#client.ListAuditRecords({ afterSequence: params.afterSequence ?? 0, limit: params.limit ?? 0 }, deadline(), cb));
   }
 
   close(): void {

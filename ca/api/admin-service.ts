@@ -2,6 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { AdminServiceHandlers } from '../../agent-sdk/gen/tessera/v1/AdminService.js';
 import type { Store } from '../store/store.js';
 import { verifyAudit } from '../audit/verify.js';
+import { AUDIT_PREFIX, auditKey, parseRecord, prefixRange } from '../audit/record.js';
 import type { IssuanceContext } from '../issuance/context.js';
 import { createJoinToken } from '../issuance/join-tokens.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
@@ -14,6 +15,20 @@ export function adminHandlers(deps: HandlerDeps, ctx: IssuanceContext, store: St
     CreateJoinToken: unaryHandler(deps, `${SERVICE}/CreateJoinToken`, async (req) => {
       const created = await createJoinToken(ctx, { orchestrator: req.orchestrator, ttlMs: req.ttlSeconds * 1000 });
       return { token: created.token, spiffeId: created.spiffeId, expiresAtMs: created.expiresAtMs };
+    }),
+    ListAuditRecords: unaryHandler(deps, `${SERVICE}/ListAuditRecords`, async (req) => {
+      const limit = Math.min(req.limit > 0 ? req.limit : 100, 1000);
+      const records = [];
+      for await (const [, value] of store.entries({ gte: auditKey(req.afterSequence + 1), lt: prefixRange(AUDIT_PREFIX).lt, limit })) {
+        const r = parseRecord(value);
+        records.push({
+          sequence: r.seq, timeMs: r.timeMs, operation: r.operation, outcome: r.outcome, reason: r.reason ?? '',
+          caller: r.caller ?? '', subject: r.subject ?? '', task: r.task ?? '', orchestrator: r.orchestrator ?? '',
+          sponsor: r.sponsor ?? '', depth: r.depth ?? 0, chainHash: r.chainHash ?? '', serial: r.serial ?? '',
+          attestor: r.attestor ?? '', prevHash: r.prevHash, hash: r.hash,
+        });
+      }
+      return { records };
     }),
     VerifyAudit: unaryHandler(deps, `${SERVICE}/VerifyAudit`, async () => {
       const result = await verifyAudit(store, { roots: roots() });

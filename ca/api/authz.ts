@@ -35,6 +35,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.TrustBundleService/GetTrustBundle': { listener: 'public', caller: 'anyone', operation: 'bundle.get' },
   '/tessera.v1.AdminService/CreateJoinToken': { listener: 'admin', caller: 'operator', operation: 'join_token.create' },
   '/tessera.v1.AdminService/VerifyAudit': { listener: 'admin', caller: 'operator', operation: 'audit.verify' },
+  '/tessera.v1.AdminService/ListAuditRecords': { listener: 'admin', caller: 'operator', operation: 'audit.list' },
 };
 
 /** The authenticated caller of an mTLS method. */

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _tessera_v1_CreateJoinTokenRequest__Output } from '../../tessera/v1/CreateJoinTokenRequest.js';
 import type { CreateJoinTokenResponse as _tessera_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _tessera_v1_CreateJoinTokenResponse__Output } from '../../tessera/v1/CreateJoinTokenResponse.js';
+import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _tessera_v1_ListAuditRecordsRequest__Output } from '../../tessera/v1/ListAuditRecordsRequest.js';
+import type { ListAuditRecordsResponse as _tessera_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _tessera_v1_ListAuditRecordsResponse__Output } from '../../tessera/v1/ListAuditRecordsResponse.js';
 import type { VerifyAuditRequest as _tessera_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _tessera_v1_VerifyAuditRequest__Output } from '../../tessera/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _tessera_v1_VerifyAuditResponse__Output } from '../../tessera/v1/VerifyAuditResponse.js';
 
@@ -29,6 +31,25 @@ export interface AdminServiceClient extends grpc.Client {
   createJoinToken(argument: _tessera_v1_CreateJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   createJoinToken(argument: _tessera_v1_CreateJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   createJoinToken(argument: _tessera_v1_CreateJoinTokenRequest, callback: grpc.requestCallback<_tessera_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListAuditRecords returns audit records in sequence order, to answer "who
+   * authorised this?".
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  ListAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListAuditRecords returns audit records in sequence order, to answer "who
+   * authorised this?".
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
@@ -61,6 +82,13 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   CreateJoinToken: grpc.handleUnaryCall<_tessera_v1_CreateJoinTokenRequest__Output, _tessera_v1_CreateJoinTokenResponse>;
   
   /**
+   * ListAuditRecords returns audit records in sequence order, to answer "who
+   * authorised this?".
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuditRecords: grpc.handleUnaryCall<_tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse>;
+  
+  /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
    * Who may call: an operator, over the admin Unix socket.
    */
@@ -70,5 +98,6 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   CreateJoinToken: MethodDefinition<_tessera_v1_CreateJoinTokenRequest, _tessera_v1_CreateJoinTokenResponse, _tessera_v1_CreateJoinTokenRequest__Output, _tessera_v1_CreateJoinTokenResponse__Output>
+  ListAuditRecords: MethodDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse__Output>
   VerifyAudit: MethodDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditRequest__Output, _tessera_v1_VerifyAuditResponse__Output>
 }
