@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { TesseraError } from './errors.js';
 import { parseTrustDomain } from './spiffe-id.js';
 
 /**
@@ -39,4 +40,20 @@ export class X509Bundle {
 export interface X509BundleSource {
   /** The bundle for `trustDomain`, or undefined when this source has none. Never blocks. */
   getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined;
+}
+
+/**
+ * The DER certificates in PEM text, in order.
+ *
+ * @throws {TesseraError} ERR_BUNDLE_INVALID when there is none or one does not parse.
+ * @example const roots = certificatesFromPem(readFileSync('bundle.pem', 'utf8'));
+ */
+export function certificatesFromPem(pem: string): Buffer[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new TesseraError('ERR_BUNDLE_INVALID', 'no certificate in the PEM text');
+  try {
+    return blocks.map((block) => new X509Certificate(block).raw);
+  } catch (err) {
+    throw new TesseraError('ERR_BUNDLE_INVALID', 'a certificate in the PEM text does not parse', { cause: err });
+  }
 }

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { OrchestratorAttestor } from './attestor.js';
@@ -17,6 +16,7 @@ import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { caId } from './tessera-id.js';
 import { spiffeIdFromCertificate } from './verify.js';
+import { derToPem } from './tls-material.js';
 
 /** Where the CA listens. */
 export interface CaEndpoints {
@@ -190,7 +190,7 @@ export class CaClient {
     const svid = this.#svid.getX509Svid();
     if (this.#mtls?.svid !== svid || this.#mtls.bundle !== this.#bundle) {
       closeClients(this.#mtls?.clients);
-      const chainPem = svid.certificates.map(toPem).join('');
+      const chainPem = svid.certificates.map(derToPem).join('');
       const keyPem = svid.privateKey.export({ format: 'pem', type: 'pkcs8' });
       const credentials = grpc.credentials.createSsl(
         Buffer.from(this.#bundle.toPem()), Buffer.from(keyPem), Buffer.from(chainPem),
@@ -206,7 +206,13 @@ function makeClients(address: string, credentials: grpc.ChannelCredentials, trus
   const v1 = tesseraProto().tessera.v1;
   // One channel shared by the three stubs. SNI must be a host name, not the IP
   // we may dial; the server's identity is checked by SPIFFE ID, not by name.
-  const svid = new v1.SVIDService(address, credentials, { 'grpc.ssl_target_name_override': trustDomain });
+  // The source retries renewals on its own schedule; keep grpc's reconnect
+  // backoff short so a CA that is back is seen by the next retry.
+  const svid = new v1.SVIDService(address, credentials, {
+    'grpc.ssl_target_name_override': trustDomain,
+    'grpc.initial_reconnect_backoff_ms': 250,
+    'grpc.max_reconnect_backoff_ms': 5000,
+  });
   const channelOverride = svid.getChannel();
   return {
     svid,
@@ -219,9 +225,6 @@ function closeClients(clients: ReturnType<typeof makeClients> | undefined): void
   clients?.svid.close();
 }
 
-function toPem(der: Buffer): string {
-  return new X509Certificate(der).toString();
-}
 
 /** A custom checkServerIdentity replaces the hostname check: it must return an Error to reject. */
 function checkCaIdentity(trustDomain: string): (host: string, cert: PeerCertificate) => Error | undefined {

@@ -5,6 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../agent-sdk/clock.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
 import { caId } from '../agent-sdk/tessera-id.js';
+import { certificatesFromPem } from '../agent-sdk/bundle.js';
+import { derToPem } from '../agent-sdk/tls-material.js';
 import { joinTokenAttestor } from '../node-attestor/join-token/server.js';
 import { x509popAttestor } from '../node-attestor/x509pop/server.js';
 import { createAttestorRegistry } from '../node-attestor/registry.js';
@@ -84,7 +86,7 @@ export class CaServer {
       const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
-        attestors.push(x509popAttestor({ roots: splitPem(config.x509popRootsPem).map((pem) => new X509Certificate(pem)), clock }));
+        attestors.push(x509popAttestor({ roots: certificatesFromPem(config.x509popRootsPem).map((der) => new X509Certificate(der)), clock }));
       }
       const registry = createAttestorRegistry(attestors);
 
@@ -113,7 +115,7 @@ export class CaServer {
       await journal.record({ operation: 'ca.server_svid', subject: serverSvid.spiffeId, serial: serverSvid.serialHex }, 'allowed');
       const keyCertPair = {
         private_key: Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' })),
-        cert_chain: Buffer.from(serverSvid.certificates.map((der) => new X509Certificate(der).toString()).join('')),
+        cert_chain: Buffer.from(serverSvid.certificates.map(derToPem).join('')),
       };
       const rootsPem = Buffer.from(authority.bundle.toPem());
 
@@ -170,9 +172,4 @@ function bind(server: grpc.Server, address: string, credentials: grpc.ServerCred
 
 function withPort(address: string, port: number): string {
   return `${address.slice(0, address.lastIndexOf(':'))}:${port}`;
-}
-
-/** The PEM blocks of a bundle file, one certificate each. */
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
 }

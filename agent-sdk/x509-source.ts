@@ -1,0 +1,217 @@
+import { EventEmitter } from 'node:events';
+import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { OrchestratorAttestor } from './attestor.js';
+import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle.js';
+import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
+import { type Clock, systemClock } from './clock.js';
+import { createCsr } from './csr.js';
+import { TesseraError } from './errors.js';
+import type { X509Svid, X509SvidSource } from './svid.js';
+import { readCertificate } from './certificate.js';
+
+/** The environment variables an orchestrator passes to a child (see `Orchestrator.spawn`). */
+export const ENV = {
+  ticket: 'TESSERA_SPAWN_TICKET',
+  address: 'TESSERA_CA_ADDRESS',
+  mtlsAddress: 'TESSERA_CA_MTLS_ADDRESS',
+  trustDomain: 'TESSERA_TRUST_DOMAIN',
+  bundle: 'TESSERA_TRUST_BUNDLE',
+} as const;
+
+/** How the source rotates and retries. */
+export interface RotationOptions {
+  /** Rotate at this fraction of the lifetime (default 0.5)... */
+  readonly at?: number;
+  /** ...minus a random part of the lifetime up to this fraction (default 0.1), so agents spawned together do not renew together. */
+  readonly jitter?: number;
+  /** First retry delay after a failed renewal (default 1 s); doubles up to maxRetryMs. */
+  readonly retryMs?: number;
+  /** Longest retry delay (default 30 s). */
+  readonly maxRetryMs?: number;
+}
+
+export interface X509SourceOptions {
+  readonly endpoints: CaEndpoints;
+  /** The trust bundle the CA's own SVID is checked against. */
+  readonly bundle: X509Bundle;
+  readonly clock?: Clock;
+  readonly rotation?: RotationOptions;
+}
+
+// A renewal refused for one of these reasons will be refused again: stop retrying.
+const FINAL: ReadonlySet<string> = new Set(['ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED']);
+const BUNDLE_REFRESH_MS = 5 * 60_000;
+
+/**
+ * The SVID and trust bundle of this process, kept current. The private key is
+ * made here and lives in memory only; every rotation makes a new one. Emits
+ * `'update'` after each new SVID or bundle and `'updateFailed'` (with a
+ * TesseraError) when a renewal fails; on failure it keeps the current SVID until
+ * it expires and retries with backoff.
+ *
+ * @example
+ * const source = await X509Source.fromEnv(); // in an agent spawned by an orchestrator
+ * const server = createMtlsServer(source, source, { authorizer: authorizeMemberOf('tessera.local') }, onConnection);
+ */
+export class X509Source extends EventEmitter implements X509SvidSource, X509BundleSource {
+  readonly #client: CaClient;
+  readonly #clock: Clock;
+  readonly #rotation: Required<RotationOptions>;
+  #svid: X509Svid;
+  /** When the current SVID arrived: rotation counts from here, not from the backdated notBefore. */
+  #receivedAtMs: number;
+  #rotationTimer: NodeJS.Timeout | undefined;
+  #bundleTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
+    super();
+    this.#clock = options.clock ?? systemClock;
+    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, ...options.rotation };
+    this.#svid = toSvid(first.issued, first.key);
+    this.#receivedAtMs = this.#clock.now();
+    this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, svid: this });
+    this.#schedule(this.#rotationDelay());
+    this.#bundleTimer = setInterval(() => this.#refreshBundle(), BUNDLE_REFRESH_MS).unref();
+  }
+
+  /**
+   * Activates a spawn ticket and resolves with the source once the first SVID is in.
+   *
+   * @throws {TesseraError} ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_TICKET_INVALID, ERR_UNAVAILABLE.
+   * @example const source = await X509Source.fromTicket({ ticket, endpoints, bundle });
+   */
+  static async fromTicket(options: X509SourceOptions & { ticket: string }): Promise<X509Source> {
+    const key = newKey();
+    const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
+    try {
+      return new X509Source(options, { issued: await client.activate(options.ticket, createCsr(key)), key });
+    } finally {
+      client.close();
+    }
+  }
+
+  /**
+   * Reads what an orchestrator passed in the environment (see ENV), removes it
+   * from `env` so that nothing later in this process (or its children) sees the
+   * ticket, then activates.
+   *
+   * @throws {TesseraError} ERR_INVALID_ARGUMENT when a variable is missing, and whatever fromTicket throws.
+   * @example const source = await X509Source.fromEnv();
+   */
+  static async fromEnv(env: NodeJS.ProcessEnv = process.env, options: Partial<X509SourceOptions> = {}): Promise<X509Source> {
+    const read = (name: string) => {
+      const value = env[name];
+      delete env[name];
+      return value;
+    };
+    const [ticket, address, mtlsAddress, trustDomain, bundlePem] = [ENV.ticket, ENV.address, ENV.mtlsAddress, ENV.trustDomain, ENV.bundle].map(read);
+    if (!ticket || !address || !mtlsAddress || !trustDomain || !bundlePem) {
+      throw new TesseraError('ERR_INVALID_ARGUMENT', `the environment lacks ${Object.values(ENV).join(', ')}: was this process spawned by a Tessera orchestrator?`);
+    }
+    const bundle = new X509Bundle(trustDomain, certificatesFromPem(bundlePem));
+    return X509Source.fromTicket({ ...options, ticket, endpoints: { address, mtlsAddress }, bundle });
+  }
+
+  /**
+   * Attests this process as an orchestrator with a node-attestor plugin and
+   * resolves once its first SVID is in.
+   *
+   * @throws {TesseraError} the attestor's refusal (ERR_JOIN_TOKEN_USED, ERR_ATTESTATION_FAILED, ...) or ERR_UNAVAILABLE.
+   * @example const source = await X509Source.fromAttestation({ attestor: joinTokenClient(token), endpoints, bundle });
+   */
+  static async fromAttestation(options: X509SourceOptions & { attestor: OrchestratorAttestor }): Promise<X509Source> {
+    const key = newKey();
+    const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
+    try {
+      return new X509Source(options, { issued: await client.attest(options.attestor, createCsr(key)), key });
+    } finally {
+      client.close();
+    }
+  }
+
+  /** The current SVID. Never blocks. @throws {TesseraError} ERR_UNAVAILABLE after close(). */
+  getX509Svid(): X509Svid {
+    if (this.#closed) throw new TesseraError('ERR_UNAVAILABLE', 'the X509Source is closed');
+    return this.#svid;
+  }
+
+  /** The bundle of this source's trust domain; undefined for any other. */
+  getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
+    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : undefined;
+  }
+
+  /** The current trust bundle. */
+  get bundle(): X509Bundle {
+    return this.#client.bundle;
+  }
+
+  /** The CA client authenticated with this source's SVID (for spawn, tokens, ...). */
+  get caClient(): CaClient {
+    return this.#client;
+  }
+
+  /** Renews now, whatever the schedule; resolves with the new SVID. @throws {TesseraError} as renewal does. */
+  async rotate(): Promise<X509Svid> {
+    const key = newKey();
+    const issued = await this.#client.renew(createCsr(key));
+    if (!issued.id.equals(this.#svid.id)) throw new TesseraError('ERR_SVID_INVALID', 'the CA renewed a different identity');
+    this.#svid = toSvid(issued, key);
+    this.#receivedAtMs = this.#clock.now();
+    this.emit('update');
+    return this.#svid;
+  }
+
+  /** Stops rotation and closes the connections. The SVID is dropped. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#rotationTimer);
+    clearInterval(this.#bundleTimer);
+    this.#client.close();
+    this.removeAllListeners();
+  }
+
+  #rotationDelay(): number {
+    const lifetime = this.#svid.expiresAtMs - this.#receivedAtMs;
+    const at = this.#receivedAtMs + lifetime * this.#rotation.at - Math.random() * lifetime * this.#rotation.jitter;
+    return Math.max(0, at - this.#clock.now());
+  }
+
+  #schedule(delayMs: number, retryMs = this.#rotation.retryMs): void {
+    if (this.#closed) return;
+    clearTimeout(this.#rotationTimer);
+    this.#rotationTimer = setTimeout(() => {
+      this.rotate().then(
+        () => this.#schedule(this.#rotationDelay()),
+        (err: unknown) => {
+          if (this.#closed) return;
+          const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'renewal failed', { cause: err });
+          this.emit('updateFailed', error);
+          const remaining = this.#svid.expiresAtMs - this.#clock.now();
+          if (FINAL.has(error.code) || remaining <= 0) return;
+          // Keep the current SVID; try again before it runs out.
+          this.#schedule(Math.min(retryMs, remaining / 2), Math.min(retryMs * 2, this.#rotation.maxRetryMs));
+        },
+      );
+    }, delayMs).unref();
+  }
+
+  #refreshBundle(): void {
+    const before = this.#client.bundle;
+    this.#client.getTrustBundle().then(
+      (bundle) => {
+        if (bundle !== before) this.emit('update');
+      },
+      (err: unknown) => this.emit('updateFailed', err),
+    );
+  }
+}
+
+function newKey(): KeyObject {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+}
+
+function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
+  const leaf = readCertificate(issued.certificates[0]!);
+  return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
+}
