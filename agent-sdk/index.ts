@@ -17,6 +17,14 @@ export {
   connectMtls,
   peerId,
   type MtlsOptions,
-  type MtlsServerOptions,
+  type MtlsHookOptions,
   type PeerRejectedListener,
 } from './tls.js';
+export {
+  mtlsServerCredentials,
+  mtlsChannelCredentials,
+  authorizeByMethod,
+  peerIdFromCall,
+  type GrpcServerMtlsOptions,
+  type GrpcChannelMtlsOptions,
+} from './grpc.js';

@@ -5,13 +5,16 @@
  * the public surface.
  */
 import type { X509Certificate } from 'node:crypto';
+import { authorizePeer, type Authorizer } from './authorizer.js';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import type { X509Bundle, X509BundleSource } from './bundle.js';
 import { readCertificate } from './certificate.js';
 import { MAX_CHAIN_CERTS } from './chain.js';
+import type { Clock } from './clock.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
 import { parseTrustDomain } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
+import { verifyX509Svid, type VerifiedX509Svid } from './verify.js';
 
 /** PEM text of an SVID: the chain (leaf first) and the private key. Held in memory only. */
 export interface SvidPem {
@@ -158,4 +161,27 @@ export function fireAt(atMs: number, now: () => number, fire: () => void): () =>
   };
   arm();
   return () => clearTimeout(timer);
+}
+
+/**
+ * The X509-SVID and authorizer checks on the chain Node reports for a peer
+ * (`getPeerCertificate(true)`, as checkServerIdentity receives it), against the
+ * bundle of the peer's own trust domain, which must be one of the trusted ones.
+ *
+ * @throws {PeerError} or {SvidError}.
+ */
+export function verifyPeerCertificate(
+  cert: PeerCertificate,
+  svid: X509SvidSource,
+  bundle: X509BundleSource,
+  authorizer: Authorizer,
+  trustDomains: readonly string[] | undefined,
+  clock: Clock,
+): VerifiedX509Svid {
+  const chain = chainFromPeerCertificate(cert);
+  if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
+  const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
+  const verified = verifyX509Svid(chain, bundles, { nowMs: clock.now() });
+  authorizePeer(authorizer, verified.id, verified.verifiedChain);
+  return verified;
 }

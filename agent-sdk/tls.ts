@@ -10,7 +10,7 @@
  */
 import { constants } from 'node:crypto';
 import tls from 'node:tls';
-import { authorizePeer, type Authorizer } from './authorizer.js';
+import type { Authorizer } from './authorizer.js';
 import type { X509BundleSource } from './bundle.js';
 import { systemClock, type Clock } from './clock.js';
 import { PeerError, type TesseraError } from './errors.js';
@@ -23,12 +23,12 @@ import {
   expiryOf,
   fireAt,
   peerCertificateFailure,
-  restrictBundles,
   rootsPem,
   svidPem,
   trustDomainsOf,
+  verifyPeerCertificate,
 } from './tls-material.js';
-import { verifyX509Svid, type VerifiedX509Svid } from './verify.js';
+import type { VerifiedX509Svid } from './verify.js';
 
 /** Options shared by the server and client helpers. */
 export interface MtlsOptions {
@@ -39,7 +39,7 @@ export interface MtlsOptions {
 }
 
 /** Options for `hookMtlsServer` and `createMtlsServer`. */
-export interface MtlsServerOptions extends MtlsOptions {
+export interface MtlsHookOptions extends MtlsOptions {
   /** Also close accepted connections older than this; by default they last until the peer's certificate expires. */
   readonly maxConnectionAgeMs?: number;
 }
@@ -90,7 +90,7 @@ export function mtlsServerOptions(svid: X509SvidSource, bundle: X509BundleSource
 }
 
 /**
- * Turns an existing tls.Server (or https / http2 secure server) into an mTLS
+ * Turns an existing tls.Server (or https.Server) into an mTLS
  * server for X509-SVIDs: sets its secure context from the sources, requires and
  * verifies client certificates, runs the authorizer on each new connection before
  * any other 'secureConnection' listener, and closes the connection when the
@@ -111,7 +111,7 @@ export function hookMtlsServer<S extends tls.Server>(
   svid: X509SvidSource,
   bundle: X509BundleSource,
   authorizer: Authorizer,
-  options: MtlsServerOptions = {},
+  options: MtlsHookOptions = {},
 ): S {
   const clock = options.clock ?? systemClock;
   // Node reads these two per connection (tlsConnectionListener); setting them here
@@ -135,7 +135,7 @@ export function hookMtlsServer<S extends tls.Server>(
     try {
       // rejectUnauthorized already destroyed unverified sockets; this is the second lock.
       if (!socket.authorized) throw peerCertificateFailure(socket.authorizationError) ?? new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer is not authorized');
-      verified = verifyPeer(socket.getPeerCertificate(true), svid, bundle, authorizer, options.trustDomains, clock);
+      verified = verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, options.trustDomains, clock);
     } catch (err) {
       socket.destroy();
       server.emit('peerRejected', asPeerFailure(err), socket);
@@ -173,7 +173,7 @@ export function createMtlsServer(
   svid: X509SvidSource,
   bundle: X509BundleSource,
   authorizer: Authorizer,
-  options: MtlsServerOptions = {},
+  options: MtlsHookOptions = {},
   secureConnectionListener?: (socket: tls.TLSSocket) => void,
 ): tls.Server {
   const server = hookMtlsServer(tls.createServer({ requestCert: true, rejectUnauthorized: true }), svid, bundle, authorizer, options);
@@ -271,7 +271,7 @@ function clientOptions(
     // by its SPIFFE ID, whatever host name was dialled. Must return, not throw, an Error.
     checkServerIdentity: (_host: string, cert: tls.PeerCertificate): Error | undefined => {
       try {
-        const verified = verifyPeer(cert, svid, bundle, authorizer, options.trustDomains, clock);
+        const verified = verifyPeerCertificate(cert, svid, bundle, authorizer, options.trustDomains, clock);
         onVerified(verified);
         return undefined;
       } catch (err) {
@@ -279,21 +279,4 @@ function clientOptions(
       }
     },
   };
-}
-
-/** The X509-SVID and authorizer checks, on the chain Node reports for the peer. */
-function verifyPeer(
-  cert: tls.PeerCertificate,
-  svid: X509SvidSource,
-  bundle: X509BundleSource,
-  authorizer: Authorizer,
-  trustDomains: readonly string[] | undefined,
-  clock: Clock,
-): VerifiedX509Svid {
-  const chain = chainFromPeerCertificate(cert);
-  if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
-  const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
-  const verified = verifyX509Svid(chain, bundles, { nowMs: clock.now() });
-  authorizePeer(authorizer, verified.id, verified.verifiedChain);
-  return verified;
 }
