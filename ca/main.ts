@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The `tessera` command. The only module that reads argv and the environment:
+// everything below gets plain, validated values.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TesseraError } from '../agent-sdk/errors.js';
+import { createToken, listAudit, startCa, verifyAuditLog, type Output } from './cli/commands.js';
+import { validateConfig } from './config.js';
+import { createLogger } from './log.js';
+
+const USAGE = `usage: tessera <command> [options]
+
+  ca start        run the CA          [--config FILE] [--data-dir DIR] [--trust-domain TD]
+                                      [--listen HOST:PORT] [--mtls-listen HOST:PORT] [--log-level LEVEL]
+  token create    make a join token   --orchestrator NAME [--ttl 10m]
+  audit verify    check the audit hash chain and its signed checkpoints
+  audit list      print audit records [--after SEQ] [--limit N] [--json]
+
+  Commands that talk to a running CA use its admin socket: --socket PATH, or
+  <data dir>/admin.sock. The data directory is --data-dir, else $TESSERA_DATA_DIR,
+  else ./.data.`;
+
+const io: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'trust-domain': { type: 'string' },
+      listen: { type: 'string' },
+      'mtls-listen': { type: 'string' },
+      'log-level': { type: 'string' },
+      socket: { type: 'string' },
+      orchestrator: { type: 'string' },
+      ttl: { type: 'string' },
+      after: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (values.help || command === '') {
+    io.out(USAGE);
+    return command === '' && !values.help ? 2 : 0;
+  }
+  const dataDir = resolve(values['data-dir'] ?? process.env.TESSERA_DATA_DIR ?? '.data');
+  const socket = values.socket ?? join(dataDir, 'admin.sock');
+
+  switch (command) {
+    case 'ca start': {
+      const file = values.config ? (JSON.parse(await readFile(values.config, 'utf8')) as Record<string, unknown>) : {};
+      const config = validateConfig({
+        ...file,
+        // Precedence: flag, then file, then $TESSERA_DATA_DIR, then ./.data.
+        dataDir: values['data-dir'] || typeof file.dataDir !== 'string' ? dataDir : file.dataDir,
+        ...(values['trust-domain'] && { trustDomain: values['trust-domain'] }),
+        ...(values.listen && { publicAddress: values.listen }),
+        ...(values['mtls-listen'] && { mtlsAddress: values['mtls-listen'] }),
+        ...(values.socket && { adminSocket: values.socket }),
+      });
+      const stop = new Promise((done) => {
+        process.once('SIGTERM', done);
+        process.once('SIGINT', done);
+      });
+      return startCa(config, createLogger(values['log-level'] ?? 'info'), stop, io);
+    }
+    case 'token create':
+      if (!values.orchestrator) throw new TesseraError('ERR_INVALID_ARGUMENT', '--orchestrator NAME is required');
+      return createToken(socket, { orchestrator: values.orchestrator, ...(values.ttl && { ttl: values.ttl }) }, io);
+    case 'audit verify':
+      return verifyAuditLog(dataDir, socket, io);
+    case 'audit list':
+      return listAudit(socket, { after: Number(values.after ?? 0), limit: Number(values.limit ?? 100), json: values.json ?? false }, io);
+    default:
+      io.err(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    io.err(err instanceof TesseraError ? `tessera: ${err.code}: ${err.message}` : `tessera: ${(err as Error).message}`);
+    process.exitCode = 1;
+  },
+);
