@@ -191,9 +191,9 @@ export function createMtlsServer(
  * run the authorizer. The SVID and roots are read from the sources each time the
  * options are read, so spreading them into each new connection picks up
  * rotation. A refused server ends the socket with the PeerError/SvidError as its
- * 'error'. Prefer `connectMtls`, which also gives `peerId` and bounds the
- * connection's age; with an https.Agent set `maxCachedSessions: 0`, because a
- * resumed session skips the check.
+ * 'error'. The options never offer a TLS session to resume (resumption skips the
+ * check), also under an https.Agent. Prefer `connectMtls`, which also gives
+ * `peerId` and bounds the connection's age.
  *
  * @throws whatever the sources throw (when the options are read).
  * @example tls.connect({ host: '127.0.0.1', port, ...mtlsClientOptions(source, source, authorizeId(serverId)) });
@@ -267,6 +267,10 @@ function clientOptions(
       return cached.context;
     },
     rejectUnauthorized: true,
+    // An own `session: undefined` survives spreading and overrides the session an
+    // https.Agent would add ({ session, ...options }): a resumed session skips
+    // checkServerIdentity, so this client never offers one.
+    session: undefined,
     // Replaces Node's hostname check (which ignores URI SANs): the server is identified
     // by its SPIFFE ID, whatever host name was dialled. Must return, not throw, an Error.
     checkServerIdentity: (_host: string, cert: tls.PeerCertificate): Error | undefined => {

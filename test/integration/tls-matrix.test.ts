@@ -232,7 +232,7 @@ describe('node:tls mTLS matrix', () => {
     closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const client = clientSource(clientSvid);
     const body = await new Promise<string>((resolve, reject) => {
-      const agent = new https.Agent({ maxCachedSessions: 0 });
+      const agent = new https.Agent();
       const req = https.get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, agent, ...mtlsClientOptions(client, client, authorizeId(SERVER_ID)) }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
@@ -241,6 +241,32 @@ describe('node:tls mTLS matrix', () => {
       req.on('error', reject);
     });
     expect(body).toBe(CLIENT_ID);
+  });
+
+  it('the client never resumes a session, even through an https.Agent and against a server that offers tickets', async () => {
+    // A plain https server with Node's defaults: it issues tickets and resumes sessions.
+    const pem = (ders: readonly Uint8Array[]) => ders.map((d) => new X509Certificate(d).toString()).join('');
+    const server = https.createServer(
+      { cert: pem(serverSvid.certificates), key: serverSvid.privateKey.export({ format: 'pem', type: 'pkcs8' }) },
+      (_req, res) => res.end('ok'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    const source = clientSource(clientSvid);
+    let checks = 0;
+    const counting: Authorizer = () => void checks++;
+    const agent = new https.Agent({ keepAlive: false });
+    const port = (server.address() as AddressInfo).port;
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        https.get({ host: '127.0.0.1', port, agent, ...mtlsClientOptions(source, source, counting) }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        }).on('error', reject);
+      });
+      await new Promise((r) => setTimeout(r, 50)); // lets the agent cache the session ticket
+    }
+    expect(checks).toBe(3);
   });
 
   it('a connection is closed when the peer certificate expires', async () => {
