@@ -28,3 +28,8 @@ export {
   type GrpcServerMtlsOptions,
   type GrpcChannelMtlsOptions,
 } from './grpc.js';
+export { CaClient, type CaEndpoints, type IssuedCertificates, type SpawnedAgent } from './ca-client.js';
+export { X509Source, ENV, type X509SourceOptions, type RotationOptions } from './x509-source.js';
+export { Orchestrator, type AgentSpawn } from './orchestrator.js';
+export { createCsr } from './csr.js';
+export { certificatesFromPem } from './bundle.js';
