@@ -26,7 +26,12 @@ export interface SvidPem {
 // memory, once per SVID object; a rotated SVID is a new object with a new key.
 const pemCache = new WeakMap<X509Svid, SvidPem>();
 
-/** The current SVID of `source` as PEM. @throws whatever the source throws */
+/**
+ * The current SVID of `source` as PEM.
+ *
+ * @throws whatever the source's getX509Svid throws; TypeError if the key cannot be exported.
+ * @example tls.createSecureContext({ ...svidPem(source), ca })
+ */
 export function svidPem(source: X509SvidSource): SvidPem {
   const svid = source.getX509Svid();
   let pem = pemCache.get(svid);
@@ -40,7 +45,11 @@ export function svidPem(source: X509SvidSource): SvidPem {
   return pem;
 }
 
-/** DER certificate to PEM. */
+/**
+ * DER certificate to PEM. Never throws.
+ *
+ * @example derToPem(bundle.authorities[0]!)
+ */
 export function derToPem(der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
@@ -51,6 +60,9 @@ export function derToPem(der: Uint8Array): string {
  * The trust domains a connection accepts peers from: the given list, or by
  * default the SVID's own trust domain (read now, so a source that is not ready
  * yet fails here rather than at construction).
+ *
+ * @throws {TypeError} for an empty list; {SpiffeIdError} for a bad name; whatever the source throws.
+ * @example trustDomainsOf(source, undefined) // ['tessera.local']
  */
 export function trustDomainsOf(svid: X509SvidSource, trustDomains: readonly string[] | undefined): string[] {
   if (trustDomains === undefined) return [svid.getX509Svid().id.trustDomain];
@@ -60,7 +72,9 @@ export function trustDomainsOf(svid: X509SvidSource, trustDomains: readonly stri
 
 /**
  * A bundle source that answers only for `trustDomains`, so a peer is never checked
- * against a bundle the connection was not configured to trust.
+ * against a bundle the connection was not configured to trust. Never throws.
+ *
+ * @example verifyX509Svid(chain, restrictBundles(source, ['tessera.local']))
  */
 export function restrictBundles(bundles: X509BundleSource, trustDomains: readonly string[]): X509BundleSource {
   const allowed = new Set(trustDomains);
@@ -73,6 +87,7 @@ export function restrictBundles(bundles: X509BundleSource, trustDomains: readonl
  * @throws {SvidError} `ERR_BUNDLE_INVALID` when a trusted trust domain has no
  *   bundle or an empty one: an empty `ca` would make Node fall back to the public
  *   web roots.
+ * @example tls.createSecureContext({ ca: rootsPem(source, ['tessera.local']) })
  */
 export function rootsPem(bundles: X509BundleSource, trustDomains: readonly string[]): string {
   return trustDomains.map((td) => nonEmptyBundle(bundles, td).authorities.map(derToPem).join('')).join('');
@@ -87,7 +102,10 @@ function nonEmptyBundle(bundles: X509BundleSource, trustDomain: string): X509Bun
 /**
  * The DER chain in a PeerCertificate from `getPeerCertificate(true)`, leaf first.
  * Node links each certificate to its issuer, from what the peer sent and then
- * from the trust store; a self-signed certificate links to itself.
+ * from the trust store; a self-signed certificate links to itself. Never throws;
+ * [] when the peer sent no certificate.
+ *
+ * @example verifyX509Svid(chainFromPeerCertificate(socket.getPeerCertificate(true)), source)
  */
 export function chainFromPeerCertificate(cert: PeerCertificate | DetailedPeerCertificate): Buffer[] {
   const chain: Buffer[] = [];
@@ -102,7 +120,12 @@ export function chainFromPeerCertificate(cert: PeerCertificate | DetailedPeerCer
   return chain;
 }
 
-/** The earliest notAfter on a verified path: the moment the peer stops being valid. */
+/**
+ * The earliest notAfter on a verified path: the moment the peer stops being valid.
+ *
+ * @throws {DerError} only for a certificate that is not DER (never for a verified path).
+ * @example fireAt(expiryOf(verified.verifiedChain), Date.now, () => socket.destroy())
+ */
 export function expiryOf(verifiedChain: readonly X509Certificate[]): number {
   return Math.min(...verifiedChain.map((c) => readCertificate(c.raw).notAfterMs));
 }
@@ -129,6 +152,9 @@ const UNTRUSTED_CODES = new Set([
 /**
  * Names an OpenSSL certificate failure with a Tessera code, or returns undefined
  * when `code` is not about the peer's certificate (a reset, a timeout, ...).
+ * Never throws.
+ *
+ * @example peerCertificateFailure(socket.authorizationError)?.code // 'ERR_PEER_UNAUTHENTICATED'
  */
 export function peerCertificateFailure(code: unknown): TesseraError | undefined {
   if (typeof code !== 'string') return undefined;
@@ -138,7 +164,12 @@ export function peerCertificateFailure(code: unknown): TesseraError | undefined 
   return undefined;
 }
 
-/** Any thrown value as a TesseraError for the 'peerRejected' event; unknown failures stay internal. */
+/**
+ * Any thrown value as a TesseraError for the 'peerRejected' event; unknown
+ * failures become ERR_INTERNAL with the original as `cause` (never sent). Never throws.
+ *
+ * @example server.emit('peerRejected', asPeerFailure(err), socket)
+ */
 export function asPeerFailure(err: unknown): TesseraError {
   if (err instanceof TesseraError) return err;
   return new TesseraError('ERR_INTERNAL', 'peer verification failed unexpectedly', { cause: err });
@@ -150,6 +181,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Calls `fire` at `atMs` (epoch ms, by `now`), re-arming across setTimeout's
  * 24.8-day limit; the timer never keeps the process alive. Returns a canceller.
+ * Throws only what `fire` throws when `atMs` has already passed.
+ *
+ * @example const cancel = fireAt(expiresAtMs, Date.now, () => socket.destroy()); socket.once('close', cancel);
  */
 export function fireAt(atMs: number, now: () => number, fire: () => void): () => void {
   let timer: NodeJS.Timeout | undefined;
@@ -169,6 +203,7 @@ export function fireAt(atMs: number, now: () => number, fire: () => void): () =>
  * bundle of the peer's own trust domain, which must be one of the trusted ones.
  *
  * @throws {PeerError} or {SvidError}.
+ * @example checkServerIdentity: (_h, cert) => { verifyPeerCertificate(cert, source, source, authorizeAny(), undefined, systemClock) }
  */
 export function verifyPeerCertificate(
   cert: PeerCertificate,
