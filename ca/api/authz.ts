@@ -2,7 +2,7 @@ import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
 import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
-import { checkX509SvidLeaf } from '../../agent-sdk/verify.js';
+import { checkX509SvidLeaf, spiffeIdFromCertificate } from '../../agent-sdk/verify.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 
 /** Where a method is served: the public TLS port, the mutual-TLS port, or the admin Unix socket. */
@@ -66,4 +66,22 @@ export function authorizeCall(path: string, call: Pick<ServerUnaryCall<unknown, 
   const allowed = rule.caller === 'orchestrator' ? kind === 'orchestrator' : kind === 'orchestrator' || kind === 'agent';
   if (!allowed) throw new PeerError('ERR_PEER_UNAUTHORIZED', `caller may not use ${rule.operation}`);
   return { id, serialHex: readCertificate(leaf).serialHex };
+}
+
+/**
+ * The SPIFFE ID a refused mTLS caller presented, for the audit record of the
+ * refusal only, never for a decision (DESIGN flow 9: a denial names its caller).
+ * The mTLS listener's TLS layer verified the chain to this CA's roots, so the ID
+ * is one this CA issued. Undefined off the mTLS listener (a certificate there is
+ * not verified) or when the leaf holds no SPIFFE ID.
+ */
+export function presentedIdForAudit(path: string, call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): string | undefined {
+  if (METHOD_RULES[path]?.listener !== 'mtls') return undefined;
+  const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
+  if (!leaf) return undefined;
+  try {
+    return spiffeIdFromCertificate(leaf).toString();
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
-import { METHOD_RULES, type Peer, authorizeCall } from './authz.js';
+import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
 import { toStatus } from './status.js';
 
 /** What every handler wrapper needs. */
@@ -25,7 +25,8 @@ export async function admitCall(
     return authorizeCall(path, call, deps.trustDomain, deps.clock.now());
   } catch (err) {
     if (err instanceof TesseraError) {
-      await deps.journal.record({ operation: METHOD_RULES[path]?.operation ?? 'unknown' }, 'denied', err.code);
+      const event = { operation: METHOD_RULES[path]?.operation ?? 'unknown', caller: presentedIdForAudit(path, call) };
+      await deps.journal.record(event, 'denied', err.code);
     }
     throw err;
   }
