@@ -51,7 +51,7 @@ export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, att
 class Inbox {
   readonly #queue: AttestRequest__Output[] = [];
   #waiter: { resolve(m: AttestRequest__Output): void; reject(e: unknown): void } | undefined;
-  #ended = false;
+  #failure: TesseraError | undefined;
   readonly #call: AttestCall;
 
   constructor(call: AttestCall) {
@@ -60,26 +60,33 @@ class Inbox {
       if (this.#waiter) {
         this.#waiter.resolve(message);
         this.#waiter = undefined;
-      } else {
+      } else if (this.#queue.length === 0) {
         this.#queue.push(message);
+      } else {
+        // The exchange strictly alternates: a second unanswered message is a
+        // protocol violation, and refusing it bounds what a client can queue.
+        this.#fail(new TesseraError('ERR_INVALID_ARGUMENT', 'sent a message before the previous one was answered'));
       }
     });
-    const end = () => {
-      this.#ended = true;
-      this.#waiter?.reject(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
-      this.#waiter = undefined;
-    };
+    const end = () => this.#fail(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
     call.on('end', end);
     call.on('cancelled', end);
   }
 
   next(): Promise<AttestRequest__Output> {
+    if (this.#failure) return Promise.reject(this.#failure);
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (this.#ended) return Promise.reject(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
+  }
+
+  #fail(error: TesseraError): void {
+    this.#failure ??= error;
+    this.#queue.length = 0;
+    this.#waiter?.reject(this.#failure);
+    this.#waiter = undefined;
   }
 
   close(): void {
