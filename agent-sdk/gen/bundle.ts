@@ -3,6 +3,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { GetTrustBundleRequest as _tessera_v1_GetTrustBundleRequest, GetTrustBundleRequest__Output as _tessera_v1_GetTrustBundleRequest__Output } from './tessera/v1/GetTrustBundleRequest.js';
 import type { GetTrustBundleResponse as _tessera_v1_GetTrustBundleResponse, GetTrustBundleResponse__Output as _tessera_v1_GetTrustBundleResponse__Output } from './tessera/v1/GetTrustBundleResponse.js';
+import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
+import type { JWTSVID as _tessera_v1_JWTSVID, JWTSVID__Output as _tessera_v1_JWTSVID__Output } from './tessera/v1/JWTSVID.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { TrustBundleServiceClient as _tessera_v1_TrustBundleServiceClient, TrustBundleServiceDefinition as _tessera_v1_TrustBundleServiceDefinition } from './tessera/v1/TrustBundleService.js';
 import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
@@ -16,6 +18,8 @@ export interface ProtoGrpcType {
     v1: {
       GetTrustBundleRequest: MessageTypeDefinition<_tessera_v1_GetTrustBundleRequest, _tessera_v1_GetTrustBundleRequest__Output>
       GetTrustBundleResponse: MessageTypeDefinition<_tessera_v1_GetTrustBundleResponse, _tessera_v1_GetTrustBundleResponse__Output>
+      JWTAuthority: MessageTypeDefinition<_tessera_v1_JWTAuthority, _tessera_v1_JWTAuthority__Output>
+      JWTSVID: MessageTypeDefinition<_tessera_v1_JWTSVID, _tessera_v1_JWTSVID__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
       /**
        * TrustBundleService serves the trust bundle.

@@ -5,6 +5,8 @@ import type { AttestRequest as _tessera_v1_AttestRequest, AttestRequest__Output 
 import type { AttestResponse as _tessera_v1_AttestResponse, AttestResponse__Output as _tessera_v1_AttestResponse__Output } from './tessera/v1/AttestResponse.js';
 import type { AttestResult as _tessera_v1_AttestResult, AttestResult__Output as _tessera_v1_AttestResult__Output } from './tessera/v1/AttestResult.js';
 import type { AttestationParams as _tessera_v1_AttestationParams, AttestationParams__Output as _tessera_v1_AttestationParams__Output } from './tessera/v1/AttestationParams.js';
+import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
+import type { JWTSVID as _tessera_v1_JWTSVID, JWTSVID__Output as _tessera_v1_JWTSVID__Output } from './tessera/v1/JWTSVID.js';
 import type { NodeAttestationServiceClient as _tessera_v1_NodeAttestationServiceClient, NodeAttestationServiceDefinition as _tessera_v1_NodeAttestationServiceDefinition } from './tessera/v1/NodeAttestationService.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
@@ -20,6 +22,8 @@ export interface ProtoGrpcType {
       AttestResponse: MessageTypeDefinition<_tessera_v1_AttestResponse, _tessera_v1_AttestResponse__Output>
       AttestResult: MessageTypeDefinition<_tessera_v1_AttestResult, _tessera_v1_AttestResult__Output>
       AttestationParams: MessageTypeDefinition<_tessera_v1_AttestationParams, _tessera_v1_AttestationParams__Output>
+      JWTAuthority: MessageTypeDefinition<_tessera_v1_JWTAuthority, _tessera_v1_JWTAuthority__Output>
+      JWTSVID: MessageTypeDefinition<_tessera_v1_JWTSVID, _tessera_v1_JWTSVID__Output>
       /**
        * NodeAttestationService turns proof from a node-attestor plugin into an
        * orchestrator X509-SVID.

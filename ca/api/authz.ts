@@ -13,6 +13,7 @@ export type Caller =
   | 'anyone' // authenticated by what the request carries (attestation proof, spawn ticket) or by nothing (bundle)
   | 'orchestrator' // an orchestrator SVID of this trust domain
   | 'svid' // any agent or orchestrator SVID of this trust domain
+  | 'agent' // an agent SVID of this trust domain
   | 'operator'; // whoever can open the admin socket: its file mode is the access control
 
 export interface MethodRule {
@@ -32,6 +33,9 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.SVIDService/Activate': { listener: 'public', caller: 'anyone', operation: 'activate' },
   '/tessera.v1.SVIDService/Spawn': { listener: 'mtls', caller: 'orchestrator', operation: 'spawn' },
   '/tessera.v1.SVIDService/RenewX509SVID': { listener: 'mtls', caller: 'svid', operation: 'renew' },
+  '/tessera.v1.SVIDService/MintJWTSVID': { listener: 'mtls', caller: 'agent', operation: 'token.mint' },
+  '/tessera.v1.SVIDService/PrepareDelegation': { listener: 'mtls', caller: 'agent', operation: 'delegate.prepare' },
+  '/tessera.v1.SVIDService/Delegate': { listener: 'mtls', caller: 'agent', operation: 'delegate' },
   '/tessera.v1.TrustBundleService/GetTrustBundle': { listener: 'public', caller: 'anyone', operation: 'bundle.get' },
   '/tessera.v1.AdminService/CreateJoinToken': { listener: 'admin', caller: 'operator', operation: 'join_token.create' },
   '/tessera.v1.AdminService/VerifyAudit': { listener: 'admin', caller: 'operator', operation: 'audit.verify' },
@@ -43,6 +47,8 @@ export interface Peer {
   readonly id: SpiffeId;
   /** The serial of the SVID presented on this connection. */
   readonly serialHex: string;
+  /** The DER of that certificate: task tokens are bound to it (RFC 8705 x5t#S256). */
+  readonly leaf: Buffer;
 }
 
 /**
@@ -63,9 +69,9 @@ export function authorizeCall(path: string, call: Pick<ServerUnaryCall<unknown, 
   const id = checkX509SvidLeaf(leaf, nowMs);
   if (!id.memberOf(trustDomain)) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'caller SVID is from another trust domain');
   const kind = describeId(id)?.kind;
-  const allowed = rule.caller === 'orchestrator' ? kind === 'orchestrator' : kind === 'orchestrator' || kind === 'agent';
+  const allowed = rule.caller === 'svid' ? kind === 'orchestrator' || kind === 'agent' : kind === rule.caller;
   if (!allowed) throw new PeerError('ERR_PEER_UNAUTHORIZED', `caller may not use ${rule.operation}`);
-  return { id, serialHex: readCertificate(leaf).serialHex };
+  return { id, serialHex: readCertificate(leaf).serialHex, leaf };
 }
 
 /**

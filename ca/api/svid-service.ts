@@ -4,11 +4,12 @@ import { activateAgent } from '../issuance/activate.js';
 import { renewX509Svid } from '../issuance/renew.js';
 import { spawnAgent } from '../issuance/spawn.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
+import { taskHandlers } from './task-handlers.js';
 import { trustBundleMessage, x509SvidMessage } from './wire.js';
 
 const SERVICE = '/tessera.v1.SVIDService';
 
-/** Spawn, Activate and RenewX509SVID: thin adapters over the issuance flows. */
+/** Spawn, Activate, RenewX509SVID, and the task token and delegation RPCs: thin adapters over the issuance flows. */
 export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServiceHandlers {
   return {
     Spawn: unaryHandler(deps, `${SERVICE}/Spawn`, async (req, peer) => {
@@ -25,5 +26,6 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
       const svid = await renewX509Svid(ctx, peer!, req.csr);
       return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) };
     }),
+    ...taskHandlers(deps, ctx),
   };
 }

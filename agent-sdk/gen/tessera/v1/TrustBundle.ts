@@ -1,5 +1,6 @@
 // Original file: proto/tessera/v1/types.proto
 
+import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from '../../tessera/v1/JWTAuthority.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -22,6 +23,11 @@ export interface TrustBundle {
    * How often a holder should fetch the bundle again, in seconds.
    */
   'refreshHintSeconds'?: (number);
+  /**
+   * The keys that sign JWT-SVIDs (task tokens) of this trust domain; the SDK
+   * exposes them as a JWKS (RFC 7517) with "use": "jwt-svid".
+   */
+  'jwtAuthorities'?: (_tessera_v1_JWTAuthority)[];
 }
 
 /**
@@ -44,4 +50,9 @@ export interface TrustBundle__Output {
    * How often a holder should fetch the bundle again, in seconds.
    */
   'refreshHintSeconds': (number);
+  /**
+   * The keys that sign JWT-SVIDs (task tokens) of this trust domain; the SDK
+   * exposes them as a JWKS (RFC 7517) with "use": "jwt-svid".
+   */
+  'jwtAuthorities': (_tessera_v1_JWTAuthority__Output)[];
 }
