@@ -28,6 +28,15 @@ export type ErrorCode =
   | 'ERR_UNAVAILABLE'
   | 'ERR_CONFIG_INVALID'
   | 'ERR_AUDIT_CHAIN_BROKEN'
+  | 'ERR_SCOPE_INVALID'
+  | 'ERR_SCOPE_NOT_GRANTED'
+  | 'ERR_POLICY_DENIED'
+  | 'ERR_POLICY_INVALID'
+  | 'ERR_TOKEN_INVALID'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_BINDING'
+  | 'ERR_LINEAGE_INVALID'
+  | 'ERR_DELEGATION_DENIED'
   | 'ERR_INTERNAL';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
@@ -56,6 +65,15 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_UNAVAILABLE',
   'ERR_CONFIG_INVALID',
   'ERR_AUDIT_CHAIN_BROKEN',
+  'ERR_SCOPE_INVALID',
+  'ERR_SCOPE_NOT_GRANTED',
+  'ERR_POLICY_DENIED',
+  'ERR_POLICY_INVALID',
+  'ERR_TOKEN_INVALID',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_BINDING',
+  'ERR_LINEAGE_INVALID',
+  'ERR_DELEGATION_DENIED',
   'ERR_INTERNAL',
 ];
 
@@ -97,6 +115,27 @@ export class SvidError extends TesseraError {
 export class PeerError extends TesseraError {
   constructor(code: 'ERR_PEER_UNAUTHENTICATED' | 'ERR_PEER_UNAUTHORIZED' | 'ERR_REVOKED', message: string) {
     super(code, message);
+  }
+}
+
+/** A scope is not in the canonical form of the scope grammar (agent-sdk/scope.ts). */
+export class ScopeError extends TesseraError {
+  constructor(message: string) {
+    super('ERR_SCOPE_INVALID', message);
+  }
+}
+
+/** A task token (JWT-SVID) is refused: malformed or badly signed, expired, bound to another certificate, short of a scope, or revoked. */
+export class TokenError extends TesseraError {
+  constructor(code: 'ERR_TOKEN_INVALID' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_BINDING' | 'ERR_SCOPE_NOT_GRANTED' | 'ERR_REVOKED', message: string) {
+    super(code, message);
+  }
+}
+
+/** A delegation lineage (the SVID extension naming who delegated to whom) does not verify. */
+export class LineageError extends TesseraError {
+  constructor(message: string) {
+    super('ERR_LINEAGE_INVALID', message);
   }
 }
 
