@@ -36,6 +36,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_TOKEN_BINDING: status.UNAUTHENTICATED,
   ERR_LINEAGE_INVALID: status.UNAUTHENTICATED,
   ERR_DELEGATION_DENIED: status.PERMISSION_DENIED,
+  // A validator cut off from the revocation stream for too long refuses peers (fail closed).
+  ERR_REVOCATION_STALE: status.UNAVAILABLE,
   ERR_INTERNAL: status.INTERNAL,
 };
 

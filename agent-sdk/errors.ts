@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ERR_TOKEN_BINDING'
   | 'ERR_LINEAGE_INVALID'
   | 'ERR_DELEGATION_DENIED'
+  | 'ERR_REVOCATION_STALE'
   | 'ERR_INTERNAL';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
@@ -74,6 +75,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_TOKEN_BINDING',
   'ERR_LINEAGE_INVALID',
   'ERR_DELEGATION_DENIED',
+  'ERR_REVOCATION_STALE',
   'ERR_INTERNAL',
 ];
 
