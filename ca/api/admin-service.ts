@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { TesseraError } from '../../agent-sdk/errors.js';
 import type { AdminServiceHandlers } from '../../agent-sdk/gen/tessera/v1/AdminService.js';
 import type { Store } from '../store/store.js';
 import { verifyAudit } from '../audit/verify.js';
@@ -11,6 +12,9 @@ const SERVICE = '/tessera.v1.AdminService';
 
 /** The operator's API, served only on the admin Unix socket. */
 export function adminHandlers(deps: HandlerDeps, ctx: IssuanceContext, store: Store, roots: () => X509Certificate[]): AdminServiceHandlers {
+  const notYet = async (): Promise<never> => {
+    throw new TesseraError('ERR_UNAVAILABLE', 'this CA does not serve revocation yet');
+  };
   return {
     CreateJoinToken: unaryHandler(deps, `${SERVICE}/CreateJoinToken`, async (req) => {
       const created = await createJoinToken(ctx, { orchestrator: req.orchestrator, ttlMs: req.ttlSeconds * 1000 });
@@ -30,6 +34,9 @@ export function adminHandlers(deps: HandlerDeps, ctx: IssuanceContext, store: St
       }
       return { records };
     }),
+    Revoke: unaryHandler(deps, `${SERVICE}/Revoke`, notYet),
+    ListAgents: unaryHandler(deps, `${SERVICE}/ListAgents`, notYet),
+    GetAgent: unaryHandler(deps, `${SERVICE}/GetAgent`, notYet),
     VerifyAudit: unaryHandler(deps, `${SERVICE}/VerifyAudit`, async () => {
       const result = await verifyAudit(store, { roots: roots() });
       return {

@@ -40,6 +40,12 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AdminService/CreateJoinToken': { listener: 'admin', caller: 'operator', operation: 'join_token.create' },
   '/tessera.v1.AdminService/VerifyAudit': { listener: 'admin', caller: 'operator', operation: 'audit.verify' },
   '/tessera.v1.AdminService/ListAuditRecords': { listener: 'admin', caller: 'operator', operation: 'audit.list' },
+  '/tessera.v1.AdminService/Revoke': { listener: 'admin', caller: 'operator', operation: 'revoke' },
+  '/tessera.v1.AdminService/ListAgents': { listener: 'admin', caller: 'operator', operation: 'agents.list' },
+  '/tessera.v1.AdminService/GetAgent': { listener: 'admin', caller: 'operator', operation: 'agents.get' },
+  '/tessera.v1.RevocationService/WatchRevocations': { listener: 'mtls', caller: 'svid', operation: 'revocation.watch' },
+  '/tessera.v1.RevocationService/ReleaseIdentity': { listener: 'mtls', caller: 'svid', operation: 'release' },
+  '/tessera.v1.RevocationService/CompleteTask': { listener: 'mtls', caller: 'orchestrator', operation: 'task.complete' },
 };
 
 /** The authenticated caller of an mTLS method. */

@@ -4,8 +4,14 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _tessera_v1_CreateJoinTokenRequest__Output } from '../../tessera/v1/CreateJoinTokenRequest.js';
 import type { CreateJoinTokenResponse as _tessera_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _tessera_v1_CreateJoinTokenResponse__Output } from '../../tessera/v1/CreateJoinTokenResponse.js';
+import type { GetAgentRequest as _tessera_v1_GetAgentRequest, GetAgentRequest__Output as _tessera_v1_GetAgentRequest__Output } from '../../tessera/v1/GetAgentRequest.js';
+import type { GetAgentResponse as _tessera_v1_GetAgentResponse, GetAgentResponse__Output as _tessera_v1_GetAgentResponse__Output } from '../../tessera/v1/GetAgentResponse.js';
+import type { ListAgentsRequest as _tessera_v1_ListAgentsRequest, ListAgentsRequest__Output as _tessera_v1_ListAgentsRequest__Output } from '../../tessera/v1/ListAgentsRequest.js';
+import type { ListAgentsResponse as _tessera_v1_ListAgentsResponse, ListAgentsResponse__Output as _tessera_v1_ListAgentsResponse__Output } from '../../tessera/v1/ListAgentsResponse.js';
 import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _tessera_v1_ListAuditRecordsRequest__Output } from '../../tessera/v1/ListAuditRecordsRequest.js';
 import type { ListAuditRecordsResponse as _tessera_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _tessera_v1_ListAuditRecordsResponse__Output } from '../../tessera/v1/ListAuditRecordsResponse.js';
+import type { RevokeRequest as _tessera_v1_RevokeRequest, RevokeRequest__Output as _tessera_v1_RevokeRequest__Output } from '../../tessera/v1/RevokeRequest.js';
+import type { RevokeResponse as _tessera_v1_RevokeResponse, RevokeResponse__Output as _tessera_v1_RevokeResponse__Output } from '../../tessera/v1/RevokeResponse.js';
 import type { VerifyAuditRequest as _tessera_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _tessera_v1_VerifyAuditRequest__Output } from '../../tessera/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _tessera_v1_VerifyAuditResponse__Output } from '../../tessera/v1/VerifyAuditResponse.js';
 
@@ -33,6 +39,42 @@ export interface AdminServiceClient extends grpc.Client {
   createJoinToken(argument: _tessera_v1_CreateJoinTokenRequest, callback: grpc.requestCallback<_tessera_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * GetAgent returns one identity and everything it delegated to.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetAgent(argument: _tessera_v1_GetAgentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  GetAgent(argument: _tessera_v1_GetAgentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  GetAgent(argument: _tessera_v1_GetAgentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  GetAgent(argument: _tessera_v1_GetAgentRequest, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetAgent returns one identity and everything it delegated to.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  getAgent(argument: _tessera_v1_GetAgentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  getAgent(argument: _tessera_v1_GetAgentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  getAgent(argument: _tessera_v1_GetAgentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  getAgent(argument: _tessera_v1_GetAgentRequest, callback: grpc.requestCallback<_tessera_v1_GetAgentResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListAgents lists agent instances with their task, lineage and status, in
+   * SPIFFE ID order.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAgents(argument: _tessera_v1_ListAgentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _tessera_v1_ListAgentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _tessera_v1_ListAgentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _tessera_v1_ListAgentsRequest, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListAgents lists agent instances with their task, lineage and status, in
+   * SPIFFE ID order.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  listAgents(argument: _tessera_v1_ListAgentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _tessera_v1_ListAgentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _tessera_v1_ListAgentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _tessera_v1_ListAgentsRequest, callback: grpc.requestCallback<_tessera_v1_ListAgentsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * ListAuditRecords returns audit records in sequence order, to answer "who
    * authorised this?".
    * Who may call: an operator, over the admin Unix socket.
@@ -50,6 +92,31 @@ export interface AdminServiceClient extends grpc.Client {
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Revoke revokes one certificate (by serial), one task token (by jti), one
+   * identity, every agent of a task, or an agent and everything it delegated
+   * to. The entries are durable and audited before the call returns, and go
+   * out on WatchRevocations at once. Revoking what is already revoked commits
+   * nothing and returns no entry.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  Revoke(argument: _tessera_v1_RevokeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  Revoke(argument: _tessera_v1_RevokeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  Revoke(argument: _tessera_v1_RevokeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  Revoke(argument: _tessera_v1_RevokeRequest, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Revoke revokes one certificate (by serial), one task token (by jti), one
+   * identity, every agent of a task, or an agent and everything it delegated
+   * to. The entries are durable and audited before the call returns, and go
+   * out on WatchRevocations at once. Revoking what is already revoked commits
+   * nothing and returns no entry.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  revoke(argument: _tessera_v1_RevokeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revoke(argument: _tessera_v1_RevokeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revoke(argument: _tessera_v1_RevokeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revoke(argument: _tessera_v1_RevokeRequest, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
@@ -82,11 +149,34 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   CreateJoinToken: grpc.handleUnaryCall<_tessera_v1_CreateJoinTokenRequest__Output, _tessera_v1_CreateJoinTokenResponse>;
   
   /**
+   * GetAgent returns one identity and everything it delegated to.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetAgent: grpc.handleUnaryCall<_tessera_v1_GetAgentRequest__Output, _tessera_v1_GetAgentResponse>;
+  
+  /**
+   * ListAgents lists agent instances with their task, lineage and status, in
+   * SPIFFE ID order.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAgents: grpc.handleUnaryCall<_tessera_v1_ListAgentsRequest__Output, _tessera_v1_ListAgentsResponse>;
+  
+  /**
    * ListAuditRecords returns audit records in sequence order, to answer "who
    * authorised this?".
    * Who may call: an operator, over the admin Unix socket.
    */
   ListAuditRecords: grpc.handleUnaryCall<_tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse>;
+  
+  /**
+   * Revoke revokes one certificate (by serial), one task token (by jti), one
+   * identity, every agent of a task, or an agent and everything it delegated
+   * to. The entries are durable and audited before the call returns, and go
+   * out on WatchRevocations at once. Revoking what is already revoked commits
+   * nothing and returns no entry.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  Revoke: grpc.handleUnaryCall<_tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse>;
   
   /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
@@ -98,6 +188,9 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   CreateJoinToken: MethodDefinition<_tessera_v1_CreateJoinTokenRequest, _tessera_v1_CreateJoinTokenResponse, _tessera_v1_CreateJoinTokenRequest__Output, _tessera_v1_CreateJoinTokenResponse__Output>
+  GetAgent: MethodDefinition<_tessera_v1_GetAgentRequest, _tessera_v1_GetAgentResponse, _tessera_v1_GetAgentRequest__Output, _tessera_v1_GetAgentResponse__Output>
+  ListAgents: MethodDefinition<_tessera_v1_ListAgentsRequest, _tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsRequest__Output, _tessera_v1_ListAgentsResponse__Output>
   ListAuditRecords: MethodDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse__Output>
+  Revoke: MethodDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeResponse, _tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse__Output>
   VerifyAudit: MethodDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditRequest__Output, _tessera_v1_VerifyAuditResponse__Output>
 }
