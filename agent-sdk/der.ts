@@ -90,20 +90,38 @@ export function contentOf(buf: Uint8Array, tlv: Tlv): Buffer {
   return Buffer.from(buf.buffer, buf.byteOffset + tlv.contentStart, tlv.end - tlv.contentStart);
 }
 
-/** Decodes an OBJECT IDENTIFIER's content to dotted form. */
+/** The longest OID arc we decode, in content bytes: 2.25.<UUID> arcs take 19. */
+const MAX_ARC_BYTES = 20;
+
+/**
+ * Decodes an OBJECT IDENTIFIER's content to dotted form. Arcs beyond 2^53
+ * (such as the UUID arcs under 2.25) are decoded with BigInt; the usual small
+ * arcs stay on the number path.
+ */
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw new DerError('empty object identifier');
-  const parts: number[] = [];
+  const parts: string[] = [];
   let value = 0;
+  let big: bigint | undefined;
+  let arcStart = 0;
   for (let i = 0; i < content.length; i++) {
     const b = content[i]!;
-    if (value === 0 && b === 0x80) throw new DerError('object identifier is not minimally encoded');
-    value = value * 128 + (b & 0x7f);
-    if (value > Number.MAX_SAFE_INTEGER / 128) throw new DerError('object identifier arc is too large');
+    if (i === arcStart && b === 0x80) throw new DerError('object identifier is not minimally encoded');
+    if (i - arcStart >= MAX_ARC_BYTES) throw new DerError('object identifier arc is too large');
+    if (big !== undefined) big = big * 128n + BigInt(b & 0x7f);
+    else if (value > (Number.MAX_SAFE_INTEGER - 127) / 128) big = BigInt(value) * 128n + BigInt(b & 0x7f);
+    else value = value * 128 + (b & 0x7f);
     if (!(b & 0x80)) {
-      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else parts.push(value);
+      if (parts.length === 0) {
+        // X.690 8.19.4: the first subidentifier is 40 * arc1 + arc2, where arc2 is unbounded only under arc 2.
+        if (big !== undefined) parts.push('2', (big - 80n).toString());
+        else parts.push(String(value < 80 ? Math.floor(value / 40) : 2), String(value < 80 ? value % 40 : value - 80));
+      } else {
+        parts.push(big !== undefined ? big.toString() : String(value));
+      }
       value = 0;
+      big = undefined;
+      arcStart = i + 1;
     } else if (i === content.length - 1) {
       throw new DerError('truncated object identifier');
     }
@@ -160,16 +178,16 @@ export function smallInteger(n: number): Buffer {
   return unsignedInteger(Buffer.from(bytes));
 }
 
-/** OBJECT IDENTIFIER from dotted form. */
+/** OBJECT IDENTIFIER from dotted form; arcs of any size (BigInt), such as 2.25.<UUID>. */
 export function oid(dotted: string): Buffer {
-  const arcs = dotted.split('.').map(Number);
+  const arcs = dotted.split('.').map((arc) => BigInt(arc));
   const out: number[] = [];
-  const push = (v: number) => {
-    const chunk = [v & 0x7f];
-    for (let n = Math.floor(v / 128); n > 0; n = Math.floor(n / 128)) chunk.unshift(0x80 | (n & 0x7f));
+  const push = (v: bigint) => {
+    const chunk = [Number(v & 0x7fn)];
+    for (let n = v >> 7n; n > 0n; n >>= 7n) chunk.unshift(0x80 | Number(n & 0x7fn));
     out.push(...chunk);
   };
-  push(arcs[0]! * 40 + arcs[1]!);
+  push(arcs[0]! * 40n + arcs[1]!);
   for (const arc of arcs.slice(2)) push(arc);
   return encode(TAG.OID, Buffer.from(out));
 }
