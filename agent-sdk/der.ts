@@ -129,6 +129,21 @@ export function decodeOid(content: Uint8Array): string {
   return parts.join('.');
 }
 
+/**
+ * Decodes the content of a non-negative INTEGER of at most 2^53 - 1 (the
+ * counterpart of smallInteger), refusing negative and non-minimal encodings.
+ */
+export function decodeSmallInteger(content: Uint8Array): number {
+  if (content.length === 0) throw new DerError('empty integer');
+  if (content[0]! & 0x80) throw new DerError('negative integer');
+  if (content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)) throw new DerError('integer is not minimally encoded');
+  if (content.length > 8) throw new DerError('integer is too large');
+  let value = 0;
+  for (const b of content) value = value * 256 + b;
+  if (!Number.isSafeInteger(value)) throw new DerError('integer is too large');
+  return value;
+}
+
 // Writers.
 
 function encodeLength(length: number): Buffer {
