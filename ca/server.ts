@@ -82,7 +82,7 @@ export class CaServer {
           everyMs: config.audit.checkpointEveryMs,
         },
       });
-      const ctx: IssuanceContext = { config, authority, journal, clock };
+      const ctx: IssuanceContext = { config, authority, journal, clock, store };
       const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {

@@ -4,6 +4,7 @@ import type { Journal } from '../audit/journal.js';
 import type { AuditEvent } from '../audit/record.js';
 import type { Authority } from '../authority/authority.js';
 import type { CaConfig } from '../config.js';
+import type { Store } from '../store/store.js';
 
 /** What every issuance flow works with; built once by the server. */
 export interface IssuanceContext {
@@ -11,6 +12,11 @@ export interface IssuanceContext {
   readonly authority: Authority;
   readonly journal: Journal;
   readonly clock: Clock;
+  /**
+   * For reads outside a transaction only: scans, and records that never change
+   * once written (a ticket's lineage). Decisions read through the journal.
+   */
+  readonly store: Store;
 }
 
 /**
