@@ -11,6 +11,10 @@ import type { ActivateResponse__Output } from './gen/tessera/v1/ActivateResponse
 import type { GetTrustBundleResponse__Output } from './gen/tessera/v1/GetTrustBundleResponse.js';
 import type { RenewX509SVIDResponse__Output } from './gen/tessera/v1/RenewX509SVIDResponse.js';
 import type { SpawnResponse__Output } from './gen/tessera/v1/SpawnResponse.js';
+import type { MintJWTSVIDResponse__Output } from './gen/tessera/v1/MintJWTSVIDResponse.js';
+import type { PrepareDelegationResponse__Output } from './gen/tessera/v1/PrepareDelegationResponse.js';
+import type { DelegateResponse__Output } from './gen/tessera/v1/DelegateResponse.js';
+import { JwtBundle } from './jwt-bundle.js';
 import { tesseraProto } from './proto.js';
 import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
@@ -44,6 +48,16 @@ export interface SpawnedAgent {
   readonly ticketExpiresAtMs: number;
 }
 
+/** A delegation the CA prepared: the record the delegator must sign (see agent-sdk/delegation.ts). */
+export interface PreparedDelegation {
+  readonly delegationId: string;
+  /** The DER DelegationRecord (agent-sdk/lineage.ts). */
+  readonly record: Buffer;
+  /** The SPIFFE ID the sub-agent will hold. */
+  readonly id: SpiffeId;
+  readonly expiresAtMs: number;
+}
+
 const DEFAULT_DEADLINE_MS = 10_000;
 
 /**
@@ -60,6 +74,7 @@ const DEFAULT_DEADLINE_MS = 10_000;
 export class CaClient {
   readonly #endpoints: CaEndpoints;
   #bundle: X509Bundle;
+  #jwtBundle: JwtBundle | undefined;
   readonly #svid: X509SvidSource | undefined;
   #public: ReturnType<typeof makeClients> | undefined;
   #mtls: { svid: X509Svid; bundle: X509Bundle; clients: ReturnType<typeof makeClients> } | undefined;
@@ -73,6 +88,16 @@ export class CaClient {
   /** The bundle the client trusts the CA with; replaced by newer ones the CA returns. */
   get bundle(): X509Bundle {
     return this.#bundle;
+  }
+
+  /** The JWT keys of the CA's trust domain, from the last bundle the CA returned; undefined before the first. */
+  get jwtBundle(): JwtBundle | undefined {
+    return this.#jwtBundle;
+  }
+
+  /** Where the CA listens. */
+  get endpoints(): CaEndpoints {
+    return this.#endpoints;
   }
 
   /**
@@ -147,6 +172,47 @@ export class CaClient {
     return this.#issued(res.svid, res.bundle);
   }
 
+  /**
+   * Mints a task token (JWT-SVID) for `audience` over mutual TLS (agents only),
+   * bound to the certificate of the SVID this client presents now.
+   *
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_SCOPE_NOT_GRANTED, ERR_INVALID_ARGUMENT, ERR_PEER_UNAUTHORIZED, ERR_UNAVAILABLE.
+   */
+  async mintJwtSvid(params: { audience: string; scopes?: readonly string[]; ttlMs?: number }): Promise<{ token: string; id: SpiffeId; expiresAtMs: number }> {
+    const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000) };
+    const client = this.#mtlsClients().svid;
+    const res = await unary<MintJWTSVIDResponse__Output>((m, o, cb) => client.MintJWTSVID(request, m, o, cb));
+    if (!res.svid?.token) throw new TesseraError('ERR_INTERNAL', 'the CA returned no token');
+    return { token: res.svid.token, id: SpiffeId.parse(res.svid.spiffeId), expiresAtMs: res.svid.expiresAtMs };
+  }
+
+  /**
+   * The first half of a delegation (agents only, over mutual TLS): returns the
+   * record naming the sub-agent, to be signed by this client's SVID key.
+   *
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_DELEGATION_DENIED, ERR_POLICY_DENIED, ERR_PERMISSION_DENIED, ERR_UNAVAILABLE.
+   */
+  async prepareDelegation(params: { scopes: readonly string[]; ttlMs?: number; lifetimeMs?: number }): Promise<PreparedDelegation> {
+    const request = {
+      scopes: [...params.scopes], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000), lifetimeSeconds: Math.ceil((params.lifetimeMs ?? 0) / 1000),
+    };
+    const client = this.#mtlsClients().svid;
+    const res = await unary<PrepareDelegationResponse__Output>((m, o, cb) => client.PrepareDelegation(request, m, o, cb));
+    return { delegationId: res.delegationId, record: res.record, id: SpiffeId.parse(res.spiffeId), expiresAtMs: res.expiresAtMs };
+  }
+
+  /**
+   * The second half of a delegation: the signature over the prepared record
+   * for the sub-agent's one-time spawn ticket.
+   *
+   * @throws {TesseraError} ERR_DELEGATION_DENIED (unknown, used or expired delegation, bad signature), ERR_UNAVAILABLE.
+   */
+  async delegate(delegationId: string, signature: Uint8Array): Promise<SpawnedAgent> {
+    const client = this.#mtlsClients().svid;
+    const res = await unary<DelegateResponse__Output>((m, o, cb) => client.Delegate({ delegationId, signature }, m, o, cb));
+    return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
+  }
+
   /** Fetches the current trust bundle. @throws {TesseraError} ERR_UNAVAILABLE */
   async getTrustBundle(): Promise<X509Bundle> {
     const client = this.#publicClients().bundle;
@@ -174,6 +240,10 @@ export class CaClient {
     }
     if (message.sequenceNumber > this.#bundle.sequenceNumber) {
       this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber);
+    }
+    if (message.jwtAuthorities.length > 0 && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) {
+      const authorities = message.jwtAuthorities.map((a) => ({ keyId: a.keyId, publicKey: a.publicKey }));
+      this.#jwtBundle = new JwtBundle(message.trustDomain, authorities, message.sequenceNumber);
     }
     return this.#bundle;
   }

@@ -1,0 +1,189 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import type * as grpc from '@grpc/grpc-js';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { type Clock, systemClock } from './clock.js';
+import { TesseraError, TokenError } from './errors.js';
+import { peerIdFromCall } from './grpc.js';
+import { JwtBundle, type JwtBundleSource } from './jwt-bundle.js';
+import { JWT_SVID_ALGORITHM, type JwtSvid, type JwtSvidClaims, MAX_JWT_SVID_TTL_MS, certificateThumbprint, chainFromAct } from './jwt-svid.js';
+import { MAX_LINEAGE_DEPTH } from './lineage.js';
+import { isScope, parseScopes, scopesCover } from './scope.js';
+import { SpiffeId } from './spiffe-id.js';
+import { peerId } from './tls.js';
+import { spiffeIdFromCertificate } from './verify.js';
+
+/** What a service checks a presented task token against. */
+export interface JwtSvidValidationOptions {
+  /** Where the JWT keys of the token's trust domain come from (an X509Source, a JwtBundle). */
+  readonly bundle: JwtBundleSource | JwtBundle;
+  /** This service's audience value; the token's `aud` must be exactly [audience]. */
+  readonly audience: string;
+  /** Scopes the token must cover (scopesCover); none by default. */
+  readonly requiredScopes?: readonly string[];
+  /**
+   * The DER of the peer's certificate on the connection the token arrived on
+   * (see peerCertificateOf / peerCertificateFromCall). The token is accepted
+   * only when its `cnf` `x5t#S256` is this certificate's thumbprint.
+   */
+  readonly peerCertificate: Uint8Array;
+  readonly clock?: Clock;
+  /** Clock skew allowed on `exp` and `iat`, default 5 s, at most 60 s. */
+  readonly leewayMs?: number;
+  /** Called last, with the verified token; returning true refuses it with ERR_REVOKED (wire a revocation list here). */
+  readonly isRevoked?: (token: JwtSvid) => boolean;
+}
+
+const MAX_TOKEN_LENGTH = 8192;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const HEADER_PARAMETERS = new Set(['alg', 'kid', 'typ']);
+const DEFAULT_LEEWAY_MS = 5_000;
+
+/**
+ * Validates a task token presented on a connection: ES256 only (`none`, HMAC
+ * and everything else are refused before any key is looked at), a `kid` from
+ * the JWT bundle of the trust domain of its `sub` (JWT-SVID 2, 3), `iss` that
+ * trust domain, `aud` exactly this service, `exp`/`iat` with a small leeway and
+ * at most 5 minutes apart, the binding to the peer certificate of this
+ * connection (RFC 8705: `cnf` `x5t#S256`, and `sub` is that certificate's
+ * SPIFFE ID), the required scopes, then `isRevoked`. Uses jose for the JWS.
+ *
+ * @throws {TokenError} `ERR_TOKEN_INVALID` (malformed, bad signature, unknown
+ *   kid or trust domain, wrong audience), `ERR_TOKEN_EXPIRED`,
+ *   `ERR_TOKEN_BINDING` (issued for another certificate), `ERR_SCOPE_NOT_GRANTED`,
+ *   `ERR_REVOKED`; {TesseraError} `ERR_SCOPE_INVALID` / `ERR_INVALID_ARGUMENT` for bad options.
+ * @example
+ * const token = await validateJwtSvid(bearer, {
+ *   bundle: source, audience: 'spiffe://tessera.local/service/search',
+ *   requiredScopes: ['search:query'], peerCertificate: peerCertificateOf(socket),
+ * });
+ */
+export async function validateJwtSvid(token: string, options: JwtSvidValidationOptions): Promise<JwtSvid> {
+  const clock = options.clock ?? systemClock;
+  const leewayMs = options.leewayMs ?? DEFAULT_LEEWAY_MS;
+  if (!Number.isFinite(leewayMs) || leewayMs < 0 || leewayMs > 60_000) throw new TesseraError('ERR_INVALID_ARGUMENT', 'leewayMs must be 0-60000');
+  if (typeof options.audience !== 'string' || options.audience === '') throw new TesseraError('ERR_INVALID_ARGUMENT', 'audience is required');
+  const required = parseScopes(options.requiredScopes ?? []);
+  const invalid = (why: string): never => {
+    throw new TokenError('ERR_TOKEN_INVALID', `task token refused: ${why}`);
+  };
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) invalid('not a compact JWS');
+
+  const { header, unverified } = decodeUnverified(token, invalid);
+  // JWT-SVID 2: only alg, kid and typ; decided before any key is chosen, so `none` and HS256 never reach a verifier.
+  if (Object.keys(header).some((p) => !HEADER_PARAMETERS.has(p))) invalid('unexpected JOSE header parameter');
+  if (header.alg !== JWT_SVID_ALGORITHM) invalid(`algorithm ${String(header.alg)} is not allowed`);
+  if (header.typ !== undefined && header.typ !== 'JWT') invalid('typ must be JWT');
+  if (typeof header.kid !== 'string') invalid('no kid');
+  const subject = typeof unverified.sub === 'string' ? parseSubject(unverified.sub, invalid) : invalid('no sub');
+  const bundle = jwtBundleFor(options.bundle, subject.trustDomain);
+  if (!bundle) invalid(`no JWT bundle for trust domain ${subject.trustDomain}`);
+  const key = bundle!.findKey(header.kid as string);
+  if (!key) invalid('unknown kid');
+
+  let claims: JwtSvidClaims;
+  try {
+    const verified = await jwtVerify(token, key!, {
+      algorithms: [JWT_SVID_ALGORITHM],
+      audience: options.audience,
+      issuer: `spiffe://${subject.trustDomain}`,
+      currentDate: new Date(clock.now()),
+      clockTolerance: Math.ceil(leewayMs / 1000),
+      maxTokenAge: MAX_JWT_SVID_TTL_MS / 1000,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+    });
+    claims = verified.payload as unknown as JwtSvidClaims;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_JWT_EXPIRED') throw new TokenError('ERR_TOKEN_EXPIRED', 'task token refused: expired');
+    const claim = (err as { claim?: string }).claim;
+    return invalid(claim ? `the ${claim} claim does not fit` : 'signature or format does not verify');
+  }
+
+  // JWT-SVID 6.2: one audience only, so a token for two services cannot be replayed from one to the other.
+  const audience = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+  if (audience.length !== 1) invalid('more than one audience');
+  if ((claims.exp - claims.iat) * 1000 > MAX_JWT_SVID_TTL_MS) invalid('lifetime above 5 minutes');
+  if (typeof claims.jti !== 'string' || claims.jti === '') invalid('no jti');
+  for (const name of ['task', 'orchestrator', 'sponsor'] as const) if (typeof claims[name] !== 'string') invalid(`no ${name}`);
+  const scopes = claims.scope === undefined ? [] : typeof claims.scope === 'string' ? claims.scope.split(' ') : invalid('scope is not a string');
+  if (!scopes.every(isScope)) invalid('a scope is not canonical');
+  const chain = chainFromAct(claims.act, MAX_LINEAGE_DEPTH)?.map((s) => parseSubject(s, invalid)) ?? invalid('malformed act');
+
+  // RFC 8705 3: the token is good only on a connection whose peer certificate it names.
+  const thumbprint = claims.cnf?.['x5t#S256'];
+  if (typeof thumbprint !== 'string' || !sameText(thumbprint, certificateThumbprint(options.peerCertificate))) {
+    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: it is bound to another certificate than the peer presented');
+  }
+  if (!peerSubject(options.peerCertificate)?.equals(subject)) {
+    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: its subject is not the peer');
+  }
+  if (!scopesCover(scopes, required)) throw new TokenError('ERR_SCOPE_NOT_GRANTED', 'task token refused: it lacks a required scope');
+
+  const result: JwtSvid = {
+    token, id: subject, audience, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000, jti: claims.jti, scopes,
+    task: claims.task, orchestrator: claims.orchestrator, sponsor: claims.sponsor, delegationChain: chain, claims,
+  };
+  if (options.isRevoked?.(result)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
+  return result;
+}
+
+/**
+ * The DER of the peer certificate on a connection accepted by a hooked mTLS
+ * server or opened by connectMtls: what a token presented on it must be bound to.
+ *
+ * @throws {PeerError} `ERR_PEER_UNAUTHENTICATED` when the socket has no verified peer.
+ * @example validateJwtSvid(token, { ..., peerCertificate: peerCertificateOf(socket) })
+ */
+export function peerCertificateOf(socket: TLSSocket): Buffer {
+  peerId(socket); // only a verified peer
+  return socket.getPeerCertificate().raw;
+}
+
+/**
+ * The DER of the client certificate of a gRPC call on a server using
+ * mtlsServerCredentials.
+ *
+ * @throws {PeerError} `ERR_PEER_UNAUTHENTICATED` when the call has no verified peer.
+ * @example validateJwtSvid(token, { ..., peerCertificate: peerCertificateFromCall(call) })
+ */
+export function peerCertificateFromCall(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'metadata' | 'getAuthContext'>): Buffer {
+  peerIdFromCall(call); // only a verified peer
+  const raw = call.getAuthContext().sslPeerCertificate?.raw;
+  if (!raw) throw new TokenError('ERR_TOKEN_BINDING', 'the call has no peer certificate');
+  return raw;
+}
+
+function decodeUnverified(token: string, invalid: (why: string) => never) {
+  try {
+    return { header: decodeProtectedHeader(token) as Record<string, unknown>, unverified: decodeJwt(token) };
+  } catch {
+    return invalid('header or payload is not JSON');
+  }
+}
+
+function parseSubject(value: string, invalid: (why: string) => never): SpiffeId {
+  try {
+    return SpiffeId.parse(value);
+  } catch {
+    return invalid('a subject is not a SPIFFE ID');
+  }
+}
+
+function jwtBundleFor(bundle: JwtBundleSource | JwtBundle, trustDomain: string): JwtBundle | undefined {
+  if (bundle instanceof JwtBundle) return bundle.trustDomain === trustDomain ? bundle : undefined;
+  return bundle.getJwtBundleForTrustDomain(trustDomain);
+}
+
+function peerSubject(der: Uint8Array): SpiffeId | undefined {
+  try {
+    return spiffeIdFromCertificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}
