@@ -1,6 +1,6 @@
 import { type KeyObject, createPublicKey, verify } from 'node:crypto';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { DerError, TAG, bytesOf, children, contentOf, decodeOid, expectTlv, readOnly } from '../../agent-sdk/der.js';
+import { DerError, TAG, bytesOf, children, contentOf, decodeOid, readOnly } from '../../agent-sdk/der.js';
 import { OID, isP256PublicKeyInfo } from '../../agent-sdk/certificate.js';
 
 /** A CSR is a signature over a public key; anything larger is not one of ours. */
@@ -27,20 +27,25 @@ export function readCsrKey(der: Uint8Array): CsrKey {
   if (der.length > MAX_CSR_BYTES) throw new TesseraError('ERR_CSR_INVALID', `CSR is larger than ${MAX_CSR_BYTES} bytes`);
   try {
     const top = readOnly(der, TAG.SEQUENCE);
-    const [info, alg, signature] = children(der, top);
-    if (!info || !alg || !signature || info.tag !== TAG.SEQUENCE || signature.tag !== TAG.BIT_STRING) {
+    const parts = children(der, top);
+    const [info, alg, signature] = parts;
+    if (parts.length !== 3 || info!.tag !== TAG.SEQUENCE || alg!.tag !== TAG.SEQUENCE || signature!.tag !== TAG.BIT_STRING) {
       throw new DerError('not a CertificationRequest');
     }
-    const algId = decodeOid(contentOf(der, expectTlv(der, alg.contentStart, TAG.OID, alg.end)));
-    if (algId !== OID.ecdsaWithSha256) throw new TesseraError('ERR_CSR_INVALID', 'CSR must be signed with ecdsa-with-SHA256');
-    const [version, , spki] = children(der, info);
+    // The algorithm identifier is outside the signed bytes, so it is held to its
+    // one exact form: ecdsa-with-SHA256 with no parameters (RFC 5758 3.2).
+    const algParts = children(der, alg!);
+    if (algParts.length !== 1 || algParts[0]!.tag !== TAG.OID || decodeOid(contentOf(der, algParts[0]!)) !== OID.ecdsaWithSha256) {
+      throw new TesseraError('ERR_CSR_INVALID', 'CSR must be signed with ecdsa-with-SHA256');
+    }
+    const [version, , spki] = children(der, info!);
     if (!version || version.tag !== TAG.INTEGER || !spki || spki.tag !== TAG.SEQUENCE) throw new DerError('not a CertificationRequestInfo');
     const subjectPublicKeyInfo = Buffer.from(bytesOf(der, spki));
     if (!isP256PublicKeyInfo(subjectPublicKeyInfo)) throw new TesseraError('ERR_CSR_INVALID', 'CSR key must be ECDSA P-256');
-    const publicKey = createPublicKey({ key: subjectPublicKeyInfo, format: 'der', type: 'spki' });
-    const bits = contentOf(der, signature);
+    const publicKey = importP256PublicKey(subjectPublicKeyInfo);
+    const bits = contentOf(der, signature!);
     if (bits[0] !== 0) throw new DerError('signature has unused bits');
-    if (!verify('sha256', bytesOf(der, info), { key: publicKey, dsaEncoding: 'der' }, bits.subarray(1))) {
+    if (!verify('sha256', bytesOf(der, info!), { key: publicKey, dsaEncoding: 'der' }, bits.subarray(1))) {
       throw new TesseraError('ERR_CSR_INVALID', 'CSR signature does not verify with its key');
     }
     return { subjectPublicKeyInfo, publicKey };
@@ -49,4 +54,26 @@ export function readCsrKey(der: Uint8Array): CsrKey {
     // DerError or a key the crypto library refuses: both mean a malformed CSR.
     throw new TesseraError('ERR_CSR_INVALID', 'CSR is not a well-formed PKCS#10 request', { cause: err });
   }
+}
+
+// The DER of a P-256 SubjectPublicKeyInfo with an uncompressed point, up to the
+// point's 64 coordinate bytes: SEQUENCE { SEQUENCE { ecPublicKey, prime256v1 }, BIT STRING 04 || X || Y }.
+const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
+
+/**
+ * Imports a P-256 public key. OpenSSL 3.0's DER decoder (Node 20) costs more
+ * than the signature check itself, so the usual encoding (uncompressed point)
+ * goes in as a JWK of its coordinates, which OpenSSL imports through the EC
+ * key API and still refuses when the point is not on the curve. Any other
+ * encoding takes the general DER path.
+ */
+function importP256PublicKey(spki: Buffer): KeyObject {
+  if (spki.length === P256_SPKI_PREFIX.length + 64 && spki.subarray(0, P256_SPKI_PREFIX.length).equals(P256_SPKI_PREFIX)) {
+    const at = P256_SPKI_PREFIX.length;
+    return createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: spki.toString('base64url', at, at + 32), y: spki.toString('base64url', at + 32, at + 64) },
+      format: 'jwk',
+    });
+  }
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
