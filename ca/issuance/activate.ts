@@ -4,13 +4,14 @@ import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { type TicketRecord, decodeRecord, encodeRecord, hashSecret, isSecretShaped, ticketKey } from './records.js';
+import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
 /**
  * Flow 3: redeems a spawn ticket and a CSR for the agent's first SVID. The
  * SPIFFE ID comes from the ticket; the CSR contributes only its public key.
  * Of any number of concurrent uses of one ticket, one succeeds.
  *
- * @throws {TesseraError} ERR_TICKET_INVALID, ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_CSR_INVALID; each is audited.
+ * @throws {TesseraError} ERR_TICKET_INVALID, ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_REVOKED, ERR_CSR_INVALID; each is audited.
  */
 export async function activateAgent(ctx: IssuanceContext, params: { ticket: string; csr: Uint8Array }): Promise<IssuedX509Svid> {
   const event = { operation: 'activate' };
@@ -19,8 +20,12 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
     return readCsrKey(params.csr);
   });
   const recordKey = ticketKey(hashSecret(params.ticket));
+  // Flow 7: no activation under a revoked identity, task or ancestor. What a
+  // ticket names never changes once written, so its keys can be read ahead.
+  const named = decodeRecord<{ spiffeId: string; delegationChain?: string[] }>(await ctx.store.get(recordKey));
+  const revoked = named ? guardKeysOf(named) : [];
   return ctx.journal.commit({
-    read: [recordKey],
+    read: [recordKey, ...revoked],
     audit: event,
     decide: (current) => {
       const ticket = decodeRecord<TicketRecord>(current.get(recordKey));
@@ -28,6 +33,7 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
       if (ticket.usedAtMs !== undefined) throw new TesseraError('ERR_TICKET_USED', 'spawn ticket was already used');
       const now = ctx.clock.now();
       if (ticket.expiresAtMs <= now) throw new TesseraError('ERR_TICKET_EXPIRED', 'spawn ticket has expired');
+      assertNotRevoked(current, revoked);
       const { svid, ops } = issueSvid(ctx, {
         spiffeId: ticket.spiffeId, kind: 'agent', orchestrator: ticket.orchestrator, task: ticket.task,
         sponsor: ticket.sponsor, scopes: ticket.scopes, ttlMs: ticket.ttlMs, firstIssuedAtMs: now, renewals: 0,

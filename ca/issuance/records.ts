@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IdentityRevocation } from '../revocation/records.js';
 
 // The CA's state records. Secrets (spawn tickets, join tokens) are stored only as
 // their SHA-256; a used one is kept as a tombstone until it expires so a second
@@ -43,6 +44,8 @@ export interface IdentityRecord {
   /** The newest SVID's serial: only that SVID may renew the identity. */
   readonly serial: string;
   readonly expiresAtMs: number;
+  /** Set by the revocation that ended this identity (revocation, release or task completion); never cleared. */
+  readonly revocation?: IdentityRevocation;
 }
 
 /** Which identity a certificate serial belongs to, for revocation by serial. */

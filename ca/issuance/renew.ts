@@ -5,6 +5,7 @@ import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
+import { assertIdentityNotRevoked, assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
 /**
  * Flow 4: issues a new SVID with the caller's own SPIFFE ID for a new key. Only
@@ -12,7 +13,7 @@ import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
  * stretched; renewals and total lifetime are capped by the limits.
  *
  * @throws {TesseraError} ERR_PERMISSION_DENIED (unknown identity or not the newest
- * SVID), ERR_RENEWAL_LIMIT, ERR_CSR_INVALID; each is audited.
+ * SVID), ERR_REVOKED, ERR_RENEWAL_LIMIT, ERR_CSR_INVALID; each is audited.
  */
 export async function renewX509Svid(
   ctx: IssuanceContext, caller: { id: SpiffeId; serialHex: string }, csr: Uint8Array,
@@ -21,12 +22,18 @@ export async function renewX509Svid(
   const event = { operation: 'renew', caller: spiffeId, subject: spiffeId };
   const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr));
   const recordKey = identityKey(spiffeId);
+  // Flow 7: a revoked identity, task, ancestor subtree or certificate cannot renew.
+  // The lineage never changes once issued, so its keys can be read ahead.
+  const lineage = decodeRecord<{ delegationChain?: string[] }>(await ctx.store.get(recordKey));
+  const revoked = guardKeysOf({ spiffeId, delegationChain: lineage?.delegationChain, serialHex: caller.serialHex });
   return ctx.journal.commit({
-    read: [recordKey],
+    read: [recordKey, ...revoked],
     audit: event,
     decide: (current) => {
       const identity = decodeRecord<IdentityRecord>(current.get(recordKey));
       if (!identity) throw new TesseraError('ERR_PERMISSION_DENIED', 'identity is not known to this CA');
+      assertNotRevoked(current, revoked);
+      assertIdentityNotRevoked(identity);
       if (identity.serial !== caller.serialHex) {
         throw new TesseraError('ERR_PERMISSION_DENIED', 'only the newest SVID of an identity may renew it');
       }

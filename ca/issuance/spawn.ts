@@ -4,6 +4,7 @@ import { type SpiffeId, parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { agentId, describeId } from '../../agent-sdk/tessera-id.js';
 import type { IssuanceContext } from './context.js';
 import { type TicketRecord, encodeRecord, hashSecret, newSecret, ticketKey } from './records.js';
+import { assertNotRevoked, revokedKey } from '../revocation/records.js';
 
 const MAX_SCOPES = 64;
 const SCOPE = /^[\x21-\x7e]{1,256}$/;
@@ -23,22 +24,26 @@ export interface SpawnParams {
  * by the caller.
  *
  * @throws {TesseraError} ERR_PERMISSION_DENIED when the caller is not an
- * orchestrator; ERR_SPIFFE_ID_INVALID / ERR_INVALID_ARGUMENT for a bad task id,
+ * orchestrator; ERR_REVOKED for a revoked orchestrator or a completed task;
+ * ERR_SPIFFE_ID_INVALID / ERR_INVALID_ARGUMENT for a bad task id,
  * sponsor, scope or TTL. Each is audited.
  */
 export function spawnAgent(
   ctx: IssuanceContext, caller: SpiffeId, params: SpawnParams,
 ): Promise<{ spiffeId: string; ticket: string; ticketExpiresAtMs: number }> {
   const ticket = newSecret();
+  // Flow 7: a revoked orchestrator, or a completed or revoked task, gets no new agents.
+  const who = describeId(caller);
+  const revoked = who?.kind === 'orchestrator' ? [revokedKey.id(caller.toString()), revokedKey.task(who.orchestrator, params.taskId)] : [];
   return ctx.journal.commit({
-    read: [],
+    read: revoked,
     audit: { operation: 'spawn', caller: caller.toString() },
-    decide: () => {
-      const who = describeId(caller);
+    decide: (current) => {
       if (who?.kind !== 'orchestrator' || !caller.memberOf(ctx.authority.trustDomain)) {
         throw new TesseraError('ERR_PERMISSION_DENIED', 'only an orchestrator may spawn agents');
       }
       const task = parsePathSegment(params.taskId);
+      assertNotRevoked(current, revoked);
       if (!SPONSOR.test(params.sponsor)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'sponsor must be 1-256 printable ASCII characters');
       if (params.scopes.length > MAX_SCOPES) throw new TesseraError('ERR_INVALID_ARGUMENT', `at most ${MAX_SCOPES} scopes`);
       if (!params.scopes.every((s) => SCOPE.test(s))) throw new TesseraError('ERR_INVALID_ARGUMENT', 'a scope must be 1-256 printable ASCII characters');
