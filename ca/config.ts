@@ -32,6 +32,13 @@ export interface CaConfig {
   readonly audit: { readonly checkpointEveryRecords: number; readonly checkpointEveryMs: number };
   /** PEM roots that x509pop orchestrator certificates must chain to; x509pop is off when empty. */
   readonly x509popRootsPem: string;
+  /**
+   * The policy file (JSON, ca/policy/policy.ts); '' for none, which means the
+   * built-in open policy: any task, any scopes, these TTLs and limits.
+   */
+  readonly policyFile: string;
+  /** How often the policy file is checked for changes. */
+  readonly policyPollMs: number;
 }
 
 const MINUTE = 60_000;
@@ -60,6 +67,7 @@ export const DEFAULTS = {
     orchestratorMaxLifetimeMs: 30 * DAY,
   },
   audit: { checkpointEveryRecords: 1000, checkpointEveryMs: MINUTE },
+  policyPollMs: 2000,
 } as const;
 
 /** Parses "250ms", "30s", "5m", "1h", "7d" or a number of milliseconds. Returns NaN when it cannot. */
@@ -115,7 +123,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'audit', 'x509popRootsPem'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -155,6 +163,8 @@ export function validateConfig(input: Input): CaConfig {
     checkpointEveryMs: duration(auditIn, 'checkpointEvery', 'audit.checkpointEvery', DEFAULTS.audit.checkpointEveryMs),
   };
   const x509popRootsPem = input.x509popRootsPem === undefined ? '' : text(input.x509popRootsPem, 'x509popRootsPem');
+  const policyFile = input.policyFile === undefined ? '' : text(input.policyFile, 'policyFile');
+  const policyPollMs = duration(input, 'policyPoll', 'policyPoll', DEFAULTS.policyPollMs, 50);
 
   const config: CaConfig = {
     trustDomain,
@@ -166,6 +176,8 @@ export function validateConfig(input: Input): CaConfig {
     limits,
     audit,
     x509popRootsPem,
+    policyFile,
+    policyPollMs,
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -103,12 +103,16 @@ async function create(
 ): Promise<CaCredential> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const der = signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey);
-  // Write beside, then rename: a crash never leaves half a key where a later start would read it.
-  const keyPath = join(dir, `${name}-key.pem`);
-  await writeFile(`${keyPath}.tmp`, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  await rename(`${keyPath}.tmp`, keyPath);
-  const certPath = join(dir, `${name}-cert.pem`);
-  await writeFile(`${certPath}.tmp`, new X509Certificate(der).toString(), { mode: 0o644 });
-  await rename(`${certPath}.tmp`, certPath);
+  await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
+  await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(der).toString(), 0o644);
   return credential(der, privateKey);
+}
+
+/**
+ * Writes a file beside its final path, then renames it into place: a crash
+ * never leaves half a key where a later start would read it.
+ */
+export async function writeAtomically(path: string, data: string | Buffer, mode: number): Promise<void> {
+  await writeFile(`${path}.tmp`, data, { mode });
+  await rename(`${path}.tmp`, path);
 }
