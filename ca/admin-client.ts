@@ -5,6 +5,17 @@ import type { CreateJoinTokenResponse__Output } from '../agent-sdk/gen/tessera/v
 import type { ListAuditRecordsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuditRecordsResponse.js';
 import type { VerifyAuditResponse__Output } from '../agent-sdk/gen/tessera/v1/VerifyAuditResponse.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
+import type { AgentInfo__Output } from '../agent-sdk/gen/tessera/v1/AgentInfo.js';
+import type { GetAgentResponse__Output } from '../agent-sdk/gen/tessera/v1/GetAgentResponse.js';
+import type { ListAgentsRequest } from '../agent-sdk/gen/tessera/v1/ListAgentsRequest.js';
+import type { ListAgentsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAgentsResponse.js';
+import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeResponse.js';
+import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
+import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
+
+/** Exactly one thing to revoke (see `tessera revoke`); `task` is "<orchestrator>/<task>". */
+export type RevokeTargetRequest =
+  | { serial: string } | { jti: string } | { agent: string } | { task: string } | { chain: string };
 
 /**
  * The operator's client for the admin API on the CA's Unix socket. The socket's
@@ -36,6 +47,28 @@ export class AdminClient {
   /** One page of audit records after `afterSequence`. @throws {TesseraError} ERR_UNAVAILABLE */
   listAuditRecords(params: { afterSequence?: number; limit?: number } = {}): Promise<ListAuditRecordsResponse__Output> {
     return this.#call((cb) => this.#client.ListAuditRecords({ afterSequence: params.afterSequence ?? 0, limit: params.limit ?? 0 }, deadline(), cb));
+  }
+
+  /**
+   * Revokes one target; resolves once the entries are durable and audited. An
+   * empty list means it was already revoked.
+   *
+   * @throws {TesseraError} ERR_INVALID_ARGUMENT / ERR_SPIFFE_ID_INVALID for a malformed
+   * target or reason, ERR_NOT_FOUND for a serial or identity the CA never issued, ERR_UNAVAILABLE.
+   * @example await admin.revoke({ agent: 'spiffe://tessera.local/agent/o/t/i', reason: 'key leaked' });
+   */
+  revoke(target: RevokeTargetRequest & { reason?: string }): Promise<RevocationEntry[]> {
+    return this.#call<RevokeResponse__Output>((cb) => this.#client.Revoke(target, deadline(), cb)).then((res) => res.entries.map(revocationEntryFromWire));
+  }
+
+  /** One page of the agent inventory. @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad filter, ERR_UNAVAILABLE. */
+  listAgents(filter: ListAgentsRequest = {}): Promise<AgentInfo__Output[]> {
+    return this.#call<ListAgentsResponse__Output>((cb) => this.#client.ListAgents(filter, deadline(), cb)).then((res) => res.agents);
+  }
+
+  /** One identity and its delegation subtree. @throws {TesseraError} ERR_NOT_FOUND, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
+  getAgent(spiffeId: string): Promise<GetAgentResponse__Output> {
+    return this.#call((cb) => this.#client.GetAgent({ spiffeId }, deadline(), cb));
   }
 
   close(): void {

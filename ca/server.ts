@@ -23,11 +23,17 @@ import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
 import { bundleHandlers } from './api/bundle-service.js';
 import { svidHandlers } from './api/svid-service.js';
+import { revocationHandlers } from './api/revocation-service.js';
+import { RevocationFeed } from './revocation/feed.js';
+import { schedulePruning } from './revocation/prune.js';
+import type { RevocationContext } from './revocation/revoke.js';
 import { type Listener, METHOD_RULES } from './api/authz.js';
 import type { HandlerDeps } from './api/handler.js';
 
 /** Requests are small: a CSR, a ticket, an attestation payload. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** How often expired revocation entries are deleted from the store. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * The running CA: store, keys, authority, journal, attestors and the three
@@ -41,10 +47,11 @@ export class CaServer {
   readonly #servers: grpc.Server[];
   readonly #journal: Journal;
   readonly #store: LevelStore;
+  readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority;
-    servers: grpc.Server[]; journal: Journal; store: LevelStore;
+    servers: grpc.Server[]; journal: Journal; store: LevelStore; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -53,6 +60,7 @@ export class CaServer {
     this.#servers = parts.servers;
     this.#journal = parts.journal;
     this.#store = parts.store;
+    this.#beforeShutdown = parts.beforeShutdown;
   }
 
   /**
@@ -83,7 +91,9 @@ export class CaServer {
         },
       });
       const ctx: IssuanceContext = { config, authority, journal, clock, store };
-      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log };
+      const feed = await RevocationFeed.load(store, config.trustDomain, clock);
+      const rctx: RevocationContext = { ...ctx, feed };
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
         attestors.push(x509popAttestor({ roots: certificatesFromPem(config.x509popRootsPem).map((der) => new X509Certificate(der)), clock }));
@@ -91,11 +101,13 @@ export class CaServer {
       const registry = createAttestorRegistry(attestors);
 
       const proto = tesseraProto().tessera.v1;
+      const revocation = revocationHandlers(handlerDeps, rctx);
       const handlers: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = [
         [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
         [proto.TrustBundleService.service, bundleHandlers(handlerDeps, () => authority.bundle) as grpc.UntypedServiceImplementation],
-        [proto.AdminService.service, adminHandlers(handlerDeps, ctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
+        [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
+        [proto.RevocationService.service, revocation.handlers as grpc.UntypedServiceImplementation],
       ];
       const serverFor = (listener: Listener) => {
         const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
@@ -129,8 +141,15 @@ export class CaServer {
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 
+      const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
       log.info({ trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
+        // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
+        beforeShutdown: () => {
+          stopPruning();
+          revocation.close();
+          feed.close();
+        },
         publicAddress: withPort(config.publicAddress, publicPort),
         mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
         adminSocket: config.adminSocket,
@@ -147,6 +166,7 @@ export class CaServer {
 
   /** Stops the listeners (in-flight calls finish), writes a final checkpoint, closes the store. */
   async close(): Promise<void> {
+    this.#beforeShutdown();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
     await this.#journal.close();
     await this.#store.close();

@@ -1,23 +1,20 @@
 import type { X509Certificate } from 'node:crypto';
-import { TesseraError } from '../../agent-sdk/errors.js';
 import type { AdminServiceHandlers } from '../../agent-sdk/gen/tessera/v1/AdminService.js';
 import type { Store } from '../store/store.js';
 import { verifyAudit } from '../audit/verify.js';
 import { AUDIT_PREFIX, auditKey, parseRecord, prefixRange } from '../audit/record.js';
-import type { IssuanceContext } from '../issuance/context.js';
 import { createJoinToken } from '../issuance/join-tokens.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
+import { revocationAdminHandlers } from './revocation-admin.js';
+import type { RevocationContext } from '../revocation/revoke.js';
 
 const SERVICE = '/tessera.v1.AdminService';
 
 /** The operator's API, served only on the admin Unix socket. */
-export function adminHandlers(deps: HandlerDeps, ctx: IssuanceContext, store: Store, roots: () => X509Certificate[]): AdminServiceHandlers {
-  const notYet = async (): Promise<never> => {
-    throw new TesseraError('ERR_UNAVAILABLE', 'this CA does not serve revocation yet');
-  };
+export function adminHandlers(deps: HandlerDeps, rctx: RevocationContext, store: Store, roots: () => X509Certificate[]): AdminServiceHandlers {
   return {
     CreateJoinToken: unaryHandler(deps, `${SERVICE}/CreateJoinToken`, async (req) => {
-      const created = await createJoinToken(ctx, { orchestrator: req.orchestrator, ttlMs: req.ttlSeconds * 1000 });
+      const created = await createJoinToken(rctx, { orchestrator: req.orchestrator, ttlMs: req.ttlSeconds * 1000 });
       return { token: created.token, spiffeId: created.spiffeId, expiresAtMs: created.expiresAtMs };
     }),
     ListAuditRecords: unaryHandler(deps, `${SERVICE}/ListAuditRecords`, async (req) => {
@@ -34,9 +31,7 @@ export function adminHandlers(deps: HandlerDeps, ctx: IssuanceContext, store: St
       }
       return { records };
     }),
-    Revoke: unaryHandler(deps, `${SERVICE}/Revoke`, notYet),
-    ListAgents: unaryHandler(deps, `${SERVICE}/ListAgents`, notYet),
-    GetAgent: unaryHandler(deps, `${SERVICE}/GetAgent`, notYet),
+    ...revocationAdminHandlers(deps, rctx),
     VerifyAudit: unaryHandler(deps, `${SERVICE}/VerifyAudit`, async () => {
       const result = await verifyAudit(store, { roots: roots() });
       return {

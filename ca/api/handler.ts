@@ -3,6 +3,7 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
+import type { RevocationList } from '../../agent-sdk/revocation-list.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
 import { toStatus } from './status.js';
 
@@ -12,17 +13,21 @@ export interface HandlerDeps {
   readonly journal: Journal;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The CA's committed revocations: a revoked caller is refused on the mTLS listener before any flow runs. */
+  readonly revocations?: RevocationList;
 }
 
 /**
- * Authorizes a call per METHOD_RULES and audits a refusal. Returns the
- * authenticated peer for mTLS methods.
+ * Authorizes a call per METHOD_RULES (and refuses a revoked caller, ERR_REVOKED)
+ * and audits a refusal. Returns the authenticated peer for mTLS methods.
  */
 export async function admitCall(
   deps: HandlerDeps, path: string, call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>,
 ): Promise<Peer | undefined> {
   try {
-    return authorizeCall(path, call, deps.trustDomain, deps.clock.now());
+    const peer = authorizeCall(path, call, deps.trustDomain, deps.clock.now());
+    if (peer) deps.revocations?.check({ id: peer.id, serialHex: peer.serialHex });
+    return peer;
   } catch (err) {
     if (err instanceof TesseraError) {
       const event = { operation: METHOD_RULES[path]?.operation ?? 'unknown', caller: presentedIdForAudit(path, call) };

@@ -1,0 +1,101 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { TesseraError } from '../../agent-sdk/errors.js';
+import type { RevocationServiceHandlers } from '../../agent-sdk/gen/tessera/v1/RevocationService.js';
+import type { WatchRevocationsRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsRequest.js';
+import type { WatchRevocationsResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
+import { readCertificate } from '../../agent-sdk/certificate.js';
+import type { RevocationEntry } from '../../agent-sdk/revocation-list.js';
+import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
+import { describeId } from '../../agent-sdk/tessera-id.js';
+import { fireAt } from '../../agent-sdk/tls-material.js';
+import { type RevocationContext, revoke } from '../revocation/revoke.js';
+import type { Peer } from './authz.js';
+import { type HandlerDeps, admitCall, unaryHandler } from './handler.js';
+import { toStatus } from './status.js';
+
+const SERVICE = '/tessera.v1.RevocationService';
+/** How often an idle stream says "nothing new", so a client notices a dead connection. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+const CHUNK = 500;
+// A client that stops reading is cut off (it resumes from its last sequence) rather than buffered for.
+const MAX_BUFFERED_MESSAGES = 1_000;
+
+type Watch = ServerWritableStream<WatchRevocationsRequest__Output, WatchRevocationsResponse>;
+
+/**
+ * WatchRevocations, ReleaseIdentity and CompleteTask. `close()` ends every open
+ * stream, so the server can shut down (it waits for running calls).
+ */
+export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): { handlers: RevocationServiceHandlers; close(): void } {
+  const open = new Set<() => void>();
+  const watch = (call: Watch, peer: Peer) => {
+    const { feed } = rctx;
+    const message = (entries: readonly RevocationEntry[], extra: Partial<WatchRevocationsResponse> = {}): WatchRevocationsResponse => ({
+      entries: entries.map(revocationEntryToWire), headSequence: feed.head, caughtUp: true, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, ...extra,
+    });
+    let done = false;
+    let unsubscribe = () => {};
+    let heartbeat: NodeJS.Timeout | undefined;
+    let cancelExpiry = () => {};
+    const stop = () => {
+      if (done) return;
+      done = true;
+      open.delete(stop);
+      unsubscribe();
+      clearInterval(heartbeat);
+      cancelExpiry();
+      call.end();
+    };
+    const send = (m: WatchRevocationsResponse) => {
+      if (done) return;
+      call.write(m);
+      if (call.writableLength > MAX_BUFFERED_MESSAGES) stop();
+    };
+    // A client ahead of the CA saw another state (a replaced data directory): it starts over.
+    const reset = call.request.afterSequence > feed.head;
+    // Snapshot and subscription in one synchronous step: no entry falls between them.
+    const initial = feed.list.entriesAfter(reset ? 0 : call.request.afterSequence);
+    unsubscribe = feed.subscribe((entries) => send(message(entries)));
+    for (let i = 0; i === 0 || i < initial.length; i += CHUNK) {
+      send(message(initial.slice(i, i + CHUNK), { caughtUp: i + CHUNK >= initial.length, reset: reset && i === 0 }));
+    }
+    heartbeat = setInterval(() => send(message([])), HEARTBEAT_INTERVAL_MS);
+    // The stream lives no longer than the certificate it was opened with; the client reconnects with its next one.
+    cancelExpiry = fireAt(readCertificate(peer.leaf).notAfterMs, () => rctx.clock.now(), stop);
+    if (done) return;
+    open.add(stop);
+    call.on('cancelled', stop);
+    call.on('close', stop);
+  };
+  const handlers: RevocationServiceHandlers = {
+    WatchRevocations: (call: Watch) => {
+      admitCall(deps, `${SERVICE}/WatchRevocations`, call).then(
+        (peer) => {
+          if (!call.cancelled) watch(call, peer!);
+        },
+        (err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)),
+      );
+    },
+    ReleaseIdentity: unaryHandler(deps, `${SERVICE}/ReleaseIdentity`, async (_req, peer) => {
+      const spiffeId = peer!.id.toString();
+      // An agent takes its delegation subtree with it; an orchestrator's agents end with CompleteTask.
+      const target = describeId(peer!.id)?.kind === 'agent' ? { kind: 'chain' as const, spiffeId } : { kind: 'agent' as const, spiffeId };
+      const entries = await revoke(rctx, target, { cause: 'released', caller: spiffeId });
+      return { entries: entries.map(revocationEntryToWire) };
+    }),
+    CompleteTask: unaryHandler(deps, `${SERVICE}/CompleteTask`, async (req, peer) => {
+      const who = describeId(peer!.id);
+      if (who?.kind !== 'orchestrator') throw new TesseraError('ERR_PERMISSION_DENIED', 'only an orchestrator completes its tasks');
+      const entries = await revoke(rctx, { kind: 'task', orchestrator: who.orchestrator, task: req.taskId }, {
+        cause: 'task_completed', caller: peer!.id.toString(),
+      });
+      return { entries: entries.map(revocationEntryToWire) };
+    }),
+  };
+  return {
+    handlers,
+    close: () => {
+      for (const stop of [...open]) stop();
+    },
+  };
+}
