@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { createToken, listAudit, startCa, verifyAuditLog, type Output } from './cli/commands.js';
 import { validateConfig } from './config.js';
+import { listAgentsCommand, revokeCommand, showAgentCommand } from './cli/revocation-commands.js';
 import { createLogger } from './log.js';
 
 const USAGE = `usage: tessera <command> [options]
@@ -16,6 +17,10 @@ const USAGE = `usage: tessera <command> [options]
   token create    make a join token   --orchestrator NAME [--ttl 10m]
   audit verify    check the audit hash chain and its signed checkpoints
   audit list      print audit records [--after SEQ] [--limit N] [--json]
+  revoke          revoke one of       --serial HEX | --jti JTI | --agent SPIFFE_ID
+                                      | --task ORCHESTRATOR/TASK | --chain SPIFFE_ID  [--reason TEXT]
+  agents list     the agent inventory [--orchestrator O] [--task T] [--status S] [--limit N] [--json]
+  agents show     one agent and its delegation tree: SPIFFE_ID [--json]
 
   Commands that talk to a running CA use its admin socket: --socket PATH, or
   <data dir>/admin.sock. The data directory is --data-dir, else $TESSERA_DATA_DIR,
@@ -40,10 +45,19 @@ async function main(argv: string[]): Promise<number> {
       after: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
+      serial: { type: 'string' },
+      jti: { type: 'string' },
+      agent: { type: 'string' },
+      task: { type: 'string' },
+      chain: { type: 'string' },
+      reason: { type: 'string' },
+      status: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const command = positionals.join(' ');
+  // `agents show` takes the SPIFFE ID as an operand; every other command takes none.
+  const command = positionals.slice(0, 2).join(' ') === 'agents show' ? 'agents show' : positionals.join(' ');
+  const operands = positionals.slice(command.split(' ').length);
   if (values.help || command === '') {
     io.out(USAGE);
     return command === '' && !values.help ? 2 : 0;
@@ -76,6 +90,16 @@ async function main(argv: string[]): Promise<number> {
       return verifyAuditLog(dataDir, socket, io);
     case 'audit list':
       return listAudit(socket, { after: Number(values.after ?? 0), limit: Number(values.limit ?? 100), json: values.json ?? false }, io);
+    case 'revoke':
+      return revokeCommand(socket, values, io);
+    case 'agents list':
+      return listAgentsCommand(socket, {
+        ...(values.orchestrator && { orchestrator: values.orchestrator }), ...(values.task && { task: values.task }),
+        ...(values.status && { status: values.status }), limit: Number(values.limit ?? 1000), json: values.json ?? false,
+      }, io);
+    case 'agents show':
+      if (operands.length !== 1) throw new TesseraError('ERR_INVALID_ARGUMENT', 'usage: tessera agents show SPIFFE_ID');
+      return showAgentCommand(socket, operands[0]!, { json: values.json ?? false }, io);
     default:
       io.err(`unknown command "${command}"\n${USAGE}`);
       return 2;
