@@ -1,6 +1,7 @@
 import type { X509SVID } from '../../agent-sdk/gen/tessera/v1/X509SVID.js';
 import type { TrustBundle } from '../../agent-sdk/gen/tessera/v1/TrustBundle.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
 
 /** The wire form of an issued SVID. */
@@ -11,12 +12,13 @@ export function x509SvidMessage(svid: IssuedX509Svid): X509SVID {
 /** How often holders should refresh the bundle. */
 const BUNDLE_REFRESH_SECONDS = 300;
 
-/** The wire form of the trust bundle. */
-export function trustBundleMessage(bundle: X509Bundle): TrustBundle {
+/** The wire form of the trust bundle: the X.509 roots and, when the CA signs task tokens, its JWT keys. */
+export function trustBundleMessage(bundle: X509Bundle, jwt?: JwtBundle): TrustBundle {
   return {
     trustDomain: bundle.trustDomain,
     x509Authorities: [...bundle.authorities],
     sequenceNumber: bundle.sequenceNumber,
     refreshHintSeconds: BUNDLE_REFRESH_SECONDS,
+    jwtAuthorities: [...(jwt?.authorities ?? [])].map(([keyId, key]) => ({ keyId, publicKey: key.export({ format: 'der', type: 'spki' }) })),
   };
 }

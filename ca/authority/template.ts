@@ -3,6 +3,7 @@ import {
   bitString, boolean, encode, explicit, octetString, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String,
 } from '../../agent-sdk/der.js';
 import { OID } from '../../agent-sdk/certificate.js';
+import { LINEAGE_OID } from '../../agent-sdk/lineage.js';
 
 // Certificates are assembled from DER pieces and signed with node:crypto: the parts
 // that never change for an issuer are encoded once (LeafTemplate), so issuing a
@@ -36,6 +37,8 @@ export function keyIdentifier(subjectPublicKeyInfo: Uint8Array): Buffer {
   return createHash('sha256').update(subjectPublicKeyInfo).digest().subarray(0, 20);
 }
 
+// Encoded once: the 2.25 UUID arc takes BigInt arithmetic.
+const LINEAGE_OID_DER = oid(LINEAGE_OID);
 const authorityKeyIdentifier = (keyId: Buffer) =>
   extension(OID.authorityKeyIdentifier, false, sequence(encode(0x80, keyId)));
 const subjectKeyIdentifier = (keyId: Buffer) => extension(OID.subjectKeyIdentifier, false, octetString(keyId));
@@ -119,8 +122,12 @@ export class LeafTemplate {
     ];
   }
 
-  /** The TBSCertificate for one leaf. `spiffeId` must already be a checked canonical SPIFFE ID. */
-  tbs(params: { serial: Buffer; notBeforeMs: number; notAfterMs: number; subjectPublicKeyInfo: Buffer; spiffeId: string }): Buffer {
+  /**
+   * The TBSCertificate for one leaf. `spiffeId` must already be a checked
+   * canonical SPIFFE ID; `lineage`, an agent's delegation lineage (DER), goes
+   * into a non-critical extension, where the CA's signature covers it.
+   */
+  tbs(params: { serial: Buffer; notBeforeMs: number; notAfterMs: number; subjectPublicKeyInfo: Buffer; spiffeId: string; lineage?: Buffer }): Buffer {
     return tbsCertificate({
       serial: params.serial,
       issuer: this.#issuer,
@@ -132,6 +139,7 @@ export class LeafTemplate {
         ...this.#fixedExtensions,
         subjectKeyIdentifier(keyIdentifier(params.subjectPublicKeyInfo)),
         uriSan(params.spiffeId),
+        ...(params.lineage ? [sequence(LINEAGE_OID_DER, octetString(params.lineage))] : []),
       ],
     });
   }

@@ -4,6 +4,7 @@ import { TAG, bytesOf, children, contentOf, readOnly } from '../../agent-sdk/der
 import {
   KEY_USAGE, OID, readBasicConstraints, readCertificate, readExtendedKeyUsage, readKeyUsage, readSubjectAltNames,
 } from '../../agent-sdk/certificate.js';
+import { LINEAGE_OID } from '../../agent-sdk/lineage.js';
 
 /** What an issued leaf must match, from the request that caused it. */
 export interface LeafExpectation {
@@ -13,6 +14,8 @@ export interface LeafExpectation {
   readonly issuerSubject: Buffer;
   readonly issuerNotAfterMs: number;
   readonly issuerPublicKey: KeyObject;
+  /** The delegation lineage the leaf must carry (DER), or none. */
+  readonly lineage?: Buffer;
 }
 
 /**
@@ -47,6 +50,8 @@ export function validateLeaf(der: Buffer, want: LeafExpectation): void {
   }
   const eku = readExtendedKeyUsage(cert);
   if (!eku || eku.length !== 2 || !eku.includes(OID.serverAuth) || !eku.includes(OID.clientAuth)) fail('extended key usage');
+  const lineage = cert.extensions.get(LINEAGE_OID);
+  if (want.lineage ? !lineage || lineage.critical || !lineage.value.equals(want.lineage) : lineage) fail('lineage');
   const top = readOnly(der, TAG.SEQUENCE);
   const [tbs, , signature] = children(der, top);
   const bits = contentOf(der, signature!);

@@ -3,6 +3,8 @@ import type { IssuedX509Svid } from '../authority/authority.js';
 import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
+import { currentPolicy } from '../policy/policy.js';
+import { auditPosition } from './position.js';
 import { type TicketRecord, decodeRecord, encodeRecord, hashSecret, isSecretShaped, ticketKey } from './records.js';
 import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
@@ -34,16 +36,20 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
       const now = ctx.clock.now();
       if (ticket.expiresAtMs <= now) throw new TesseraError('ERR_TICKET_EXPIRED', 'spawn ticket has expired');
       assertNotRevoked(current, revoked);
+      const { parent, depth, delegationChain, lineage, lifetimeEndsAtMs } = ticket;
+      const lifetimeCapMs = currentPolicy(ctx).forOrchestrator(ticket.orchestrator)?.maxLifetimeMs ?? ctx.config.limits.agentMaxLifetimeMs;
       const { svid, ops } = issueSvid(ctx, {
         spiffeId: ticket.spiffeId, kind: 'agent', orchestrator: ticket.orchestrator, task: ticket.task,
         sponsor: ticket.sponsor, scopes: ticket.scopes, ttlMs: ticket.ttlMs, firstIssuedAtMs: now, renewals: 0,
-      }, key.subjectPublicKeyInfo, ctx.config.limits.agentMaxLifetimeMs);
+        parent, depth: depth ?? 0, delegationChain: delegationChain ?? [], lineage, lifetimeEndsAtMs,
+      }, key.subjectPublicKeyInfo, lifetimeCapMs);
       const used: TicketRecord = { ...ticket, usedAtMs: now };
       return {
         ops: [{ type: 'put', key: recordKey, value: encodeRecord(used) }, ...ops],
         result: svid,
         audit: {
           subject: ticket.spiffeId, orchestrator: ticket.orchestrator, task: ticket.task, sponsor: ticket.sponsor, serial: svid.serialHex,
+          ...auditPosition(ticket),
         },
       };
     },

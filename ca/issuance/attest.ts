@@ -34,7 +34,7 @@ export async function attestOrchestrator(
     decide: () => {
       // A fresh attestation is a fresh proof: renewal count and lifetime start over.
       const { svid, ops } = issueSvid(ctx, {
-        spiffeId, kind: 'orchestrator', orchestrator: proven, scopes: [],
+        spiffeId, kind: 'orchestrator', orchestrator: proven, scopes: [], depth: 0, delegationChain: [],
         ttlMs: ctx.config.ttl.orchestratorMs, firstIssuedAtMs: ctx.clock.now(), renewals: 0,
       }, key.subjectPublicKeyInfo, ctx.config.limits.orchestratorMaxLifetimeMs);
       return { ops, result: svid, audit: { serial: svid.serialHex } };

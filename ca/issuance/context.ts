@@ -5,6 +5,7 @@ import type { AuditEvent } from '../audit/record.js';
 import type { Authority } from '../authority/authority.js';
 import type { CaConfig } from '../config.js';
 import type { Store } from '../store/store.js';
+import type { Policy } from '../policy/policy.js';
 
 /** What every issuance flow works with; built once by the server. */
 export interface IssuanceContext {
@@ -17,6 +18,8 @@ export interface IssuanceContext {
    * once written (a ticket's lineage). Decisions read through the journal.
    */
   readonly store: Store;
+  /** The policy in force (ca/policy/policy-source.ts); absent means the built-in open policy. */
+  readonly policy?: { readonly current: Policy };
 }
 
 /**

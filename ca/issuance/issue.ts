@@ -8,7 +8,8 @@ import { type IdentityRecord, type SerialRecord, encodeRecord, identityKey, seri
  * Signs an SVID for an identity inside a transaction's `decide` and returns the
  * writes that record it: the identity's state (newest serial, expiry) and the
  * serial's owner. notAfter is the smallest of the identity's TTL from now, its
- * total-lifetime cap, and the signer's expiry (Authority applies the last).
+ * total-lifetime cap, a delegated agent's lifetime end, and the signer's expiry
+ * (Authority applies the last). An agent's lineage goes into the certificate.
  */
 export function issueSvid(
   ctx: IssuanceContext,
@@ -16,8 +17,9 @@ export function issueSvid(
   subjectPublicKeyInfo: Buffer,
   lifetimeCapMs: number,
 ): { svid: IssuedX509Svid; ops: StoreOp[] } {
-  const notAfterMs = Math.min(ctx.clock.now() + identity.ttlMs, identity.firstIssuedAtMs + lifetimeCapMs);
-  const svid = ctx.authority.signX509Svid({ spiffeId: SpiffeId.parse(identity.spiffeId), subjectPublicKeyInfo, notAfterMs });
+  const notAfterMs = Math.min(ctx.clock.now() + identity.ttlMs, identity.firstIssuedAtMs + lifetimeCapMs, identity.lifetimeEndsAtMs ?? Infinity);
+  const lineage = identity.lineage === undefined ? undefined : Buffer.from(identity.lineage, 'base64');
+  const svid = ctx.authority.signX509Svid({ spiffeId: SpiffeId.parse(identity.spiffeId), subjectPublicKeyInfo, notAfterMs, lineage });
   const record: IdentityRecord = { ...identity, serial: svid.serialHex, expiresAtMs: svid.notAfterMs };
   const owner: SerialRecord = { spiffeId: identity.spiffeId, notAfterMs: svid.notAfterMs };
   return {

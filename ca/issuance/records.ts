@@ -10,8 +10,22 @@ export const joinTokenKey = (tokenHash: string) => `join_token/${tokenHash}`;
 export const identityKey = (spiffeId: string) => `identity/${spiffeId}`;
 export const serialKey = (serialHex: string) => `serial/${serialHex}`;
 
+/** Where an agent sits in its delegation tree: the same fields on tickets and identities. */
+export interface DelegationPosition {
+  /** The delegator's SPIFFE ID; absent for an agent its orchestrator spawned (and for orchestrators). */
+  readonly parent?: string;
+  /** How many delegations led to the agent: 0 for an agent its orchestrator spawned (and for orchestrators). */
+  readonly depth: number;
+  /** The SPIFFE IDs of the agent's ancestors, the first agent first, the parent last; [] at depth 0. */
+  readonly delegationChain: readonly string[];
+  /** The agent's delegation lineage (agent-sdk/lineage.ts), DER in base64, embedded in each of its SVIDs. */
+  readonly lineage?: string;
+  /** A delegated agent's lifetime cap (its last hop's notAfter, ms): no SVID of it outlives this. */
+  readonly lifetimeEndsAtMs?: number;
+}
+
 /** A spawn ticket: the identity it activates and the task it belongs to. */
-export interface TicketRecord {
+export interface TicketRecord extends DelegationPosition {
   readonly spiffeId: string;
   readonly orchestrator: string;
   readonly task: string;
@@ -30,7 +44,7 @@ export interface JoinTokenRecord {
 }
 
 /** One identity the CA has issued SVIDs for, agent instance or orchestrator. */
-export interface IdentityRecord {
+export interface IdentityRecord extends DelegationPosition {
   readonly spiffeId: string;
   readonly kind: 'agent' | 'orchestrator';
   readonly orchestrator: string;

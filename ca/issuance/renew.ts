@@ -4,16 +4,20 @@ import type { IssuedX509Svid } from '../authority/authority.js';
 import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
+import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
+import { auditPosition } from './position.js';
 import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
 import { assertIdentityNotRevoked, assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
 /**
  * Flow 4: issues a new SVID with the caller's own SPIFFE ID for a new key. Only
  * the identity's newest SVID may renew it, so an older stolen SVID cannot be
- * stretched; renewals and total lifetime are capped by the limits.
+ * stretched; renewals and total lifetime are capped by the limits, for agents
+ * by their orchestrator's policy as it is now: an agent whose task, scopes or
+ * depth the current policy no longer allows cannot renew.
  *
  * @throws {TesseraError} ERR_PERMISSION_DENIED (unknown identity or not the newest
- * SVID), ERR_REVOKED, ERR_RENEWAL_LIMIT, ERR_CSR_INVALID; each is audited.
+ * SVID), ERR_REVOKED, ERR_RENEWAL_LIMIT, ERR_POLICY_DENIED, ERR_CSR_INVALID; each is audited.
  */
 export async function renewX509Svid(
   ctx: IssuanceContext, caller: { id: SpiffeId; serialHex: string }, csr: Uint8Array,
@@ -38,19 +42,27 @@ export async function renewX509Svid(
         throw new TesseraError('ERR_PERMISSION_DENIED', 'only the newest SVID of an identity may renew it');
       }
       const limits = ctx.config.limits;
-      const [maxRenewals, maxLifetimeMs] = identity.kind === 'agent'
-        ? [limits.agentMaxRenewals, limits.agentMaxLifetimeMs]
-        : [limits.orchestratorMaxRenewals, limits.orchestratorMaxLifetimeMs];
+      let [maxRenewals, maxLifetimeMs, ttlMs] = [limits.orchestratorMaxRenewals, limits.orchestratorMaxLifetimeMs, identity.ttlMs];
+      if (identity.kind === 'agent') {
+        const { entry } = checkAgentRequest(currentPolicy(ctx), {
+          orchestrator: identity.orchestrator, task: identity.task ?? '', scopes: identity.scopes, ttlMs: 0, depth: identity.depth ?? 0,
+        });
+        [maxRenewals, maxLifetimeMs, ttlMs] = [entry.maxRenewals, entry.maxLifetimeMs, Math.min(identity.ttlMs, entry.maxSvidTtlMs)];
+      }
       if (identity.renewals >= maxRenewals) throw new TesseraError('ERR_RENEWAL_LIMIT', 'identity has reached its renewal limit');
-      if (ctx.clock.now() >= identity.firstIssuedAtMs + maxLifetimeMs) {
+      const now = ctx.clock.now();
+      if (now >= identity.firstIssuedAtMs + maxLifetimeMs || now >= (identity.lifetimeEndsAtMs ?? Infinity)) {
         throw new TesseraError('ERR_RENEWAL_LIMIT', 'identity has reached its maximum lifetime');
       }
       const { serial: _previous, expiresAtMs: _expiry, ...rest } = identity;
-      const { svid, ops } = issueSvid(ctx, { ...rest, renewals: identity.renewals + 1 }, key.subjectPublicKeyInfo, maxLifetimeMs);
+      const renewed = { ...rest, ttlMs, renewals: identity.renewals + 1, depth: identity.depth ?? 0, delegationChain: identity.delegationChain ?? [] };
+      const { svid, ops } = issueSvid(ctx, renewed, key.subjectPublicKeyInfo, maxLifetimeMs);
       return {
         ops,
         result: svid,
-        audit: { orchestrator: identity.orchestrator, task: identity.task, sponsor: identity.sponsor, serial: svid.serialHex },
+        audit: { orchestrator: identity.orchestrator, task: identity.task, sponsor: identity.sponsor, serial: svid.serialHex,
+          ...(identity.kind === 'agent' ? auditPosition(renewed) : {}),
+        },
       };
     },
   });

@@ -2,31 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { type SpiffeId, parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { agentId, describeId } from '../../agent-sdk/tessera-id.js';
+import { parseScopes } from '../../agent-sdk/scope.js';
+import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
 import type { IssuanceContext } from './context.js';
+import { auditPosition, rootPosition } from './position.js';
 import { type TicketRecord, encodeRecord, hashSecret, newSecret, ticketKey } from './records.js';
 import { assertNotRevoked, revokedKey } from '../revocation/records.js';
 
-const MAX_SCOPES = 64;
-const SCOPE = /^[\x21-\x7e]{1,256}$/;
 const SPONSOR = /^[\x21-\x7e]{1,256}$/;
 
 export interface SpawnParams {
   readonly taskId: string;
   readonly scopes: readonly string[];
   readonly sponsor: string;
-  /** 0 for the default agent TTL; more than the maximum is cut to it. */
+  /** 0 for the policy's default agent TTL; more than the policy's maximum is refused. */
   readonly ttlMs: number;
 }
 
 /**
  * Flow 2: allocates an agent instance for an orchestrator's task and returns a
  * one-time spawn ticket. The instance id is 128 random bits chosen here, never
- * by the caller.
+ * by the caller. The task id, scopes and TTL must be within the orchestrator's
+ * policy ceiling; the ticket carries the agent's root lineage (sponsor, task
+ * scopes), which its SVIDs will carry.
  *
  * @throws {TesseraError} ERR_PERMISSION_DENIED when the caller is not an
  * orchestrator; ERR_REVOKED for a revoked orchestrator or a completed task;
- * ERR_SPIFFE_ID_INVALID / ERR_INVALID_ARGUMENT for a bad task id,
- * sponsor, scope or TTL. Each is audited.
+ * ERR_SPIFFE_ID_INVALID / ERR_INVALID_ARGUMENT / ERR_SCOPE_INVALID for a bad
+ * task id, sponsor, TTL or scope; ERR_POLICY_DENIED beyond the ceiling. Each is audited.
  */
 export function spawnAgent(
   ctx: IssuanceContext, caller: SpiffeId, params: SpawnParams,
@@ -45,19 +48,19 @@ export function spawnAgent(
       const task = parsePathSegment(params.taskId);
       assertNotRevoked(current, revoked);
       if (!SPONSOR.test(params.sponsor)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'sponsor must be 1-256 printable ASCII characters');
-      if (params.scopes.length > MAX_SCOPES) throw new TesseraError('ERR_INVALID_ARGUMENT', `at most ${MAX_SCOPES} scopes`);
-      if (!params.scopes.every((s) => SCOPE.test(s))) throw new TesseraError('ERR_INVALID_ARGUMENT', 'a scope must be 1-256 printable ASCII characters');
+      const scopes = parseScopes(params.scopes);
       if (!Number.isSafeInteger(params.ttlMs) || params.ttlMs < 0) throw new TesseraError('ERR_INVALID_ARGUMENT', 'TTL must not be negative');
-      const ttlMs = Math.min(params.ttlMs || ctx.config.ttl.agentMs, ctx.config.ttl.agentMaxMs);
+      const { ttlMs } = checkAgentRequest(currentPolicy(ctx), { orchestrator: who.orchestrator, task, scopes, ttlMs: params.ttlMs, depth: 0 });
+      const position = rootPosition({ orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes });
       const spiffeId = agentId(ctx.authority.trustDomain, who.orchestrator, task, randomBytes(16).toString('hex')).toString();
       const ticketExpiresAtMs = ctx.clock.now() + ctx.config.ttl.spawnTicketMs;
       const record: TicketRecord = {
-        spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes: [...params.scopes], ttlMs, expiresAtMs: ticketExpiresAtMs,
+        spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes, ttlMs, expiresAtMs: ticketExpiresAtMs, ...position,
       };
       return {
         ops: [{ type: 'put', key: ticketKey(hashSecret(ticket)), value: encodeRecord(record) }],
         result: { spiffeId, ticket, ticketExpiresAtMs },
-        audit: { subject: spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor },
+        audit: { subject: spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, ...auditPosition(position) },
       };
     },
   });

@@ -140,6 +140,20 @@ function capped(config: CaConfig, e: {
   };
 }
 
+const openPolicies = new WeakMap<CaConfig, Policy>();
+
+/**
+ * The policy in force for a CA context: its PolicySource's, else the open policy.
+ *
+ * @example const entry = currentPolicy(ctx).forOrchestrator('orch-a');
+ */
+export function currentPolicy(ctx: { readonly config: CaConfig; readonly policy?: { readonly current: Policy } }): Policy {
+  if (ctx.policy) return ctx.policy.current;
+  let open = openPolicies.get(ctx.config);
+  if (!open) openPolicies.set(ctx.config, (open = openPolicy(ctx.config)));
+  return open;
+}
+
 /** What a spawn or delegation asks for, already in canonical form. */
 export interface AgentRequest {
   readonly orchestrator: string;

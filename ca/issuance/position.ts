@@ -1,0 +1,26 @@
+import { type Lineage, decodeLineage, encodeLineage, lineageDigest } from '../../agent-sdk/lineage.js';
+import type { DelegationPosition } from './records.js';
+
+/**
+ * The position of an agent its orchestrator spawned: depth 0, no ancestors,
+ * and a lineage naming only the sponsor and the task's scopes.
+ */
+export function rootPosition(task: { orchestrator: string; task: string; sponsor: string; scopes: readonly string[] }): DelegationPosition {
+  const lineage = encodeLineage({ ...task, hops: [] });
+  return { depth: 0, delegationChain: [], lineage: lineage.toString('base64') };
+}
+
+/** The lineage a record stores, decoded; undefined for orchestrators (and records from before lineages). */
+export function lineageOf(position: DelegationPosition): Lineage | undefined {
+  return position.lineage === undefined ? undefined : decodeLineage(Buffer.from(position.lineage, 'base64'));
+}
+
+/**
+ * What the audit log records about an agent's place in its delegation tree
+ * (DESIGN flow 9): its depth and the hash of its lineage (lineageDigest, hex),
+ * which commits to the sponsor, the task scopes and every hop.
+ */
+export function auditPosition(position: DelegationPosition): { depth: number; chainHash?: string } {
+  const lineage = lineageOf(position);
+  return lineage ? { depth: position.depth ?? 0, chainHash: lineageDigest(lineage).toString('hex') } : { depth: position.depth ?? 0 };
+}
