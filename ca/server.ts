@@ -14,6 +14,8 @@ import type { ServerAttestor } from '../node-attestor/types.js';
 import { Journal } from './audit/journal.js';
 import { Authority } from './authority/authority.js';
 import { loadOrCreateKeys } from './authority/keys.js';
+import { JwtAuthority } from './authority/jwt-authority.js';
+import { PolicySource } from './policy/policy-source.js';
 import type { CaConfig } from './config.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
@@ -44,19 +46,22 @@ export class CaServer {
   readonly mtlsAddress: string;
   readonly adminSocket: string;
   readonly authority: Authority;
+  /** The issuance policy in force; `policy.reload()` re-reads the file now. */
+  readonly policy: PolicySource;
   readonly #servers: grpc.Server[];
   readonly #journal: Journal;
   readonly #store: LevelStore;
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
-    publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority;
+    publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
     servers: grpc.Server[]; journal: Journal; store: LevelStore; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
     this.adminSocket = parts.adminSocket;
     this.authority = parts.authority;
+    this.policy = parts.policy;
     this.#servers = parts.servers;
     this.#journal = parts.journal;
     this.#store = parts.store;
@@ -76,11 +81,13 @@ export class CaServer {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
+    let policy: PolicySource | undefined;
     try {
       const keys = await loadOrCreateKeys({
         dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
       });
-      const authority = new Authority({ trustDomain: config.trustDomain, keys, clock });
+      const jwt = await JwtAuthority.loadOrCreate({ dataDir: config.dataDir, trustDomain: config.trustDomain });
+      const authority = new Authority({ trustDomain: config.trustDomain, keys, clock, jwt });
       const signer = authority.checkpointSigner;
       const journal = await Journal.open({
         store, clock,
@@ -90,7 +97,8 @@ export class CaServer {
           everyMs: config.audit.checkpointEveryMs,
         },
       });
-      const ctx: IssuanceContext = { config, authority, journal, clock, store };
+      policy = await PolicySource.start({ config, journal, log });
+      const ctx: IssuanceContext = { config, authority, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       const rctx: RevocationContext = { ...ctx, feed };
       const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list };
@@ -105,7 +113,7 @@ export class CaServer {
       const handlers: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = [
         [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
-        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, () => authority.bundle) as grpc.UntypedServiceImplementation],
+        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority) as grpc.UntypedServiceImplementation],
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [proto.RevocationService.service, revocation.handlers as grpc.UntypedServiceImplementation],
       ];
@@ -147,6 +155,7 @@ export class CaServer {
         // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
         beforeShutdown: () => {
           stopPruning();
+          policy?.close();
           revocation.close();
           feed.close();
         },
@@ -154,11 +163,13 @@ export class CaServer {
         mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
         adminSocket: config.adminSocket,
         authority,
+        policy,
         servers: [publicServer, mtlsServer, adminServer],
         journal,
         store,
       });
     } catch (err) {
+      policy?.close();
       await store.close();
       throw err;
     }

@@ -36,7 +36,7 @@ export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, att
             return answer.challengeResponse!;
           };
           const svid = await attestOrchestrator(ctx, attestors, { attestor, payload, csr }, challenge);
-          call.write({ result: { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) } });
+          call.write({ result: { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) } });
           call.end();
         })
         .catch((err: unknown) => {

@@ -20,11 +20,11 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
     }),
     Activate: unaryHandler(deps, `${SERVICE}/Activate`, async (req) => {
       const svid = await activateAgent(ctx, { ticket: req.ticket, csr: req.csr });
-      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) };
+      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) };
     }),
     RenewX509SVID: unaryHandler(deps, `${SERVICE}/RenewX509SVID`, async (req, peer) => {
       const svid = await renewX509Svid(ctx, peer!, req.csr);
-      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle) };
+      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) };
     }),
     ...taskHandlers(deps, ctx),
   };
