@@ -14,7 +14,12 @@ import type { SpawnResponse__Output } from './gen/tessera/v1/SpawnResponse.js';
 import type { MintJWTSVIDResponse__Output } from './gen/tessera/v1/MintJWTSVIDResponse.js';
 import type { PrepareDelegationResponse__Output } from './gen/tessera/v1/PrepareDelegationResponse.js';
 import type { DelegateResponse__Output } from './gen/tessera/v1/DelegateResponse.js';
+import type { CompleteTaskResponse__Output } from './gen/tessera/v1/CompleteTaskResponse.js';
+import type { ReleaseIdentityResponse__Output } from './gen/tessera/v1/ReleaseIdentityResponse.js';
+import type { WatchRevocationsResponse__Output } from './gen/tessera/v1/WatchRevocationsResponse.js';
 import { JwtBundle } from './jwt-bundle.js';
+import type { RevocationEntry } from './revocation-list.js';
+import { revocationEntryFromWire } from './revocation-wire.js';
 import { tesseraProto } from './proto.js';
 import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
@@ -220,6 +225,44 @@ export class CaClient {
     return this.#adoptBundle(res.bundle);
   }
 
+  /**
+   * Opens the revocation stream (over mutual TLS, with the current SVID),
+   * resuming after `afterSequence`. The caller reads 'data', 'error' and 'end'
+   * and cancels it when done; the follower in revocation.ts does all that.
+   *
+   * @throws {TesseraError} ERR_PEER_UNAUTHENTICATED when the client has no SVID.
+   * @example const stream = client.watchRevocations(list.head);
+   */
+  watchRevocations(afterSequence: number): grpc.ClientReadableStream<WatchRevocationsResponse__Output> {
+    return this.#mtlsClients().revocation.WatchRevocations({ afterSequence });
+  }
+
+  /**
+   * Releases this client's own identity (and, for an agent, everything it
+   * delegated to) at the end of its task; resolves once the revocation is
+   * durable. An empty list: it was already revoked.
+   *
+   * @throws {TesseraError} ERR_REVOKED when the CA already refuses this SVID, ERR_UNAVAILABLE.
+   */
+  async releaseIdentity(): Promise<RevocationEntry[]> {
+    const client = this.#mtlsClients().revocation;
+    const res = await unary<ReleaseIdentityResponse__Output>((m, o, cb) => client.ReleaseIdentity({}, m, o, cb));
+    return res.entries.map(revocationEntryFromWire);
+  }
+
+  /**
+   * Completes one of this orchestrator's tasks: every agent of it is revoked and
+   * no new one can be spawned, activated or delegated. Resolves once durable; an
+   * empty list: it was already completed.
+   *
+   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad task id, ERR_PEER_UNAUTHORIZED when the client is not an orchestrator, ERR_REVOKED, ERR_UNAVAILABLE.
+   */
+  async completeTask(taskId: string): Promise<RevocationEntry[]> {
+    const client = this.#mtlsClients().revocation;
+    const res = await unary<CompleteTaskResponse__Output>((m, o, cb) => client.CompleteTask({ taskId }, m, o, cb));
+    return res.entries.map(revocationEntryFromWire);
+  }
+
   /** Closes the connections. */
   close(): void {
     closeClients(this.#public);
@@ -288,6 +331,7 @@ function makeClients(address: string, credentials: grpc.ChannelCredentials, trus
     svid,
     attestation: new v1.NodeAttestationService(address, credentials, { channelOverride }),
     bundle: new v1.TrustBundleService(address, credentials, { channelOverride }),
+    revocation: new v1.RevocationService(address, credentials, { channelOverride }),
   };
 }
 
