@@ -28,8 +28,20 @@ export {
   type GrpcServerMtlsOptions,
   type GrpcChannelMtlsOptions,
 } from './grpc.js';
-export { CaClient, type CaEndpoints, type IssuedCertificates, type SpawnedAgent } from './ca-client.js';
+export { CaClient, type CaEndpoints, type IssuedCertificates, type SpawnedAgent, type PreparedDelegation } from './ca-client.js';
 export { X509Source, ENV, type X509SourceOptions, type RotationOptions } from './x509-source.js';
-export { Orchestrator, type AgentSpawn } from './orchestrator.js';
+export { Orchestrator, agentSpawn, type AgentSpawn } from './orchestrator.js';
 export { createCsr } from './csr.js';
 export { certificatesFromPem } from './bundle.js';
+export { MAX_SCOPES, MAX_SCOPE_LENGTH, parseScope, parseScopes, isScope, scopesCover } from './scope.js';
+export { JwtBundle, type JwtAuthority, type JwtBundleSource } from './jwt-bundle.js';
+export { MAX_JWT_SVID_TTL_MS, certificateThumbprint, type JwtSvid, type JwtSvidClaims, type ActClaim } from './jwt-svid.js';
+export { validateJwtSvid, peerCertificateOf, peerCertificateFromCall, type JwtSvidValidationOptions } from './validate-jwt-svid.js';
+export { JwtSvidSource, type FetchedJwtSvid, type JwtSvidFetcher } from './jwt-source.js';
+export {
+  LINEAGE_OID, MAX_LINEAGE_DEPTH, readLineageExtension, decodeLineage, decodeDelegationRecord, lineageDigest,
+  type Lineage, type DelegationHop, type DelegationRecord,
+} from './lineage.js';
+export { verifyLineage, verifyX509SvidLineage, lineageOfVerifiedPeer, type VerifiedLineage } from './verify-lineage.js';
+export { authorizeLineage, type LineageRequirements } from './authorize-lineage.js';
+export { delegateToSubAgent, type DelegationOptions, type DelegatorSource } from './delegation.js';

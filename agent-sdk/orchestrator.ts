@@ -1,6 +1,6 @@
 import type { OrchestratorAttestor } from './attestor.js';
 import type { X509Bundle } from './bundle.js';
-import type { CaEndpoints } from './ca-client.js';
+import type { CaEndpoints, SpawnedAgent } from './ca-client.js';
 import type { SpiffeId } from './spiffe-id.js';
 import { derToPem } from './tls-material.js';
 import { ENV, X509Source, type X509SourceOptions } from './x509-source.js';
@@ -16,6 +16,27 @@ export interface AgentSpawn {
    */
   readonly env: Readonly<Record<string, string>>;
   readonly ticketExpiresAtMs: number;
+}
+
+/**
+ * What a child process needs to activate the identity `spawned` (the ticket)
+ * with the CA at `endpoints`, trusting `bundle`: Orchestrator.spawn and
+ * delegateToSubAgent hand it over the same way.
+ *
+ * @example child_process.spawn(process.execPath, ['agent.js'], { env: { ...process.env, ...agentSpawn(spawned, endpoints, bundle).env } });
+ */
+export function agentSpawn(spawned: SpawnedAgent, endpoints: CaEndpoints, bundle: X509Bundle): AgentSpawn {
+  return {
+    id: spawned.id,
+    ticketExpiresAtMs: spawned.ticketExpiresAtMs,
+    env: {
+      [ENV.ticket]: spawned.ticket,
+      [ENV.address]: endpoints.address,
+      [ENV.mtlsAddress]: endpoints.mtlsAddress,
+      [ENV.trustDomain]: bundle.trustDomain,
+      [ENV.bundle]: bundle.authorities.map(derToPem).join(''),
+    },
+  };
 }
 
 /**
@@ -55,22 +76,12 @@ export class Orchestrator {
    * Allocates an agent instance for `taskId` and returns its ID and the
    * environment for its process.
    *
-   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad task id, ERR_PERMISSION_DENIED beyond policy, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad task id, ERR_SCOPE_INVALID for a bad scope,
+   *   ERR_POLICY_DENIED beyond the policy ceiling (task id, scopes, TTL), ERR_UNAVAILABLE.
    */
   async spawn(taskId: string, options: { sponsor: string; scopes?: string[]; ttlMs?: number }): Promise<AgentSpawn> {
     const spawned = await this.source.caClient.spawn({ taskId, ...options });
-    const bundle: X509Bundle = this.source.bundle;
-    return {
-      id: spawned.id,
-      ticketExpiresAtMs: spawned.ticketExpiresAtMs,
-      env: {
-        [ENV.ticket]: spawned.ticket,
-        [ENV.address]: this.#endpoints.address,
-        [ENV.mtlsAddress]: this.#endpoints.mtlsAddress,
-        [ENV.trustDomain]: bundle.trustDomain,
-        [ENV.bundle]: bundle.authorities.map(derToPem).join(''),
-      },
-    };
+    return agentSpawn(spawned, this.#endpoints, this.source.bundle);
   }
 
   /** Stops rotation and closes connections. */

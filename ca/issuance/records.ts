@@ -9,6 +9,7 @@ export const ticketKey = (ticketHash: string) => `ticket/${ticketHash}`;
 export const joinTokenKey = (tokenHash: string) => `join_token/${tokenHash}`;
 export const identityKey = (spiffeId: string) => `identity/${spiffeId}`;
 export const serialKey = (serialHex: string) => `serial/${serialHex}`;
+export const delegationKey = (delegationId: string) => `delegation/${delegationId}`;
 
 /** Where an agent sits in its delegation tree: the same fields on tickets and identities. */
 export interface DelegationPosition {
@@ -60,6 +61,24 @@ export interface IdentityRecord extends DelegationPosition {
   readonly expiresAtMs: number;
   /** Set by the revocation that ended this identity (revocation, release or task completion); never cleared. */
   readonly revocation?: IdentityRevocation;
+}
+
+/**
+ * A delegation between its two calls (flow 6): the record the delegator must
+ * sign, and what the sub-agent's ticket will say. Works once, until expiresAtMs.
+ */
+export interface PendingDelegationRecord {
+  /** The delegator's SPIFFE ID: only it may complete the delegation. */
+  readonly delegator: string;
+  /** The delegator's own ancestors, first agent first. */
+  readonly delegatorChain: readonly string[];
+  /** The delegator's lineage, DER in base64: the sub-agent's lineage is it plus the signed record. */
+  readonly delegatorLineage: string;
+  /** The DER DelegationRecord to sign, base64. */
+  readonly record: string;
+  readonly ticket: Omit<TicketRecord, 'expiresAtMs' | 'usedAtMs' | 'lineage'>;
+  readonly expiresAtMs: number;
+  readonly usedAtMs?: number;
 }
 
 /** Which identity a certificate serial belongs to, for revocation by serial. */
