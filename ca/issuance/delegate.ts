@@ -12,7 +12,7 @@ import type { Peer } from '../api/authz.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
 import { assertIdentityNotRevoked, assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 import { type IssuanceContext, checkAudited } from './context.js';
-import { auditPosition, lineageOf } from './position.js';
+import { auditPosition, describedBy, lineageOf } from './position.js';
 import {
   type IdentityRecord, type PendingDelegationRecord, type TicketRecord, decodeRecord, delegationKey, encodeRecord, hashSecret,
   identityKey, newSecret, ticketKey,
@@ -49,15 +49,15 @@ export async function prepareDelegation(
   ctx: IssuanceContext, caller: Peer, params: { scopes: readonly string[]; ttlMs: number; lifetimeMs: number },
 ): Promise<PreparedDelegation> {
   const delegator = caller.id.toString();
-  const event = { operation: 'delegate.prepare', caller: delegator };
+  const recordKey = identityKey(delegator);
+  const known = decodeRecord<IdentityRecord>(await ctx.store.get(recordKey));
+  const event = { operation: 'delegate.prepare', caller: delegator, ...describedBy(known) };
   const scopes = await checkAudited(ctx.journal, event, () => {
     for (const ms of [params.ttlMs, params.lifetimeMs]) {
       if (!Number.isSafeInteger(ms) || ms < 0) throw new TesseraError('ERR_INVALID_ARGUMENT', 'TTL and lifetime must not be negative');
     }
     return parseScopes(params.scopes);
   });
-  const recordKey = identityKey(delegator);
-  const known = decodeRecord<IdentityRecord>(await ctx.store.get(recordKey));
   const revoked = guardKeysOf({ spiffeId: delegator, delegationChain: known?.delegationChain, serialHex: caller.serialHex });
   const delegationId = randomBytes(16).toString('hex');
   return ctx.journal.commit({
@@ -132,14 +132,18 @@ export async function completeDelegation(
   ctx: IssuanceContext, caller: Peer, params: { delegationId: string; signature: Uint8Array },
 ): Promise<{ spiffeId: string; ticket: string; ticketExpiresAtMs: number }> {
   const delegator = caller.id.toString();
-  const event = { operation: 'delegate', caller: delegator };
+  const pendingKey = delegationKey(params.delegationId);
+  // A pending delegation never changes but for its use mark, so it can be read ahead.
+  const known = DELEGATION_ID.test(params.delegationId) ? decodeRecord<PendingDelegationRecord>(await ctx.store.get(pendingKey)) : undefined;
+  const mine = known?.delegator === delegator ? known.ticket : undefined;
+  const event = {
+    operation: 'delegate', caller: delegator,
+    ...(mine && { subject: mine.spiffeId, orchestrator: mine.orchestrator, task: mine.task, sponsor: mine.sponsor, depth: mine.depth }),
+  };
   await checkAudited(ctx.journal, event, () => {
     if (typeof params.delegationId !== 'string' || !DELEGATION_ID.test(params.delegationId)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'malformed delegation id');
     if (params.signature.length === 0 || params.signature.length > MAX_SIGNATURE_BYTES) throw denied('malformed signature');
   });
-  const pendingKey = delegationKey(params.delegationId);
-  // A pending delegation never changes but for its use mark, so its chain can be read ahead.
-  const known = decodeRecord<PendingDelegationRecord>(await ctx.store.get(pendingKey));
   const revoked = guardKeysOf({ spiffeId: delegator, delegationChain: known?.delegatorChain, serialHex: caller.serialHex });
   const ticket = newSecret();
   return ctx.journal.commit({

@@ -6,7 +6,7 @@ import { parseScopes, scopesCover } from '../../agent-sdk/scope.js';
 import type { Peer } from '../api/authz.js';
 import { assertIdentityNotRevoked, assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 import { type IssuanceContext, checkAudited } from './context.js';
-import { auditPosition } from './position.js';
+import { describedBy } from './position.js';
 import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
 
 /** A service name, a SPIFFE ID or a URL: printable ASCII without spaces. */
@@ -37,7 +37,12 @@ export async function mintJwtSvid(
   ctx: IssuanceContext, caller: Peer, params: { audience: string; scopes: readonly string[]; ttlMs: number },
 ): Promise<MintedJwtSvid> {
   const spiffeId = caller.id.toString();
-  const event = { operation: 'token.mint', caller: spiffeId, subject: spiffeId };
+  const recordKey = identityKey(spiffeId);
+  // The fields a token states (task, sponsor, scopes, chain) never change once
+  // issued, so they can be read ahead: for the audit record of a refusal too,
+  // and to sign the token before the transaction re-checks them.
+  const known = decodeRecord<IdentityRecord>(await ctx.store.get(recordKey));
+  const event = { operation: 'token.mint', caller: spiffeId, subject: spiffeId, ...describedBy(known) };
   const scopes = await checkAudited(ctx.journal, event, () => {
     if (typeof params.audience !== 'string' || !AUDIENCE.test(params.audience)) {
       throw new TesseraError('ERR_INVALID_ARGUMENT', 'audience must be 1-512 printable ASCII characters without spaces');
@@ -45,10 +50,6 @@ export async function mintJwtSvid(
     if (!Number.isSafeInteger(params.ttlMs) || params.ttlMs < 0) throw new TesseraError('ERR_INVALID_ARGUMENT', 'TTL must not be negative');
     return parseScopes(params.scopes);
   });
-  const recordKey = identityKey(spiffeId);
-  // The fields a token states (task, sponsor, scopes, chain) never change once
-  // issued, so the token can be signed ahead; the transaction re-checks them.
-  const known = decodeRecord<IdentityRecord>(await ctx.store.get(recordKey));
   const now = ctx.clock.now();
   const expMs = Math.min(now + (params.ttlMs || MAX_JWT_SVID_TTL_MS), now + MAX_JWT_SVID_TTL_MS, readCertificate(caller.leaf).notAfterMs);
   const claims = known && !identityProblem(known, scopes) && {
@@ -84,9 +85,7 @@ export async function mintJwtSvid(
       return {
         ops: [],
         result: { token, spiffeId, expiresAtMs: claims.exp * 1000 },
-        audit: {
-          orchestrator: identity.orchestrator, task: identity.task, sponsor: identity.sponsor, serial: claims.jti, ...auditPosition(identity),
-        },
+        audit: { ...describedBy(identity), serial: claims.jti },
       };
     },
   });

@@ -1,5 +1,5 @@
 import { type Lineage, decodeLineage, encodeLineage, lineageDigest } from '../../agent-sdk/lineage.js';
-import type { DelegationPosition } from './records.js';
+import type { DelegationPosition, IdentityRecord } from './records.js';
 
 /**
  * The position of an agent its orchestrator spawned: depth 0, no ancestors,
@@ -23,4 +23,10 @@ export function lineageOf(position: DelegationPosition): Lineage | undefined {
 export function auditPosition(position: DelegationPosition): { depth: number; chainHash?: string } {
   const lineage = lineageOf(position);
   return lineage ? { depth: position.depth ?? 0, chainHash: lineageDigest(lineage).toString('hex') } : { depth: position.depth ?? 0 };
+}
+
+/** What the audit log says about an agent: task, orchestrator, sponsor, depth and chain hash. */
+export function describedBy(identity: IdentityRecord | undefined): { orchestrator?: string; task?: string; sponsor?: string; depth?: number; chainHash?: string } {
+  if (identity?.kind !== 'agent') return {};
+  return { orchestrator: identity.orchestrator, task: identity.task, sponsor: identity.sponsor, ...auditPosition(identity) };
 }
