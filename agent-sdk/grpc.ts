@@ -24,7 +24,9 @@ import { STATUS_OF, errorTrailer } from './error-status.js';
 import { PeerError, TesseraError } from './errors.js';
 import { parseTrustDomain, type SpiffeId } from './spiffe-id.js';
 import type { X509SvidSource } from './svid.js';
-import { asPeerFailure, rootsPem, svidPem, trustDomainsOf, verifyPeerCertificate } from './tls-material.js';
+import { asPeerFailure, revocationSubjectOf, rootsPem, svidPem, trustDomainsOf, verifyPeerCertificate } from './tls-material.js';
+import { trackGrpcConnection } from './grpc-serve.js';
+import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
 import { watchSources } from './source.js';
 import { checkX509SvidLeaf } from './verify.js';
 import type { MtlsOptions } from './tls.js';
@@ -37,6 +39,12 @@ export interface GrpcServerMtlsOptions {
   readonly clock?: Clock;
   /** Called with the typed error whenever a call is refused (the client sees the status). */
   readonly onPeerRejected?: (error: TesseraError, method: string) => void;
+  /**
+   * The revocations to enforce on every call (default: the list the SVID source
+   * carries; `null` checks none). A revoked peer's calls are refused and its
+   * running calls end; serve with `serveMtlsGrpc` to also close its connection.
+   */
+  readonly revocations?: RevocationList | null;
 }
 
 /** Options for `mtlsChannelCredentials`. */
@@ -85,12 +93,20 @@ export function mtlsServerCredentials(
   // requestCert). One provider serves both, so the swap cannot bite either way.
   const credentials = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, true);
   const clock = options.clock ?? systemClock;
+  const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   const interceptor: grpc.ServerInterceptor = (method, call) =>
     refusingInterceptor(call, method.path, options.onPeerRejected, () => {
       const verified = verifyCallPeer(call, trustDomain(), clock);
       if (authorizer) authorizePeer(authorizer, verified.id, [verified.leaf]);
+      revocations?.check(revocationSubjectOf(verified.id, verified.leaf.raw));
       return verified;
-    });
+    }, revocations && ((verified, end) => {
+      // Flow 7: a running call of a peer revoked later ends with ERR_REVOKED, and
+      // the connection closes when serveMtlsGrpc accepted it.
+      const subject = revocationSubjectOf(verified.id, verified.leaf.raw);
+      trackGrpcConnection(call.getConnectionInfo(), subject, revocations);
+      return revocations.track(subject, end);
+    }));
   return grpc.experimental.createServerCredentialsWithInterceptors(credentials, [interceptor]);
 }
 
@@ -157,12 +173,13 @@ export function mtlsChannelCredentials(
   options: GrpcChannelMtlsOptions = {},
 ): grpc.ChannelCredentials {
   const clock = options.clock ?? systemClock;
+  const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   const provider = new SourceCertificateProvider(svid, bundle, () => trustDomainsOf(svid, options.trustDomains));
   return grpc.experimental.createCertificateProviderChannelCredentials(provider, provider, {
     // Replaces Node's hostname check; must return, not throw, an Error to refuse.
     checkServerIdentity: (_host: string, cert: PeerCertificate) => {
       try {
-        verifyPeerCertificate(cert, svid, bundle, authorizer, options.trustDomains, clock);
+        verifyPeerCertificate(cert, svid, bundle, authorizer, options.trustDomains, clock, revocations);
         return undefined;
       } catch (err) {
         const failure = asPeerFailure(err);
@@ -186,30 +203,45 @@ function verifyCallPeer(call: grpc.ServerInterceptingCallInterface, trustDomain:
 /**
  * An interceptor that runs `check` on the request metadata; on success it records
  * the result for the handler, on failure it ends the call with the mapped status
- * and never passes the metadata on, so the handler never runs.
+ * and never passes the metadata on, so the handler never runs. With `track`, a
+ * verified call can be ended later (its peer revoked) for as long as it runs.
  */
 function refusingInterceptor(
   call: grpc.ServerInterceptingCallInterface,
   method: string,
   onPeerRejected: ((error: TesseraError, method: string) => void) | undefined,
   check: (metadata: grpc.Metadata) => VerifiedCall,
+  track?: (verified: VerifiedCall, end: (error: TesseraError) => void) => (() => void) | undefined,
 ): grpc.ServerInterceptingCall {
+  const refuse = (failure: TesseraError) => {
+    onPeerRejected?.(failure, method);
+    intercepting.sendStatus({ code: STATUS_OF[failure.code], details: failure.message, metadata: errorTrailer(failure.code) });
+  };
+  let untrack: (() => void) | undefined;
   const listener = new grpc.ServerListenerBuilder()
     .withOnReceiveMetadata((metadata, next) => {
       let verified: VerifiedCall;
       try {
         verified = check(metadata);
       } catch (err) {
-        const failure = asPeerFailure(err);
-        onPeerRejected?.(failure, method);
-        call.sendStatus({ code: STATUS_OF[failure.code], details: failure.message, metadata: errorTrailer(failure.code) });
+        refuse(asPeerFailure(err));
         return;
       }
       verifiedCalls.set(metadata, verified);
+      untrack = track?.(verified, refuse);
       next(metadata);
     })
+    .withOnCancel(() => untrack?.())
     .build();
-  return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
+  const responder = new grpc.ResponderBuilder()
+    .withStart((next) => next(listener))
+    .withSendStatus((status, next) => {
+      untrack?.();
+      next(status);
+    })
+    .build();
+  const intercepting = new grpc.ServerInterceptingCall(call, responder);
+  return intercepting;
 }
 
 type CaListener = grpc.experimental.CaCertificateUpdateListener;

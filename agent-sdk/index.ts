@@ -29,7 +29,7 @@ export {
   type GrpcChannelMtlsOptions,
 } from './grpc.js';
 export { CaClient, type CaEndpoints, type IssuedCertificates, type SpawnedAgent, type PreparedDelegation } from './ca-client.js';
-export { X509Source, ENV, type X509SourceOptions, type RotationOptions } from './x509-source.js';
+export { X509Source, ENV, type X509SourceOptions, type RotationOptions, type RevocationOptions } from './x509-source.js';
 export { Orchestrator, agentSpawn, type AgentSpawn } from './orchestrator.js';
 export { createCsr } from './csr.js';
 export { certificatesFromPem } from './bundle.js';
@@ -45,3 +45,9 @@ export {
 export { verifyLineage, verifyX509SvidLineage, lineageOfVerifiedPeer, type VerifiedLineage } from './verify-lineage.js';
 export { authorizeLineage, type LineageRequirements } from './authorize-lineage.js';
 export { delegateToSubAgent, type DelegationOptions, type DelegatorSource } from './delegation.js';
+export {
+  RevocationList, ENTRY_GRACE_MS, revocationsOf, revocationsToEnforce,
+  type RevocationEntry, type RevocationKind, type RevocationCause, type RevocationSubject, type RevocationListOptions,
+} from './revocation-list.js';
+export { RevocationFollower, type RevocationFollowerOptions } from './revocation.js';
+export { serveMtlsGrpc, type GrpcListener } from './grpc-serve.js';

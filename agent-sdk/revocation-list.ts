@@ -179,6 +179,19 @@ export class RevocationList extends EventEmitter {
   }
 
   /**
+   * The `isRevoked` hook for validateJwtSvid: true when the token's jti, its
+   * subject, the subject's task or an ancestor's subtree is revoked. A bound
+   * function, so it can be passed as it is.
+   *
+   * @throws {TesseraError} ERR_REVOCATION_STALE while the list is stale (unless failOpen), so the token is refused.
+   * @example await validateJwtSvid(bearer, { ..., isRevoked: source.revocations.isTokenRevoked });
+   */
+  readonly isTokenRevoked = (token: { readonly id: SpiffeId; readonly jti: string; readonly delegationChain?: readonly SpiffeId[] }): boolean => {
+    if (this.isStale() && !this.failOpen) throw staleError();
+    return this.isRevoked({ id: token.id, jti: token.jti, ancestors: token.delegationChain?.map(String) ?? [] });
+  };
+
+  /**
    * Refuses a revoked subject, and any subject while the list is stale unless
    * failOpen.
    *
@@ -309,11 +322,21 @@ function staleError(): TesseraError {
 
 /**
  * The revocation list a source carries (X509Source has one), or undefined.
- * The TLS and gRPC helpers use it when no list is passed explicitly.
  *
  * @example const list = revocationsOf(source); list?.check({ id });
  */
 export function revocationsOf(source: unknown): RevocationList | undefined {
   const list = (source as { revocations?: unknown } | null | undefined)?.revocations;
   return list instanceof RevocationList ? list : undefined;
+}
+
+/**
+ * The list the TLS and gRPC helpers enforce: the one given in their options,
+ * else the first one a source carries; none when the options say `null`.
+ *
+ * @example const revocations = revocationsToEnforce(options.revocations, svid, bundle);
+ */
+export function revocationsToEnforce(given: RevocationList | null | undefined, ...sources: unknown[]): RevocationList | undefined {
+  if (given === null) return undefined;
+  return given ?? sources.map(revocationsOf).find((list) => list !== undefined);
 }

@@ -12,7 +12,9 @@ import { readCertificate } from './certificate.js';
 import { MAX_CHAIN_CERTS } from './chain.js';
 import type { Clock } from './clock.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
-import { parseTrustDomain } from './spiffe-id.js';
+import { readLineageExtension } from './lineage.js';
+import type { RevocationList, RevocationSubject } from './revocation-list.js';
+import { type SpiffeId, parseTrustDomain } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { verifyX509Svid, type VerifiedX509Svid } from './verify.js';
 
@@ -198,11 +200,30 @@ export function fireAt(atMs: number, now: () => number, fire: () => void): () =>
 }
 
 /**
+ * What a revocation list checks about a verified peer: its ID, its leaf's
+ * serial, and its ancestors from the lineage extension (the CA signed the
+ * certificate, so the extension is the CA's word). Never throws: a malformed
+ * lineage adds no ancestors here (lineage verification refuses it).
+ *
+ * @example revocations.check(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw));
+ */
+export function revocationSubjectOf(id: SpiffeId, leafDer: Uint8Array): RevocationSubject {
+  let ancestors: string[] = [];
+  try {
+    ancestors = readLineageExtension(leafDer)?.hops.map((hop) => hop.record.delegator) ?? [];
+  } catch {
+    // See above: nothing to add.
+  }
+  return { id, serialHex: readCertificate(leafDer).serialHex, ancestors };
+}
+
+/**
  * The X509-SVID and authorizer checks on the chain Node reports for a peer
  * (`getPeerCertificate(true)`, as checkServerIdentity receives it), against the
- * bundle of the peer's own trust domain, which must be one of the trusted ones.
+ * bundle of the peer's own trust domain, which must be one of the trusted ones;
+ * then, when a revocation list is given, the revocation check.
  *
- * @throws {PeerError} or {SvidError}.
+ * @throws {PeerError} or {SvidError}; {PeerError} ERR_REVOKED, {TesseraError} ERR_REVOCATION_STALE.
  * @example checkServerIdentity: (_h, cert) => { verifyPeerCertificate(cert, source, source, authorizeAny(), undefined, systemClock) }
  */
 export function verifyPeerCertificate(
@@ -212,11 +233,13 @@ export function verifyPeerCertificate(
   authorizer: Authorizer,
   trustDomains: readonly string[] | undefined,
   clock: Clock,
+  revocations?: RevocationList,
 ): VerifiedX509Svid {
   const chain = chainFromPeerCertificate(cert);
   if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
   const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
   const verified = verifyX509Svid(chain, bundles, { nowMs: clock.now() });
   authorizePeer(authorizer, verified.id, verified.verifiedChain);
+  revocations?.check(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw));
   return verified;
 }

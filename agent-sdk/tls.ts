@@ -5,8 +5,10 @@
  * Every connection is checked twice: OpenSSL verifies the peer's chain against
  * the roots of the trusted trust domains during the handshake (requestCert +
  * rejectUnauthorized), then the peer chain is verified again as an X509-SVID
- * against the bundle of the peer's own trust domain and passed to the authorizer.
- * Only then is the peer's SPIFFE ID recorded for `peerId(socket)`.
+ * against the bundle of the peer's own trust domain and passed to the authorizer,
+ * and checked against the revocation list the source follows (which also closes
+ * the connection when its peer is revoked later). Only then is the peer's
+ * SPIFFE ID recorded for `peerId(socket)`.
  */
 import { constants } from 'node:crypto';
 import tls from 'node:tls';
@@ -23,12 +25,14 @@ import {
   expiryOf,
   fireAt,
   peerCertificateFailure,
+  revocationSubjectOf,
   rootsPem,
   svidPem,
   trustDomainsOf,
   verifyPeerCertificate,
 } from './tls-material.js';
 import type { VerifiedX509Svid } from './verify.js';
+import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
 
 /** Options shared by the server and client helpers. */
 export interface MtlsOptions {
@@ -36,6 +40,12 @@ export interface MtlsOptions {
   readonly trustDomains?: readonly string[];
   /** The time source for validity checks and connection deadlines; default the system clock. */
   readonly clock?: Clock;
+  /**
+   * The revocations to enforce: refused at the handshake, and an open
+   * connection closes when its peer is revoked. Default: the list the SVID
+   * source carries (X509Source follows the CA's); `null` checks none.
+   */
+  readonly revocations?: RevocationList | null;
 }
 
 /** Options for `hookMtlsServer` and `createMtlsServer`. */
@@ -114,6 +124,7 @@ export function hookMtlsServer<S extends tls.Server>(
   options: MtlsHookOptions = {},
 ): S {
   const clock = options.clock ?? systemClock;
+  const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   // Node reads these two per connection (tlsConnectionListener); setting them here
   // is what lets the hook work on a server created without them.
   const perConnection = server as unknown as { requestCert: boolean; rejectUnauthorized: boolean };
@@ -135,7 +146,7 @@ export function hookMtlsServer<S extends tls.Server>(
     try {
       // rejectUnauthorized already destroyed unverified sockets; this is the second lock.
       if (!socket.authorized) throw peerCertificateFailure(socket.authorizationError) ?? new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer is not authorized');
-      verified = verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, options.trustDomains, clock);
+      verified = verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, options.trustDomains, clock, revocations);
     } catch (err) {
       socket.destroy();
       server.emit('peerRejected', asPeerFailure(err), socket);
@@ -146,6 +157,12 @@ export function hookMtlsServer<S extends tls.Server>(
     const maxAge = options.maxConnectionAgeMs === undefined ? Infinity : clock.now() + options.maxConnectionAgeMs;
     const cancel = fireAt(Math.min(expiryOf(verified.verifiedChain), maxAge), () => clock.now(), () => socket.destroy());
     socket.once('close', cancel);
+    // Flow 7: the connection of a peer revoked later closes as the entry arrives.
+    const untrack = revocations?.track(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw), (err) => {
+      socket.destroy();
+      server.emit('peerRejected', err, socket);
+    });
+    if (untrack) socket.once('close', untrack);
   });
 
   // With rejectUnauthorized, OpenSSL's verdict on an untrusted or expired client
@@ -227,6 +244,7 @@ export function connectMtls(
   options: MtlsOptions = {},
 ): Promise<tls.TLSSocket> {
   const clock = options.clock ?? systemClock;
+  const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   return new Promise((resolve, reject) => {
     let verified: VerifiedX509Svid | undefined;
     // A caller-supplied session would be resumed, and resumption skips checkServerIdentity.
@@ -244,6 +262,8 @@ export function connectMtls(
       verifiedPeers.set(socket, verified.id);
       const cancel = fireAt(expiryOf(verified.verifiedChain), () => clock.now(), () => socket.destroy());
       socket.once('close', cancel);
+      const untrack = revocations?.track(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw), (err) => socket.destroy(err));
+      if (untrack) socket.once('close', untrack);
       resolve(socket);
     });
   });
@@ -257,6 +277,7 @@ function clientOptions(
   onVerified: (verified: VerifiedX509Svid) => void,
 ): tls.ConnectionOptions {
   const clock = options.clock ?? systemClock;
+  const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   let cached: { key: string; context: tls.SecureContext } | undefined;
   return {
     // A getter, so each connection made from these options reads the sources again.
@@ -275,7 +296,7 @@ function clientOptions(
     // by its SPIFFE ID, whatever host name was dialled. Must return, not throw, an Error.
     checkServerIdentity: (_host: string, cert: tls.PeerCertificate): Error | undefined => {
       try {
-        const verified = verifyPeerCertificate(cert, svid, bundle, authorizer, options.trustDomains, clock);
+        const verified = verifyPeerCertificate(cert, svid, bundle, authorizer, options.trustDomains, clock, revocations);
         onVerified(verified);
         return undefined;
       } catch (err) {

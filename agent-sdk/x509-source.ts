@@ -5,7 +5,9 @@ import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
 import { type Clock, systemClock } from './clock.js';
 import { createCsr } from './csr.js';
-import { TesseraError } from './errors.js';
+import { PeerError, TesseraError } from './errors.js';
+import { RevocationList } from './revocation-list.js';
+import { RevocationFollower } from './revocation.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate } from './certificate.js';
 
@@ -30,12 +32,28 @@ export interface RotationOptions {
   readonly maxRetryMs?: number;
 }
 
+/** How the source follows the CA's revocations (docs/revocation.md). */
+export interface RevocationOptions {
+  /**
+   * Cut off from the CA for longer than this, every peer check fails with
+   * ERR_REVOCATION_STALE and tracked connections close (default 5 minutes, the
+   * default agent SVID lifetime; set it to the SVID lifetime of your trust domain).
+   */
+  readonly staleAfterMs?: number;
+  /** Keep accepting peers when stale instead of failing closed (default false). */
+  readonly failOpen?: boolean;
+  /** How long creating the source waits for the first revocation list (default 5 s); after that it goes on and the list keeps trying. */
+  readonly syncTimeoutMs?: number;
+}
+
 export interface X509SourceOptions {
   readonly endpoints: CaEndpoints;
   /** The trust bundle the CA's own SVID is checked against. */
   readonly bundle: X509Bundle;
   readonly clock?: Clock;
   readonly rotation?: RotationOptions;
+  /** Revocation following, on by default; `false` turns it off (the TLS and gRPC helpers then check no revocation). */
+  readonly revocation?: RevocationOptions | false;
 }
 
 // A renewal refused for one of these reasons will be refused again: stop retrying.
@@ -47,7 +65,10 @@ const BUNDLE_REFRESH_MS = 5 * 60_000;
  * made here and lives in memory only; every rotation makes a new one. Emits
  * `'update'` after each new SVID or bundle and `'updateFailed'` (with a
  * TesseraError) when a renewal fails; on failure it keeps the current SVID until
- * it expires and retries with backoff.
+ * it expires and retries with backoff. It also follows the CA's revocations
+ * (`revocations`), which the TLS and gRPC helpers enforce on every peer; when
+ * this source's own identity is revoked it stops renewing and emits
+ * `'updateFailed'` with ERR_REVOKED.
  *
  * @example
  * const source = await X509Source.fromEnv(); // in an agent spawned by an orchestrator
@@ -63,6 +84,9 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   #rotationTimer: NodeJS.Timeout | undefined;
   #bundleTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #revocations: RevocationList | undefined;
+  readonly #follower: RevocationFollower | undefined;
+  #revoked = false;
 
   private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
@@ -71,8 +95,25 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     this.#svid = toSvid(first.issued, first.key);
     this.#receivedAtMs = this.#clock.now();
     this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, svid: this });
+    if (options.revocation !== false) {
+      this.#revocations = new RevocationList({ trustDomain: first.issued.bundle.trustDomain, clock: this.#clock, ...options.revocation });
+      this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#client.watchRevocations(after) });
+      this.#revocations.on('revoked', () => {
+        if (this.#revocations!.isRevoked({ id: this.#svid.id, serialHex: serialOf(this.#svid) })) this.#selfRevoked();
+      });
+      this.#follower.on('stopped', (err: TesseraError) => {
+        if (err.code === 'ERR_REVOKED') this.#selfRevoked();
+      });
+      this.#follower.start();
+    }
     this.#schedule(this.#rotationDelay());
     this.#bundleTimer = setInterval(() => this.#refreshBundle(), BUNDLE_REFRESH_MS).unref();
+  }
+
+  /** Waits (at most syncTimeoutMs) for the first revocation list, so peer checks start informed. */
+  async #firstSync(options: X509SourceOptions): Promise<this> {
+    if (this.#follower && options.revocation !== false) await this.#follower.synced(options.revocation?.syncTimeoutMs ?? 5_000);
+    return this;
   }
 
   /**
@@ -85,7 +126,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     const key = newKey();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
-      return new X509Source(options, { issued: await client.activate(options.ticket, createCsr(key)), key });
+      return await new X509Source(options, { issued: await client.activate(options.ticket, createCsr(key)), key }).#firstSync(options);
     } finally {
       client.close();
     }
@@ -124,7 +165,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     const key = newKey();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
-      return new X509Source(options, { issued: await client.attest(options.attestor, createCsr(key)), key });
+      return await new X509Source(options, { issued: await client.attest(options.attestor, createCsr(key)), key }).#firstSync(options);
     } finally {
       client.close();
     }
@@ -151,6 +192,32 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     return this.#client;
   }
 
+  /**
+   * The CA's revocations as this source follows them; undefined when following
+   * is off. The TLS and gRPC helpers find it here; pass
+   * `revocations.isTokenRevoked` to validateJwtSvid as `isRevoked`.
+   */
+  get revocations(): RevocationList | undefined {
+    return this.#revocations;
+  }
+
+  /**
+   * Releases this identity at the end of its task: the CA revokes it (and,
+   * for an agent, everything it delegated to), durably, before this resolves;
+   * then the source closes. Releasing an identity already revoked succeeds.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE when the CA cannot be reached (the source stays open: retry).
+   * @example await source.release(); // the task is done
+   */
+  async release(): Promise<void> {
+    try {
+      await this.#client.releaseIdentity();
+    } catch (err) {
+      if (!(err instanceof TesseraError && err.code === 'ERR_REVOKED')) throw err;
+    }
+    this.close();
+  }
+
   /** Renews now, whatever the schedule; resolves with the new SVID. @throws {TesseraError} as renewal does. */
   async rotate(): Promise<X509Svid> {
     const key = newKey();
@@ -158,6 +225,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     if (!issued.id.equals(this.#svid.id)) throw new TesseraError('ERR_SVID_INVALID', 'the CA renewed a different identity');
     this.#svid = toSvid(issued, key);
     this.#receivedAtMs = this.#clock.now();
+    // The revocation stream lives no longer than the certificate it was opened with.
+    this.#follower?.restart();
     this.emit('update');
     return this.#svid;
   }
@@ -167,8 +236,18 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     this.#closed = true;
     clearTimeout(this.#rotationTimer);
     clearInterval(this.#bundleTimer);
+    this.#follower?.close();
+    this.#revocations?.close();
     this.#client.close();
     this.removeAllListeners();
+  }
+
+  /** This identity was revoked: renewing is pointless, and the holder should know. */
+  #selfRevoked(): void {
+    if (this.#revoked || this.#closed) return;
+    this.#revoked = true;
+    clearTimeout(this.#rotationTimer);
+    this.emit('updateFailed', new PeerError('ERR_REVOKED', 'this identity was revoked'));
   }
 
   #rotationDelay(): number {
@@ -178,7 +257,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   }
 
   #schedule(delayMs: number, retryMs = this.#rotation.retryMs): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#revoked) return;
     clearTimeout(this.#rotationTimer);
     this.#rotationTimer = setTimeout(() => {
       this.rotate().then(
@@ -214,4 +293,8 @@ function newKey(): KeyObject {
 function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
   const leaf = readCertificate(issued.certificates[0]!);
   return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
+}
+
+function serialOf(svid: X509Svid): string {
+  return readCertificate(svid.certificates[0]!).serialHex;
 }

@@ -1,0 +1,108 @@
+/**
+ * Serving grpc-js over TCP connections the SDK accepts itself, so it can close
+ * the connection of a peer that gets revoked. grpc-js hands an interceptor the
+ * connection's addresses but never the connection: this module keeps the
+ * accepted sockets by their address 4-tuple and feeds them to the server with
+ * `Server.createConnectionInjector` (grpc-js 1.10+), which runs the same
+ * credentials, TLS handshake and interceptors as `bindAsync`.
+ */
+import net from 'node:net';
+import type * as grpc from '@grpc/grpc-js';
+import type { RevocationList, RevocationSubject } from './revocation-list.js';
+
+/** The addresses grpc-js reports for a call (ServerInterceptingCallInterface.getConnectionInfo). */
+export interface ConnectionInfo {
+  readonly localAddress?: string | undefined;
+  readonly localPort?: number | undefined;
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+}
+
+interface Accepted {
+  readonly socket: net.Socket;
+  /** Peers already tracked on this connection (one per certificate, normally one). */
+  readonly tracked: Set<string>;
+}
+
+// Sockets accepted by serveMtlsGrpc in this process, by address 4-tuple (unique while open).
+const accepted = new Map<string, Accepted>();
+
+const keyOf = (c: ConnectionInfo) => `${c.localAddress}|${c.localPort}|${c.remoteAddress}|${c.remotePort}`;
+
+/**
+ * Closes the TCP connection a call came on when serveMtlsGrpc accepted it.
+ * Returns whether there was one. Never throws.
+ *
+ * @example closeGrpcConnection(call.getConnectionInfo());
+ */
+export function closeGrpcConnection(info: ConnectionInfo): boolean {
+  const connection = accepted.get(keyOf(info));
+  connection?.socket.destroy();
+  return connection !== undefined;
+}
+
+/**
+ * Closes the connection a verified call came on as soon as `subject` is
+ * revoked (or the list goes stale and fails closed), even when no call is
+ * running then. Only for connections serveMtlsGrpc accepted; a no-op otherwise.
+ */
+export function trackGrpcConnection(info: ConnectionInfo, subject: RevocationSubject, revocations: RevocationList): void {
+  const connection = accepted.get(keyOf(info));
+  const peer = `${String(subject.id)}|${subject.serialHex ?? ''}`;
+  if (!connection || connection.tracked.has(peer)) return;
+  connection.tracked.add(peer);
+  const untrack = revocations.track(subject, () => connection.socket.destroy());
+  connection.socket.once('close', untrack);
+}
+
+/** A server started by serveMtlsGrpc. */
+export interface GrpcListener {
+  readonly port: number;
+  /** Stops accepting, then shuts the gRPC server down gracefully (`tryShutdown`). */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `host:port` and serves `server` with `credentials` (normally
+ * `mtlsServerCredentials(...)`) over connections this module accepts, so that
+ * revoking a peer closes its connection. Use it instead of `server.bindAsync`;
+ * the server needs no `start()`.
+ *
+ * @throws (rejects) whatever `listen` fails with (EADDRINUSE, ...).
+ * @example
+ * const listener = await serveMtlsGrpc(server, { host: '127.0.0.1', port: 0 }, mtlsServerCredentials(source, source));
+ * ...; await listener.close();
+ */
+export async function serveMtlsGrpc(
+  server: grpc.Server, address: { host: string; port: number }, credentials: grpc.ServerCredentials,
+): Promise<GrpcListener> {
+  const injector = server.createConnectionInjector(credentials);
+  const mine = new Set<net.Socket>();
+  const tcp = net.createServer((socket) => {
+    const key = keyOf({ localAddress: socket.localAddress, localPort: socket.localPort, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort });
+    accepted.set(key, { socket, tracked: new Set() });
+    mine.add(socket);
+    socket.once('close', () => {
+      accepted.delete(key);
+      mine.delete(socket);
+    });
+    injector.injectConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(address.port, address.host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (tcp.address() as net.AddressInfo).port,
+    close: async () => {
+      const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      injector.destroy();
+      for (const socket of mine) socket.destroy();
+      await stopped;
+    },
+  };
+}
