@@ -1,6 +1,7 @@
 import type { OrchestratorAttestor } from './attestor.js';
 import type { X509Bundle } from './bundle.js';
 import type { CaEndpoints, SpawnedAgent } from './ca-client.js';
+import type { RevocationEntry } from './revocation-list.js';
 import type { SpiffeId } from './spiffe-id.js';
 import { derToPem } from './tls-material.js';
 import { ENV, X509Source, type X509SourceOptions } from './x509-source.js';
@@ -82,6 +83,19 @@ export class Orchestrator {
   async spawn(taskId: string, options: { sponsor: string; scopes?: string[]; ttlMs?: number }): Promise<AgentSpawn> {
     const spawned = await this.source.caClient.spawn({ taskId, ...options });
     return agentSpawn(spawned, this.#endpoints, this.source.bundle);
+  }
+
+  /**
+   * Ends one of this orchestrator's tasks (DESIGN flow 8): the CA revokes every
+   * agent of it, and refuses new spawns, activations and delegations for it,
+   * durably and audited before this resolves. Completing a completed task
+   * returns no entries.
+   *
+   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad task id, ERR_REVOKED when this orchestrator is revoked, ERR_UNAVAILABLE.
+   * @example await orchestrator.completeTask('task-7');
+   */
+  async completeTask(taskId: string): Promise<RevocationEntry[]> {
+    return this.source.caClient.completeTask(taskId);
   }
 
   /** Stops rotation and closes connections. */
