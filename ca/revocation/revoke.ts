@@ -6,6 +6,7 @@
  * entry published to the WatchRevocations streams.
  */
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { MAX_JWT_SVID_TTL_MS } from '../../agent-sdk/jwt-svid.js';
 import type { RevocationCause, RevocationKind } from '../../agent-sdk/revocation-list.js';
 import { SpiffeId, parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
@@ -43,9 +44,6 @@ export interface RevokeOptions {
   readonly caller?: string;
 }
 
-/** DESIGN flow 5: a task token lives at most 5 minutes, so a jti entry covers at most that long. */
-export const TOKEN_MAX_TTL_MS = 5 * 60_000;
-
 /** An identity record with the lineage fields delegation adds (absent for agents an orchestrator spawned). */
 type Identity = IdentityRecord & {
   readonly parent?: string;
@@ -81,8 +79,10 @@ export async function revoke(rctx: RevocationContext, target: RevokeTarget, opti
       const jti = await checkAudited(rctx.journal, event, () => checkJti(target.jti));
       return commitEntry(params, {
         read: [revokedKey.jti(jti)],
-        audit: {},
-        plan: (current, now) => (current.get(revokedKey.jti(jti)) ? undefined : { kind: 'jti', target: jti, expiresAtMs: now + TOKEN_MAX_TTL_MS }),
+        // As token.mint records it: the jti in the serial field.
+        audit: { serial: jti },
+        // Tokens are not stored; one minted up to now lives at most MAX_JWT_SVID_TTL_MS.
+        plan: (current, now) => (current.get(revokedKey.jti(jti)) ? undefined : { kind: 'jti', target: jti, expiresAtMs: now + MAX_JWT_SVID_TTL_MS }),
       });
     }
     case 'agent':
