@@ -105,21 +105,29 @@ export function caTbsCertificate(params: CaCertificateParams): Buffer {
  * The constant parts of every X509-SVID one issuer signs, encoded once. The
  * profile (DESIGN.md): one URI SAN, cA=false, key usage critical
  * digitalSignature only, EKU serverAuth + clientAuth.
+ *
+ * A leaf is written in one pass into one buffer: the lengths are summed first,
+ * then each header is written once, so no byte is copied more than once. The
+ * result is byte for byte what the general encoder (tbsCertificate above) makes;
+ * a test compares the two over random inputs.
  */
 export class LeafTemplate {
-  readonly #issuer: Buffer;
+  /** ALGORITHM || issuer Name: everything between the serial and the validity. */
+  readonly #algorithmAndIssuer: Buffer;
   readonly #subject = distinguishedName();
-  readonly #fixedExtensions: Buffer[];
+  /** The extensions every leaf carries, concatenated, in the profile's order. */
+  readonly #fixedExtensions: Buffer;
+  readonly #times = new Map<number, Buffer>();
 
   constructor(issuer: { readonly subject: Buffer; readonly keyIdentifier: Buffer }) {
-    this.#issuer = issuer.subject;
-    this.#fixedExtensions = [
+    this.#algorithmAndIssuer = Buffer.concat([ALGORITHM, issuer.subject]);
+    this.#fixedExtensions = Buffer.concat([
       extension(OID.basicConstraints, true, sequence()),
       // digitalSignature (bit 0): content 0x80, unused bits 7.
       extension(OID.keyUsage, true, encode(0x03, Buffer.from([0x07, 0x80]))),
       extension(OID.extKeyUsage, false, sequence(oid(OID.serverAuth), oid(OID.clientAuth))),
       authorityKeyIdentifier(issuer.keyIdentifier),
-    ];
+    ]);
   }
 
   /**
@@ -128,19 +136,89 @@ export class LeafTemplate {
    * into a non-critical extension, where the CA's signature covers it.
    */
   tbs(params: { serial: Buffer; notBeforeMs: number; notAfterMs: number; subjectPublicKeyInfo: Buffer; spiffeId: string; lineage?: Buffer }): Buffer {
-    return tbsCertificate({
-      serial: params.serial,
-      issuer: this.#issuer,
-      subject: this.#subject,
-      notBeforeMs: params.notBeforeMs,
-      notAfterMs: params.notAfterMs,
-      spki: params.subjectPublicKeyInfo,
-      extensions: [
-        ...this.#fixedExtensions,
-        subjectKeyIdentifier(keyIdentifier(params.subjectPublicKeyInfo)),
-        uriSan(params.spiffeId),
-        ...(params.lineage ? [sequence(LINEAGE_OID_DER, octetString(params.lineage))] : []),
-      ],
-    });
+    const serial = unsignedInteger(params.serial);
+    const notBefore = this.#time(params.notBeforeMs);
+    const notAfter = this.#time(params.notAfterMs);
+    const spki = params.subjectPublicKeyInfo;
+    const uriLength = Buffer.byteLength(params.spiffeId, 'latin1');
+    const lineage = params.lineage;
+
+    // Content lengths, innermost first.
+    const validity = notBefore.length + notAfter.length;
+    const sanNames = tlvLength(uriLength); // content of GeneralNames: one [6] URI
+    const sanValue = tlvLength(sanNames); // content of extnValue: OCTET STRING { GeneralNames }
+    const sanExtension = SAN_OID.length + tlvLength(sanValue);
+    const lineageExtension = lineage ? LINEAGE_OID_DER.length + tlvLength(lineage.length) : 0;
+    const extensionList = this.#fixedExtensions.length + SKI_EXTENSION_PREFIX.length + 20 + tlvLength(sanExtension)
+      + (lineage ? tlvLength(lineageExtension) : 0);
+    const extensions = tlvLength(extensionList); // [3] EXPLICIT { SEQUENCE { ... } }
+    const content = VERSION_3.length + serial.length + this.#algorithmAndIssuer.length + tlvLength(validity)
+      + this.#subject.length + spki.length + tlvLength(extensions);
+
+    const out = Buffer.allocUnsafe(tlvLength(content));
+    let at = writeHeader(out, 0, TAG_SEQUENCE, content);
+    at += VERSION_3.copy(out, at);
+    at += serial.copy(out, at);
+    at += this.#algorithmAndIssuer.copy(out, at);
+    at = writeHeader(out, at, TAG_SEQUENCE, validity);
+    at += notBefore.copy(out, at);
+    at += notAfter.copy(out, at);
+    at += this.#subject.copy(out, at);
+    at += spki.copy(out, at);
+    at = writeHeader(out, at, 0xa3, extensions);
+    at = writeHeader(out, at, TAG_SEQUENCE, extensionList);
+    at += this.#fixedExtensions.copy(out, at);
+    at += SKI_EXTENSION_PREFIX.copy(out, at);
+    at += keyIdentifier(spki).copy(out, at);
+    at = writeHeader(out, at, TAG_SEQUENCE, sanExtension);
+    at += SAN_OID.copy(out, at);
+    at = writeHeader(out, at, TAG_OCTET_STRING, sanValue);
+    at = writeHeader(out, at, TAG_SEQUENCE, sanNames);
+    at = writeHeader(out, at, 0x86, uriLength);
+    at += out.write(params.spiffeId, at, 'latin1');
+    if (lineage) {
+      at = writeHeader(out, at, TAG_SEQUENCE, lineageExtension);
+      at += LINEAGE_OID_DER.copy(out, at);
+      at = writeHeader(out, at, TAG_OCTET_STRING, lineage.length);
+      at += lineage.copy(out, at);
+    }
+    if (at !== out.length) throw new Error(`leaf template wrote ${at} of ${out.length} bytes`);
+    return out;
   }
+
+  /** The encoded Time of a whole second; every leaf of the same second shares it. */
+  #time(ms: number): Buffer {
+    const second = Math.floor(ms / 1000);
+    let encoded = this.#times.get(second);
+    if (!encoded) {
+      if (this.#times.size >= 64) this.#times.clear();
+      encoded = time(second * 1000);
+      this.#times.set(second, encoded);
+    }
+    return encoded;
+  }
+}
+
+const TAG_SEQUENCE = 0x30;
+const TAG_OCTET_STRING = 0x04;
+const SAN_OID = oid(OID.subjectAltName);
+/** A subjectKeyIdentifier extension up to its 20 key-identifier bytes. */
+const SKI_EXTENSION_PREFIX = subjectKeyIdentifier(Buffer.alloc(20)).subarray(0, -20);
+
+/** Bytes of a DER element (header and content) whose content is `length` bytes. */
+function tlvLength(length: number): number {
+  return length + (length < 0x80 ? 2 : length < 0x100 ? 3 : length < 0x10000 ? 4 : length < 0x1000000 ? 5 : 6);
+}
+
+/** Writes a DER tag and definite length (X.690 8.1.3, minimal form) at `at`; returns where the content starts. */
+function writeHeader(out: Buffer, at: number, tag: number, length: number): number {
+  out[at++] = tag;
+  if (length < 0x80) {
+    out[at++] = length;
+    return at;
+  }
+  const bytes = length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4;
+  out[at++] = 0x80 | bytes;
+  for (let i = bytes - 1; i >= 0; i--) out[at++] = (length / 2 ** (8 * i)) & 0xff;
+  return at;
 }
