@@ -229,6 +229,11 @@ export class RevocationList extends EventEmitter {
     };
   }
 
+  /** Whether the follower is connected and holds every entry the CA has (for health checks). */
+  isCurrent(): boolean {
+    return this.#connected;
+  }
+
   /** Whether the list has been cut off from the CA for longer than staleAfterMs. */
   isStale(): boolean {
     return !this.#connected && this.#clock.now() - this.#currentAtMs > this.staleAfterMs;

@@ -37,9 +37,13 @@ export interface World {
 /**
  * Starts a CA, orchestrator `orch-a`, and a service run by orchestrator
  * `orch-svc` that echoes for any agent of orch-a. The service may reach the
- * CA's mTLS listener through another address (a proxy that can cut it off).
+ * CA through other addresses (a proxy that can cut it off).
  */
-export async function startWorld(options: { serviceMtlsAddress?: string; serviceRevocation?: RevocationOptions } = {}): Promise<World> {
+export async function startWorld(options: {
+  /** Where the service reaches the CA (default: where it listens). */
+  serviceEndpoints?: (ca: CaEndpoints) => CaEndpoints;
+  serviceRevocation?: RevocationOptions;
+} = {}): Promise<World> {
   const t = await startTestCa();
   const owned: Array<{ close(): unknown }> = [];
   const own = <T extends { close(): unknown }>(thing: T): T => {
@@ -51,7 +55,7 @@ export async function startWorld(options: { serviceMtlsAddress?: string; service
     return own(await Orchestrator.attest({ attestor: joinTokenClient(token), endpoints, bundle: t.ca.authority.bundle, ...(revocation && { revocation }) }));
   };
   const orchestrator = await attest('orch-a', t.endpoints);
-  const serviceEndpoints = { ...t.endpoints, ...(options.serviceMtlsAddress && { mtlsAddress: options.serviceMtlsAddress }) };
+  const serviceEndpoints = options.serviceEndpoints?.(t.endpoints) ?? t.endpoints;
   const serviceSource = (await attest('orch-svc', serviceEndpoints, options.serviceRevocation)).source;
   const rejected: TesseraError[] = [];
   const server = createMtlsServer(serviceSource, serviceSource, authorizeMatch(`spiffe://${t.ca.authority.trustDomain}/agent/orch-a/*/*`), {}, (socket) => {
