@@ -1,5 +1,5 @@
 import { type X509Certificate, createPublicKey, verify } from 'node:crypto';
-import type { X509BundleSource } from './bundle.js';
+import { X509Bundle, type X509BundleSource } from './bundle.js';
 import { isP256PublicKeyInfo, readCertificate } from './certificate.js';
 import { LineageError, TesseraError } from './errors.js';
 import {
@@ -91,7 +91,7 @@ export function verifyLineage(lineage: Lineage | Uint8Array, subject: SpiffeId |
 /**
  * Verifies an X509-SVID (its chain against the bundle of its own trust domain,
  * see verifyX509Svid) and then the lineage it carries, with the trust bundle
- * only: the CA's signature covers the extension and with it the delegators'
+ * only (a bundle, or a source of bundles): the CA's signature covers the extension and with it the delegators'
  * keys; each hop's signature is checked with them. The leaf must not outlive
  * its last hop.
  *
@@ -100,9 +100,12 @@ export function verifyLineage(lineage: Lineage | Uint8Array, subject: SpiffeId |
  * @example const { lineage } = verifyX509SvidLineage(peerChain, source);
  */
 export function verifyX509SvidLineage(
-  chain: readonly Uint8Array[], bundles: X509BundleSource, options: { nowMs?: number; maxDepth?: number } = {},
+  chain: readonly Uint8Array[], bundles: X509Bundle | X509BundleSource, options: { nowMs?: number; maxDepth?: number } = {},
 ): { svid: VerifiedX509Svid; lineage: VerifiedLineage } {
-  const svid = verifyX509Svid(chain, bundles, options);
+  const source = bundles instanceof X509Bundle
+    ? { getX509BundleForTrustDomain: (td: string) => (td === bundles.trustDomain ? bundles : undefined) }
+    : bundles;
+  const svid = verifyX509Svid(chain, source, options);
   return { svid, lineage: lineageFromVerifiedLeaf(chain[0]!, svid.id, options) };
 }
 
