@@ -10,6 +10,7 @@ import { RevocationList } from './revocation-list.js';
 import { RevocationFollower } from './revocation.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate } from './certificate.js';
+import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
 
 /** The environment variables an orchestrator passes to a child (see `Orchestrator.spawn`). */
 export const ENV = {
@@ -57,7 +58,7 @@ export interface X509SourceOptions {
 }
 
 // A renewal refused for one of these reasons will be refused again: stop retrying.
-const FINAL: ReadonlySet<string> = new Set(['ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED']);
+const FINAL: ReadonlySet<string> = new Set(['ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED', 'ERR_POLICY_DENIED']);
 const BUNDLE_REFRESH_MS = 5 * 60_000;
 
 /**
@@ -74,7 +75,7 @@ const BUNDLE_REFRESH_MS = 5 * 60_000;
  * const source = await X509Source.fromEnv(); // in an agent spawned by an orchestrator
  * const server = createMtlsServer(source, source, { authorizer: authorizeMemberOf('tessera.local') }, onConnection);
  */
-export class X509Source extends EventEmitter implements X509SvidSource, X509BundleSource {
+export class X509Source extends EventEmitter implements X509SvidSource, X509BundleSource, JwtBundleSource {
   readonly #client: CaClient;
   readonly #clock: Clock;
   readonly #rotation: Required<RotationOptions>;
@@ -180,6 +181,12 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   /** The bundle of this source's trust domain; undefined for any other. */
   getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
     return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : undefined;
+  }
+
+  /** The JWT keys (for validateJwtSvid) of this source's trust domain, from the CA's last bundle; undefined for any other. */
+  getJwtBundleForTrustDomain(trustDomain: string): JwtBundle | undefined {
+    const jwt = this.#client.jwtBundle;
+    return jwt?.trustDomain === trustDomain ? jwt : undefined;
   }
 
   /** The current trust bundle. */

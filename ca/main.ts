@@ -12,7 +12,7 @@ import { createLogger } from './log.js';
 
 const USAGE = `usage: tessera <command> [options]
 
-  ca start        run the CA          [--config FILE] [--data-dir DIR] [--trust-domain TD]
+  ca start        run the CA          [--config FILE] [--data-dir DIR] [--trust-domain TD] [--policy FILE]
                                       [--listen HOST:PORT] [--mtls-listen HOST:PORT] [--log-level LEVEL]
   token create    make a join token   --orchestrator NAME [--ttl 10m]
   audit verify    check the audit hash chain and its signed checkpoints
@@ -52,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       chain: { type: 'string' },
       reason: { type: 'string' },
       status: { type: 'string' },
+      policy: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -76,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.listen && { publicAddress: values.listen }),
         ...(values['mtls-listen'] && { mtlsAddress: values['mtls-listen'] }),
         ...(values.socket && { adminSocket: values.socket }),
+        ...(values.policy && { policyFile: resolve(values.policy) }),
       });
       const stop = new Promise((done) => {
         process.once('SIGTERM', done);
