@@ -12,6 +12,7 @@ import { authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import { connectMtls, createMtlsServer, peerId } from '../../agent-sdk/tls.js';
 import { delegateToSubAgent } from '../../agent-sdk/delegation.js';
 import type { TesseraError } from '../../agent-sdk/errors.js';
+import { refusal } from './task-agents.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import type { CaEndpoints } from '../../agent-sdk/ca-client.js';
 import { type TestCa, startTestCa } from './ca-server.js';
@@ -137,4 +138,19 @@ export async function expectRefused(world: World, agent: X509Source, code = 'ERR
 export async function timeUntil(startedAt: number, condition: () => boolean, timeoutMs = 5_000): Promise<number> {
   await vi.waitFor(() => expect(condition()).toBe(true), { timeout: timeoutMs, interval: 5 });
   return performance.now() - startedAt;
+}
+
+/** Everything a revoked agent can no longer do: a new handshake, a renewal, a token. */
+export async function expectLocked(w: World, agent: X509Source): Promise<void> {
+  await expectRefused(w, agent);
+  await refusal(agent.rotate(), 'ERR_REVOKED');
+  await refusal(agent.caClient.mintJwtSvid({ audience: 'spiffe://tessera.local/service/search', scopes: ['search:query'] }), 'ERR_REVOKED');
+}
+
+/** What a working agent still does: its open connection, a new one, a renewal and a token. */
+export async function expectWorking(w: World, agent: X509Source, open: tls.TLSSocket): Promise<void> {
+  expect(await roundTrip(open)).toContain(agent.getX509Svid().id.toString());
+  (await connect(w, agent)).destroy();
+  await agent.rotate();
+  await agent.caClient.mintJwtSvid({ audience: 'spiffe://tessera.local/service/search', scopes: ['search:query'] });
 }

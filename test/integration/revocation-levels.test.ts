@@ -10,10 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import type { TesseraError } from '../../agent-sdk/errors.js';
 import { validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
-import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { refusal } from '../helpers/task-agents.js';
 import {
-  type World, closedAt, connect, delegateAgent, expectRefused, roundTrip, spawnAgent, startWorld, timeUntil,
+  type World, closedAt, connect, delegateAgent, expectLocked, expectRefused, expectWorking, roundTrip, spawnAgent, startWorld, timeUntil,
 } from '../helpers/revocation-world.js';
 
 let world: World | undefined;
@@ -31,21 +30,6 @@ async function revokeAndTime(revoke: () => Promise<unknown>, gone: tls.TLSSocket
   await revoke();
   const elapsed = Math.max(...(await Promise.all(closes))) - started;
   return elapsed;
-}
-
-/** Everything a revoked agent can no longer do: a new handshake, a renewal, a token. */
-async function expectLocked(w: World, agent: X509Source): Promise<void> {
-  await expectRefused(w, agent);
-  await refusal(agent.rotate(), 'ERR_REVOKED');
-  await refusal(agent.caClient.mintJwtSvid({ audience: 'spiffe://tessera.local/service/search', scopes: ['search:query'] }), 'ERR_REVOKED');
-}
-
-/** What a working agent still does: its open connection, a new one, a renewal and a token. */
-async function expectWorking(w: World, agent: X509Source, open: tls.TLSSocket): Promise<void> {
-  expect(await roundTrip(open)).toContain(agent.getX509Svid().id.toString());
-  (await connect(w, agent)).destroy();
-  await agent.rotate();
-  await agent.caClient.mintJwtSvid({ audience: 'spiffe://tessera.local/service/search', scopes: ['search:query'] });
 }
 
 function report(level: string, ms: number, enforced = 'the revoked side\'s open connection closed'): void {
