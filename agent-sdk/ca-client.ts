@@ -43,6 +43,8 @@ export interface IssuedCertificates {
   readonly expiresAtMs: number;
   /** The CA's current trust bundle. */
   readonly bundle: X509Bundle;
+  /** The JWT keys that came with it, when the CA signs task tokens. */
+  readonly jwtBundle?: JwtBundle;
 }
 
 /** What an orchestrator passes to a child so that it can activate. */
@@ -84,9 +86,10 @@ export class CaClient {
   #public: ReturnType<typeof makeClients> | undefined;
   #mtls: { svid: X509Svid; bundle: X509Bundle; clients: ReturnType<typeof makeClients> } | undefined;
 
-  constructor(params: { endpoints: CaEndpoints; bundle: X509Bundle; svid?: X509SvidSource }) {
+  constructor(params: { endpoints: CaEndpoints; bundle: X509Bundle; jwtBundle?: JwtBundle; svid?: X509SvidSource }) {
     this.#endpoints = params.endpoints;
     this.#bundle = params.bundle;
+    this.#jwtBundle = params.jwtBundle;
     this.#svid = params.svid;
   }
 
@@ -274,7 +277,10 @@ export class CaClient {
   #issued(svid: X509SVID__Output | null, bundle: TrustBundle__Output | null): IssuedCertificates {
     if (!svid || svid.certChain.length === 0) throw new TesseraError('ERR_INTERNAL', 'the CA returned no SVID');
     const adopted = this.#adoptBundle(bundle);
-    return { id: SpiffeId.parse(svid.spiffeId), certificates: svid.certChain, expiresAtMs: svid.expiresAtMs, bundle: adopted };
+    return {
+      id: SpiffeId.parse(svid.spiffeId), certificates: svid.certChain, expiresAtMs: svid.expiresAtMs, bundle: adopted,
+      ...(this.#jwtBundle && { jwtBundle: this.#jwtBundle }),
+    };
   }
 
   #adoptBundle(message: TrustBundle__Output | null): X509Bundle {

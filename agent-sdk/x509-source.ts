@@ -95,7 +95,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, ...options.rotation };
     this.#svid = toSvid(first.issued, first.key);
     this.#receivedAtMs = this.#clock.now();
-    this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, svid: this });
+    this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, jwtBundle: first.issued.jwtBundle, svid: this });
     if (options.revocation !== false) {
       this.#revocations = new RevocationList({ trustDomain: first.issued.bundle.trustDomain, clock: this.#clock, ...options.revocation });
       this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#client.watchRevocations(after) });
