@@ -14,6 +14,7 @@ import { certificateThumbprint } from '../../agent-sdk/jwt-svid.js';
 import { staticSource } from '../../agent-sdk/source.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
+import { X509Source } from '../../agent-sdk/x509-source.js';
 import { type JwtSvidValidationOptions, peerCertificateOf, validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
 import { attestOrchestrator, newKey, toSvid } from '../helpers/agents.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
@@ -225,6 +226,18 @@ describe('task tokens over real mTLS', () => {
 });
 
 describe('JwtSvidSource', () => {
+  it('ok/an X509Source mints through its CA client and validates with its own JWT bundle', async () => {
+    const { t, orchestrator } = await setup();
+    const spawned = await presenting(t, orchestrator).spawn({ taskId: 'task-1', sponsor: 'user:alice', scopes: ['search:query'] });
+    const source = await X509Source.fromTicket({ ticket: spawned.ticket, endpoints: t.endpoints, bundle: t.ca.authority.bundle });
+    closers.push(() => source.close());
+    expect(source.getJwtBundleForTrustDomain(TD)?.findKey(decodeProtectedHeader((await source.caClient.mintJwtSvid({ audience: AUDIENCE })).token).kid!)).toBeDefined();
+    expect(source.getJwtBundleForTrustDomain('other.local')).toBeUndefined();
+    const { token } = await new JwtSvidSource(source).fetchJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
+    const validated = await validateJwtSvid(token, { bundle: source, audience: AUDIENCE, peerCertificate: source.getX509Svid().certificates[0]! });
+    expect(validated.id.equals(spawned.id)).toBe(true);
+  });
+
   it('ok/caches per audience and scope set, mints again after half the lifetime and after a rotation', async () => {
     const { t, alice } = await setup();
     let svid = alice.svid;
