@@ -4,6 +4,7 @@ import type { Clock } from '../../agent-sdk/clock.js';
 import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
 import type { RevocationList } from '../../agent-sdk/revocation-list.js';
+import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
 import { toStatus } from './status.js';
 
@@ -26,7 +27,8 @@ export async function admitCall(
 ): Promise<Peer | undefined> {
   try {
     const peer = authorizeCall(path, call, deps.trustDomain, deps.clock.now());
-    if (peer) deps.revocations?.check({ id: peer.id, serialHex: peer.serialHex });
+    // The same check validators make: the ID, the certificate, the task, and the lineage's ancestors.
+    if (peer) deps.revocations?.check(revocationSubjectOf(peer.id, peer.leaf));
     return peer;
   } catch (err) {
     if (err instanceof TesseraError) {
