@@ -128,9 +128,8 @@ describe('revocation at four levels', () => {
     const first = await a.caClient.mintJwtSvid({ audience, scopes: ['search:query'] });
     const second = await a.caClient.mintJwtSvid({ audience, scopes: ['search:query'] });
     const service = world.service.source;
-    await service.caClient.getTrustBundle(); // brings the JWT keys
     const validate = (token: string) => validateJwtSvid(token, {
-      bundle: service.caClient.jwtBundle!, audience, requiredScopes: ['search:query'],
+      bundle: service, audience, requiredScopes: ['search:query'],
       peerCertificate: a.getX509Svid().certificates[0]!, isRevoked: service.revocations!.isTokenRevoked,
     });
     const jti = (await validate(first.token)).jti;
@@ -150,11 +149,10 @@ describe('revocation at four levels', () => {
     const audience = 'spiffe://tessera.local/service/search';
     const token = await a.caClient.mintJwtSvid({ audience, scopes: ['search:query'] });
     const service = world.service.source;
-    await service.caClient.getTrustBundle(); // brings the JWT keys
     await world.t.admin.revoke({ agent: a.getX509Svid().id.toString() });
     await timeUntil(performance.now(), () => service.revocations!.isRevoked({ id: a.getX509Svid().id }));
     await refusal(validateJwtSvid(token.token, {
-      bundle: service.caClient.jwtBundle!, audience, peerCertificate: a.getX509Svid().certificates[0]!, isRevoked: service.revocations!.isTokenRevoked,
+      bundle: service, audience, peerCertificate: a.getX509Svid().certificates[0]!, isRevoked: service.revocations!.isTokenRevoked,
     }), 'ERR_REVOKED');
   });
 
