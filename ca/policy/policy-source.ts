@@ -11,7 +11,7 @@ import { type Policy, openPolicy, parsePolicy } from './policy.js';
  * whenever the file changes (polled by stat, so an editor's write-and-rename
  * is seen too). A new file that does not parse leaves the old policy in force;
  * the failure is logged and audited ('policy.reload', ERR_POLICY_INVALID), and
- * so is every policy that takes effect ('policy.load', 'policy.reload').
+ * so is every policy file that takes effect ('policy.load', 'policy.reload').
  */
 export class PolicySource {
   readonly #file: string | undefined;
@@ -32,7 +32,8 @@ export class PolicySource {
 
   /**
    * Loads the policy file (or the built-in open policy when there is none),
-   * audits it, and starts watching the file.
+   * audits a file's policy ('policy.load'; the open policy is logged, a
+   * warning), and starts watching the file.
    *
    * @throws {TesseraError} `ERR_POLICY_INVALID` when the file is missing or invalid: the CA does not start on a bad policy.
    * @example const policies = await PolicySource.start({ config, journal, log });
@@ -47,7 +48,7 @@ export class PolicySource {
       if (err instanceof TesseraError) await journal.record(event, 'denied', err.code);
       throw err;
     }
-    await journal.record(event, 'allowed');
+    if (policy.source === 'file') await journal.record(event, 'allowed');
     if (policy.source === 'open') {
       log.warn({}, 'no policy file: every orchestrator may spawn any task with any scopes; set policyFile to impose ceilings');
     } else {

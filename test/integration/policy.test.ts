@@ -93,10 +93,12 @@ describe('policy ceilings over real gRPC', () => {
     await expectDenied(ca, () => presenting(ca, agent).renew(createCsr(newKey())), 'ERR_RENEWAL_LIMIT', status.PERMISSION_DENIED, 'renew');
 
     const other = (await spawnAgent(ca, orchestrator, { taskId: 'build', scopes: ['read:files:*'] })).svid;
+    const before = await headSequence(ca);
     await writePolicy({ orchestrators: { 'orch-a': { ...POLICY.orchestrators['orch-a'], scopes: ['read:files:1'] } } });
     await eventually(async () => {
-      await expectDenied(ca, () => presenting(ca, other).renew(createCsr(newKey())), 'ERR_POLICY_DENIED', status.PERMISSION_DENIED, 'renew');
+      expect((await auditAfter(ca, before)).map((r) => [r.operation, r.outcome])).toEqual([['policy.reload', 'allowed']]);
     });
+    await expectDenied(ca, () => presenting(ca, other).renew(createCsr(newKey())), 'ERR_POLICY_DENIED', status.PERMISSION_DENIED, 'renew');
   });
 
   it('ok/the policy reloads on change; fail/an invalid new policy keeps the old one, logged and audited', async () => {
