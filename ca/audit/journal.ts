@@ -8,6 +8,14 @@
  * next batch takes all of them, reads their keys with one getMany, runs each
  * `decide` in arrival order against an overlay of the earlier ones' writes, and
  * syncs once. Serial semantics, one fsync per group.
+ *
+ * Pipelined, one group deep: while group N's batch syncs, group N+1 is read and
+ * decided on top of N's writes (an overlay of them wins over the store), and its
+ * batch is handed to the store only once N's is durable, so batches reach the
+ * store strictly in order. Every caller still gets its answer only after its own
+ * group is durable. If N's write fails, N+1 was decided on state that never
+ * happened: it is rejected too, nothing of it is written, and the chain goes on
+ * from the last durable record.
  */
 import type { Clock } from '../../agent-sdk/clock.js';
 import { TesseraError, type ErrorCode } from '../../agent-sdk/errors.js';
@@ -56,6 +64,13 @@ export interface Transaction<T> {
   decide(current: ReadonlyMap<string, Uint8Array | undefined>): Decision<T>;
 }
 
+/** A group whose batch the store is writing: its writes, its chain head, and whether it became durable. */
+interface InFlight {
+  readonly overlay: ReadonlyMap<string, Uint8Array | undefined>;
+  readonly head: { seq: number; hash: string };
+  readonly durable: Promise<boolean>;
+}
+
 type Item =
   | { kind: 'tx'; tx: Transaction<unknown>; audit: AuditEvent; resolve(v: unknown): void; reject(e: unknown): void }
   | { kind: 'record'; audit: AuditEvent; outcome: AuditOutcome; reason: ErrorCode | undefined; resolve(v: unknown): void; reject(e: unknown): void };
@@ -67,8 +82,13 @@ export class Journal {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #checkpoints: CheckpointScheduler | undefined;
+  /** The last durable record. */
   #head: { seq: number; hash: string };
+  /** The group whose batch is being written, if any. */
+  #inFlight: InFlight | undefined;
   #queue: Item[] = [];
+  /** Wakes a drain that waits for the write in flight as soon as new work queues. */
+  #wake: (() => void) | undefined;
   #draining: Promise<void> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -163,6 +183,7 @@ export class Journal {
   #enqueue(item: Item): void {
     if (this.#closed) throw new TesseraError('ERR_INTERNAL', 'the audit journal is closed');
     this.#queue.push(item);
+    this.#wake?.();
     this.#kick();
   }
 
@@ -178,46 +199,84 @@ export class Journal {
     // One microtask turn, so a synchronous burst of commits forms one group.
     await undefined;
     for (;;) {
-      if (!this.#closed && this.#checkpoints?.due(this.#head)) {
+      if (!this.#closed && this.#checkpoints?.due(this.#inFlight?.head ?? this.#head)) {
+        // A checkpoint signs a durable head: let the write in flight land first.
+        await this.#inFlight?.durable;
         await this.#writeCheckpoint().catch(() => this.#checkpoints?.postpone(this.#head));
         continue;
       }
       const group = this.#queue.splice(0, MAX_GROUP);
-      if (group.length === 0) return;
+      if (group.length === 0) {
+        // Return only once nothing is in flight (close() relies on it); new work
+        // that queues meanwhile is prepared at once, while that write syncs.
+        if (!this.#inFlight) return;
+        await Promise.race([this.#inFlight.durable, new Promise<void>((resolve) => (this.#wake = resolve))]);
+        this.#wake = undefined;
+        continue;
+      }
       await this.#runGroup(group);
     }
   }
 
+  /**
+   * Reads and decides `group` on top of the group in flight, waits for that one
+   * to be durable, then starts this group's write and returns without waiting
+   * for it: the next group is prepared while this one syncs.
+   */
   async #runGroup(group: Item[]): Promise<void> {
+    const previous = this.#inFlight;
+    let prepared: { ops: StoreOp[]; settles: (() => void)[]; overlay: Map<string, Uint8Array | undefined>; head: { seq: number; hash: string } };
     try {
-      const keys = [...new Set(group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])))];
-      const values = await this.#store.getMany(keys);
-      const overlay = new Map<string, Uint8Array | undefined>(keys.map((k, i) => [k, values[i]]));
-      const ops: StoreOp[] = [];
-      const settles: (() => void)[] = [];
-      let { seq, hash } = this.#head;
-      for (const item of group) {
-        const { audit, outcome, reason, settle } = item.kind === 'tx'
-          ? this.#decide(item, overlay, ops)
-          : { ...item, settle: () => item.resolve(undefined) };
-        const timeMs = Math.floor(this.#clock.now());
-        const record = sealRecord({ event: audit, seq: seq + 1, timeMs, outcome, reason, prevHash: hash });
-        ops.push({ type: 'put', key: auditKey(record.seq), value: encodeRecord(record) });
-        ({ seq, hash } = record);
-        settles.push(settle);
-      }
-      try {
-        await this.#store.write(ops);
-      } catch (cause) {
-        // Fail closed: the head stays at the last durable record.
-        throw new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause });
-      }
-      this.#head = { seq, hash };
-      for (const settle of settles) settle();
+      prepared = await this.#prepare(group, previous);
     } catch (err) {
-      const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'audit journal failure', { cause: err });
-      for (const item of group) item.reject(error);
+      await previous?.durable;
+      rejectAll(group, err);
+      return;
     }
+    // Batches reach the store in order, and nothing is decided on a write that failed.
+    if (previous && !(await previous.durable)) {
+      rejectAll(group, new TesseraError('ERR_INTERNAL', 'state could not be made durable'));
+      return;
+    }
+    const { ops, settles, overlay, head } = prepared;
+    const durable = this.#store.write(ops).then(
+      () => {
+        this.#head = head;
+        for (const settle of settles) settle();
+        return true;
+      },
+      (cause: unknown) => {
+        // Fail closed: the head stays at the last durable record.
+        rejectAll(group, new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause }));
+        return false;
+      },
+    ).finally(() => {
+      if (this.#inFlight === flight) this.#inFlight = undefined;
+    });
+    const flight = { overlay, head, durable };
+    this.#inFlight = flight;
+  }
+
+  /** Reads the group's keys (the group in flight's writes win over the store) and runs every decide and seal. */
+  async #prepare(group: Item[], previous: InFlight | undefined) {
+    const keys = [...new Set(group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])))];
+    const values = await this.#store.getMany(keys);
+    const overlay = new Map<string, Uint8Array | undefined>();
+    keys.forEach((key, i) => overlay.set(key, previous?.overlay.has(key) ? previous.overlay.get(key) : values[i]));
+    const ops: StoreOp[] = [];
+    const settles: (() => void)[] = [];
+    let { seq, hash } = previous?.head ?? this.#head;
+    for (const item of group) {
+      const { audit, outcome, reason, settle } = item.kind === 'tx'
+        ? this.#decide(item, overlay, ops)
+        : { ...item, settle: () => item.resolve(undefined) };
+      const timeMs = Math.floor(this.#clock.now());
+      const record = sealRecord({ event: audit, seq: seq + 1, timeMs, outcome, reason, prevHash: hash });
+      ops.push({ type: 'put', key: auditKey(record.seq), value: encodeRecord(record) });
+      ({ seq, hash } = record);
+      settles.push(settle);
+    }
+    return { ops, settles, overlay, head: { seq, hash } };
   }
 
   /** Runs one decide against the overlay; on allow, applies its ops to the overlay and the batch. */
@@ -251,6 +310,12 @@ export class Journal {
     await this.#store.write([{ type: 'put', key: checkpointKey(head.seq), value: encodeCheckpoint({ ...head, signature, signerChain }) }]);
     scheduler.written(head);
   }
+}
+
+/** Rejects every caller of a group that will not be written. */
+function rejectAll(group: readonly Item[], err: unknown): void {
+  const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'audit journal failure', { cause: err });
+  for (const item of group) item.reject(error);
 }
 
 /** Rejects decisions that would break the journal's invariants: it alone owns the audit keys. */
