@@ -56,7 +56,8 @@ export interface AuditRecord {
    */
   'chainHash'?: (string);
   /**
-   * The serial of the certificate issued, hex.
+   * The serial of the certificate issued, hex; for a task token (token.mint,
+   * and its revocation) the token's jti.
    */
   'serial'?: (string);
   /**
@@ -127,7 +128,8 @@ export interface AuditRecord__Output {
    */
   'chainHash': (string);
   /**
-   * The serial of the certificate issued, hex.
+   * The serial of the certificate issued, hex; for a task token (token.mint,
+   * and its revocation) the token's jti.
    */
   'serial': (string);
   /**
