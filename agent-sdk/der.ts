@@ -132,6 +132,9 @@ export function decodeOid(content: Uint8Array): string {
 /**
  * Decodes the content of a non-negative INTEGER of at most 2^53 - 1 (the
  * counterpart of smallInteger), refusing negative and non-minimal encodings.
+ *
+ * @throws {DerError} for an empty, negative, non-minimal or too large integer.
+ * @example decodeSmallInteger(contentOf(der, expectTlv(der, at, TAG.INTEGER))) // 42
  */
 export function decodeSmallInteger(content: Uint8Array): number {
   if (content.length === 0) throw new DerError('empty integer');

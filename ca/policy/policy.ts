@@ -185,7 +185,12 @@ export function checkAgentRequest(policy: Policy, request: AgentRequest): { entr
   return { entry, ttlMs: request.ttlMs || entry.defaultSvidTtlMs };
 }
 
-/** Whether a task id matches a pattern: literal characters, `*` for any run (possibly empty). */
+/**
+ * Whether a task id matches a pattern: literal characters, `*` for any run
+ * (possibly empty). Never throws.
+ *
+ * @example matchesTask('research-*', 'research-7') // true
+ */
 export function matchesTask(pattern: string, task: string): boolean {
   const parts = pattern.split('*');
   if (parts.length === 1) return pattern === task;
