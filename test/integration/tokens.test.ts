@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ import { staticSource } from '../../agent-sdk/source.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
 import { X509Source } from '../../agent-sdk/x509-source.js';
-import { type JwtSvidValidationOptions, peerCertificateOf, validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
+import { type JwtSvidValidationOptions, peerCertificateFromCall, peerCertificateOf, validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
+import { mtlsChannelCredentials, mtlsServerCredentials } from '../../agent-sdk/grpc.js';
 import { attestOrchestrator, newKey, toSvid } from '../helpers/agents.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { auditAfter, closeAll, expectDenied, headSequence, presenting, refusal, spawnAgent } from '../helpers/task-agents.js';
@@ -222,6 +224,47 @@ describe('task tokens over real mTLS', () => {
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE });
     const revoked = new Set([decodeJwt(token).jti]);
     await tokenRefusal(validateJwtSvid(token, validation(bundle, alice.svid, { isRevoked: (tok) => revoked.has(tok.jti) })), 'ERR_REVOKED');
+  });
+});
+
+describe('task tokens on a gRPC service', () => {
+  it('ok/a token in the authorization metadata is accepted on the bound channel; fail/on another agent\'s channel -> ERR_TOKEN_BINDING', async () => {
+    const { t, orchestrator, alice, bob, bundle } = await setup();
+    const json = {
+      requestSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
+      requestDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
+      responseSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
+      responseDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
+    };
+    const ToolService = { search: { path: '/test.Tool/Search', requestStream: false, responseStream: false, ...json } } satisfies grpc.ServiceDefinition;
+    const server = new grpc.Server();
+    server.addService(ToolService, {
+      search: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const bearer = String(call.metadata.get('authorization')[0] ?? '').replace(/^Bearer /, '');
+        validateJwtSvid(bearer, { bundle, audience: AUDIENCE, requiredScopes: ['search:query'], peerCertificate: peerCertificateFromCall(call) })
+          .then((token) => callback(null, { sub: token.id.toString() }), (err: TesseraError) => callback(null, { refused: err.code }));
+      },
+    });
+    const serviceSource = staticSource(orchestrator, t.ca.authority.bundle);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', mtlsServerCredentials(serviceSource, serviceSource, authorizeMatch(`spiffe://${TD}/agent/*/*/*`)),
+        (err, p) => (err ? reject(err) : resolve(p))));
+    closers.push(() => server.forceShutdown());
+    const Client = grpc.makeGenericClientConstructor(ToolService, 'Tool');
+    const search = (svid: X509Svid, token: string) => {
+      const source = staticSource(svid, t.ca.authority.bundle);
+      const client = new Client(`127.0.0.1:${port}`, mtlsChannelCredentials(source, source, authorizeId(orchestrator.id)));
+      closers.push(() => client.close());
+      const metadata = new grpc.Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      return new Promise<unknown>((resolve, reject) => {
+        (client.search as (r: unknown, m: grpc.Metadata, cb: (e: grpc.ServiceError | null, r: unknown) => void) => void)(
+          {}, metadata, (err, res) => (err ? reject(err) : resolve(res)));
+      });
+    };
+    const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
+    expect(await search(alice.svid, token)).toEqual({ sub: alice.svid.id.toString() });
+    expect(await search(bob.svid, token)).toEqual({ refused: 'ERR_TOKEN_BINDING' });
   });
 });
 
