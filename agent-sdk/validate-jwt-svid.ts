@@ -8,6 +8,7 @@ import { peerIdFromCall } from './grpc.js';
 import { JwtBundle, type JwtBundleSource } from './jwt-bundle.js';
 import { JWT_SVID_ALGORITHM, type JwtSvid, type JwtSvidClaims, MAX_JWT_SVID_TTL_MS, certificateThumbprint, chainFromAct } from './jwt-svid.js';
 import { MAX_LINEAGE_DEPTH } from './lineage.js';
+import { revocationsOf } from './revocation-list.js';
 import { isScope, parseScopes, scopesCover } from './scope.js';
 import { SpiffeId } from './spiffe-id.js';
 import { peerId } from './tls.js';
@@ -30,7 +31,11 @@ export interface JwtSvidValidationOptions {
   readonly clock?: Clock;
   /** Clock skew allowed on `exp` and `iat`, default 5 s, at most 60 s. */
   readonly leewayMs?: number;
-  /** Called last, with the verified token; returning true refuses it with ERR_REVOKED (wire a revocation list here). */
+  /**
+   * Called last, with the verified token; returning true refuses it with ERR_REVOKED. Default: the
+   * revocation list `bundle` carries when it is an X509Source (`isTokenRevoked`, which also throws
+   * ERR_REVOCATION_STALE while the list is stale and fails closed).
+   */
   readonly isRevoked?: (token: JwtSvid) => boolean;
 }
 
@@ -124,7 +129,9 @@ export async function validateJwtSvid(token: string, options: JwtSvidValidationO
     token, id: subject, audience, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000, jti: claims.jti, scopes,
     task: claims.task, orchestrator: claims.orchestrator, sponsor: claims.sponsor, delegationChain: chain, claims,
   };
-  if (options.isRevoked?.(result)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
+  // Flow 7: by default the revocation list the bundle source follows (an X509Source has one).
+  const isRevoked = options.isRevoked ?? revocationsOf(options.bundle)?.isTokenRevoked;
+  if (isRevoked?.(result)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
   return result;
 }
 

@@ -201,8 +201,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
 
   /**
    * The CA's revocations as this source follows them; undefined when following
-   * is off. The TLS and gRPC helpers find it here; pass
-   * `revocations.isTokenRevoked` to validateJwtSvid as `isRevoked`.
+   * is off. The TLS and gRPC helpers find it here, and so does validateJwtSvid
+   * when this source is its `bundle`.
    */
   get revocations(): RevocationList | undefined {
     return this.#revocations;
