@@ -45,6 +45,9 @@ export function closeGrpcConnection(info: ConnectionInfo): boolean {
  * Closes the connection a verified call came on as soon as `subject` is
  * revoked (or the list goes stale and fails closed), even when no call is
  * running then. Only for connections serveMtlsGrpc accepted; a no-op otherwise.
+ * Never throws.
+ *
+ * @example trackGrpcConnection(call.getConnectionInfo(), revocationSubjectOf(id, leafDer), list);
  */
 export function trackGrpcConnection(info: ConnectionInfo, subject: RevocationSubject, revocations: RevocationList): void {
   const connection = accepted.get(keyOf(info));

@@ -15,7 +15,7 @@ import { toStatus } from './status.js';
 
 const SERVICE = '/tessera.v1.RevocationService';
 /** How often an idle stream says "nothing new", so a client notices a dead connection. */
-export const HEARTBEAT_INTERVAL_MS = 5_000;
+const HEARTBEAT_INTERVAL_MS = 5_000;
 const CHUNK = 500;
 // A client that stops reading is cut off (it resumes from its last sequence) rather than buffered for.
 const MAX_BUFFERED_MESSAGES = 1_000;

@@ -45,7 +45,9 @@ export async function pruneRevocations(ctx: IssuanceContext): Promise<number> {
 
 /**
  * Runs pruneRevocations every `everyMs` (unref'd) until the returned function is
- * called; failures are logged by `onError` and retried at the next run.
+ * called; failures go to `onError` and are retried at the next run. Never throws.
+ *
+ * @example const stop = schedulePruning(ctx, 60_000, (err) => log.warn({ err }, 'pruning failed'));
  */
 export function schedulePruning(ctx: IssuanceContext, everyMs: number, onError: (err: unknown) => void): () => void {
   let running = false;

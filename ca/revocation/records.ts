@@ -64,7 +64,11 @@ export function indexKeysOf(entry: RevocationEntry): string[] {
 
 /**
  * The index keys that say whether an identity (or one of its certificates) is
- * revoked: itself, its task, each ancestor's subtree, and the serial.
+ * revoked: itself, its task, each ancestor's subtree, and the serial. List
+ * them in a transaction's `read` and pass them to assertNotRevoked.
+ *
+ * @throws {SpiffeIdError} when spiffeId is not a SPIFFE ID.
+ * @example const keys = guardKeysOf({ spiffeId, delegationChain: identity.delegationChain, serialHex: peer.serialHex });
  */
 export function guardKeysOf(subject: {
   spiffeId: string; delegationChain?: readonly string[] | undefined; serialHex?: string | undefined;
@@ -96,6 +100,7 @@ export function assertNotRevoked(current: ReadonlyMap<string, Uint8Array | undef
  * outlives the entry, which is pruned once the identity's last SVID expired.
  *
  * @throws {TesseraError} ERR_REVOKED.
+ * @example assertIdentityNotRevoked(decodeRecord<IdentityRecord>(current.get(identityKey(id)))!);
  */
 export function assertIdentityNotRevoked(identity: { readonly revocation?: IdentityRevocation }): void {
   if (identity.revocation) throw new TesseraError('ERR_REVOKED', 'identity is revoked');
@@ -136,6 +141,7 @@ export function normalizeSerial(serial: string): string {
  * A token id as revocable: the jti alphabet of JWT-SVIDs (base64url, up to 128 characters).
  *
  * @throws {TesseraError} ERR_INVALID_ARGUMENT otherwise.
+ * @example checkJti('9c1e0b...') // the same string
  */
 export function checkJti(jti: string): string {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(jti)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'a jti is 1-128 base64url characters');
