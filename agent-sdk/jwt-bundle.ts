@@ -20,6 +20,8 @@ export class JwtBundle {
   readonly trustDomain: string;
   /** Public keys by key id ("kid"). */
   readonly authorities: ReadonlyMap<string, KeyObject>;
+  /** The same keys as given: key id and DER SubjectPublicKeyInfo (the wire form). */
+  readonly entries: readonly JwtAuthority[];
   /** Increases when the authorities change; 0 when unknown. */
   readonly sequenceNumber: number;
 
@@ -37,6 +39,7 @@ export class JwtBundle {
       keys.set(keyId, createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }));
     }
     this.authorities = keys;
+    this.entries = authorities.map(({ keyId, publicKey }) => ({ keyId, publicKey: Buffer.from(publicKey) }));
     this.sequenceNumber = sequenceNumber;
   }
 

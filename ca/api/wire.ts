@@ -19,6 +19,6 @@ export function trustBundleMessage(bundle: X509Bundle, jwt?: JwtBundle): TrustBu
     x509Authorities: [...bundle.authorities],
     sequenceNumber: bundle.sequenceNumber,
     refreshHintSeconds: BUNDLE_REFRESH_SECONDS,
-    jwtAuthorities: [...(jwt?.authorities ?? [])].map(([keyId, key]) => ({ keyId, publicKey: key.export({ format: 'der', type: 'spki' }) })),
+    jwtAuthorities: [...(jwt?.entries ?? [])],
   };
 }
