@@ -83,7 +83,8 @@ export async function prepareDelegation(
       const parentEndsAtMs = Math.min(parent.firstIssuedAtMs + entry.maxLifetimeMs, parent.lifetimeEndsAtMs ?? Infinity);
       const endsAtMs = params.lifetimeMs ? now + params.lifetimeMs : parentEndsAtMs;
       if (endsAtMs > parentEndsAtMs) throw denied('a sub-agent may not live longer than its delegator');
-      if (now + ttlMs > endsAtMs) throw denied('the SVID lifetime is longer than the sub-agent may live');
+      // A TTL asked for must fit; the default one is cut to the life left (issueSvid caps each SVID there).
+      if (params.ttlMs && now + ttlMs > endsAtMs) throw denied('the SVID lifetime is longer than the sub-agent may live');
       const child = agentId(ctx.authority.trustDomain, parent.orchestrator, parent.task, randomBytes(16).toString('hex')).toString();
       const record: DelegationRecord = {
         previous: lineageDigest(parentLineage),
