@@ -8,6 +8,7 @@ import { createCsr } from './csr.js';
 import { PeerError, TesseraError } from './errors.js';
 import { RevocationList } from './revocation-list.js';
 import { RevocationFollower } from './revocation.js';
+import { revocationSubjectOf } from './tls-material.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate } from './certificate.js';
 import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
@@ -100,7 +101,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
       this.#revocations = new RevocationList({ trustDomain: first.issued.bundle.trustDomain, clock: this.#clock, ...options.revocation });
       this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#client.watchRevocations(after) });
       this.#revocations.on('revoked', () => {
-        if (this.#revocations!.isRevoked({ id: this.#svid.id, serialHex: serialOf(this.#svid) })) this.#selfRevoked();
+        if (this.#revocations!.isRevoked(revocationSubjectOf(this.#svid.id, this.#svid.certificates[0]!))) this.#selfRevoked();
       });
       this.#follower.on('stopped', (err: TesseraError) => {
         if (err.code === 'ERR_REVOKED') this.#selfRevoked();
@@ -300,8 +301,4 @@ function newKey(): KeyObject {
 function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
   const leaf = readCertificate(issued.certificates[0]!);
   return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
-}
-
-function serialOf(svid: X509Svid): string {
-  return readCertificate(svid.certificates[0]!).serialHex;
 }
