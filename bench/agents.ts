@@ -4,7 +4,10 @@
  * ticket from the CA.
  */
 import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import { CaClient, type IssuedCertificates } from '../agent-sdk/ca-client.js';
+import { readCertificate } from '../agent-sdk/certificate.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import type { X509Svid } from '../agent-sdk/svid.js';
 import { Orchestrator } from '../agent-sdk/orchestrator.js';
 import { joinTokenClient } from '../node-attestor/join-token/client.js';
 import { AdminClient } from '../ca/admin-client.js';
@@ -51,4 +54,28 @@ export async function prepareAgents(
   });
   if (failures > 0) throw new Error(`preparing spawn tickets failed ${failures} times`, { cause: firstError });
   return { agents: keys.map((k, i) => ({ ...k, ticket: tickets[i]! })), prepareMs: nowMs() - started };
+}
+
+/** Pairs certificates from the CA with their key, as X509Source does. */
+export function svidOf(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
+  const leaf = readCertificate(issued.certificates[0]!);
+  return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
+}
+
+/** Spawns and activates `count` agents (32 activations in flight) and returns their SVIDs. */
+export async function activateAgents(ca: CaProcess, orchestrator: Orchestrator, count: number, taskId: string): Promise<X509Svid[]> {
+  const { agents } = await prepareAgents(orchestrator, count, taskId);
+  const client = new CaClient({ endpoints: ca.endpoints, bundle: ca.bundle });
+  const svids: X509Svid[] = [];
+  let next = 0;
+  try {
+    const { failures, firstError } = await closedLoop(32, Number.POSITIVE_INFINITY, () => {
+      const agent = agents[next++];
+      return agent && client.activate(agent.ticket, agent.csr).then((issued) => void svids.push(svidOf(issued, agent.key)));
+    });
+    if (failures > 0) throw new Error(`activating agents failed ${failures} times`, { cause: firstError });
+    return svids;
+  } finally {
+    client.close();
+  }
 }

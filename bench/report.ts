@@ -4,9 +4,9 @@
  * is printed, never thrown.
  */
 
-/** `>=` a floor or `<=` a ceiling, in the row's unit. */
+/** A floor (`>=`, `>`) or a ceiling (`<=`, `<`), in the row's unit. */
 export interface Target {
-  readonly op: '>=' | '<=';
+  readonly op: '>=' | '>' | '<=' | '<';
   readonly value: number;
 }
 
@@ -48,7 +48,12 @@ export function row(params: Omit<Row, 'verdict' | 'ratio'> & { ratioTarget?: Tar
 }
 
 function meets(value: number, target: Target): boolean {
-  return target.op === '>=' ? value >= target.value : value <= target.value;
+  switch (target.op) {
+    case '>=': return value >= target.value;
+    case '>': return value > target.value;
+    case '<=': return value <= target.value;
+    case '<': return value < target.value;
+  }
 }
 
 /** A number with a sensible number of digits for a table. */

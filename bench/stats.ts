@@ -69,13 +69,17 @@ export async function closedLoop(
 /**
  * Starts `op` at a fixed offered rate for `durationMs`, whatever the earlier
  * calls do (open loop), and measures each latency from its scheduled start, so a
- * stall shows in the tail instead of silently lowering the rate.
+ * stall shows in the tail instead of silently lowering the rate. With
+ * `maxInFlight`, a call due while that many are pending is dropped and counted
+ * as `shed` (the generator, not the server, is then the limit).
  */
 export async function openLoop(
-  ratePerSecond: number, durationMs: number, op: () => Promise<unknown> | undefined,
-): Promise<{ latenciesMs: number[]; failures: number; offered: number; firstError?: unknown }> {
+  ratePerSecond: number, durationMs: number, op: () => Promise<unknown> | undefined, maxInFlight = Number.POSITIVE_INFINITY,
+): Promise<{ latenciesMs: number[]; failures: number; offered: number; shed: number; firstError?: unknown }> {
   const latenciesMs: number[] = [];
   const inFlight: Promise<void>[] = [];
+  let pending = 0;
+  let shed = 0;
   let failures = 0;
   let firstError: unknown;
   const total = Math.floor((ratePerSecond * durationMs) / 1000);
@@ -87,21 +91,27 @@ export async function openLoop(
     const due = Math.min(total, Math.floor((nowMs() - start) / intervalMs) + 1);
     for (; sent < due; sent++) {
       const scheduled = start + sent * intervalMs;
+      // The load generator itself cannot keep up: drop the call rather than queue without bound.
+      if (pending >= maxInFlight) {
+        shed++;
+        continue;
+      }
       const call = op();
       if (!call) {
         exhausted = true;
         break;
       }
+      pending++;
       inFlight.push(call.then(
         () => void latenciesMs.push(nowMs() - scheduled),
         (err: unknown) => {
           failures++;
           firstError ??= err;
         },
-      ));
+      ).finally(() => pending--));
     }
     await sleep(1);
   }
   await Promise.all(inFlight);
-  return { latenciesMs, failures, offered: sent, ...(firstError === undefined ? {} : { firstError }) };
+  return { latenciesMs, failures, offered: sent, shed, ...(firstError === undefined ? {} : { firstError }) };
 }
