@@ -4,7 +4,7 @@ import { type SpiffeId, parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { agentId, describeId } from '../../agent-sdk/tessera-id.js';
 import { parseScopes } from '../../agent-sdk/scope.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
-import type { IssuanceContext } from './context.js';
+import { type IssuanceContext, checkAudited } from './context.js';
 import { auditPosition, rootPosition } from './position.js';
 import { type TicketRecord, encodeRecord, hashSecret, newSecret, ticketKey } from './records.js';
 import { assertNotRevoked, revokedKey } from '../revocation/records.js';
@@ -31,25 +31,32 @@ export interface SpawnParams {
  * ERR_SPIFFE_ID_INVALID / ERR_INVALID_ARGUMENT / ERR_SCOPE_INVALID for a bad
  * task id, sponsor, TTL or scope; ERR_POLICY_DENIED beyond the ceiling. Each is audited.
  */
-export function spawnAgent(
+export async function spawnAgent(
   ctx: IssuanceContext, caller: SpiffeId, params: SpawnParams,
 ): Promise<{ spiffeId: string; ticket: string; ticketExpiresAtMs: number }> {
   const ticket = newSecret();
+  const base = { operation: 'spawn', caller: caller.toString() };
+  // The request's shape first, so that a refusal by policy (or revocation) names the task and sponsor it was about.
+  const { who, task, scopes } = await checkAudited(ctx.journal, base, () => {
+    const orchestrator = describeId(caller);
+    if (orchestrator?.kind !== 'orchestrator' || !caller.memberOf(ctx.authority.trustDomain)) {
+      throw new TesseraError('ERR_PERMISSION_DENIED', 'only an orchestrator may spawn agents');
+    }
+    const taskId = parsePathSegment(params.taskId);
+    // The agent IDs of this task must fit a SPIFFE ID (2048 bytes): check with an instance id of the real length.
+    agentId(ctx.authority.trustDomain, orchestrator.orchestrator, taskId, '0'.repeat(32));
+    if (!SPONSOR.test(params.sponsor)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'sponsor must be 1-256 printable ASCII characters');
+    const canonical = parseScopes(params.scopes);
+    if (!Number.isSafeInteger(params.ttlMs) || params.ttlMs < 0) throw new TesseraError('ERR_INVALID_ARGUMENT', 'TTL must not be negative');
+    return { who: orchestrator, task: taskId, scopes: canonical };
+  });
   // Flow 7: a revoked orchestrator, or a completed or revoked task, gets no new agents.
-  const who = describeId(caller);
-  const revoked = who?.kind === 'orchestrator' ? [revokedKey.id(caller.toString()), revokedKey.task(who.orchestrator, params.taskId)] : [];
+  const revoked = [revokedKey.id(caller.toString()), revokedKey.task(who.orchestrator, task)];
   return ctx.journal.commit({
     read: revoked,
-    audit: { operation: 'spawn', caller: caller.toString() },
+    audit: { ...base, orchestrator: who.orchestrator, task, sponsor: params.sponsor, depth: 0 },
     decide: (current) => {
-      if (who?.kind !== 'orchestrator' || !caller.memberOf(ctx.authority.trustDomain)) {
-        throw new TesseraError('ERR_PERMISSION_DENIED', 'only an orchestrator may spawn agents');
-      }
-      const task = parsePathSegment(params.taskId);
       assertNotRevoked(current, revoked);
-      if (!SPONSOR.test(params.sponsor)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'sponsor must be 1-256 printable ASCII characters');
-      const scopes = parseScopes(params.scopes);
-      if (!Number.isSafeInteger(params.ttlMs) || params.ttlMs < 0) throw new TesseraError('ERR_INVALID_ARGUMENT', 'TTL must not be negative');
       const { ttlMs } = checkAgentRequest(currentPolicy(ctx), { orchestrator: who.orchestrator, task, scopes, ttlMs: params.ttlMs, depth: 0 });
       const position = rootPosition({ orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes });
       const spiffeId = agentId(ctx.authority.trustDomain, who.orchestrator, task, randomBytes(16).toString('hex')).toString();

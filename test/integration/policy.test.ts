@@ -72,7 +72,7 @@ describe('policy ceilings over real gRPC', () => {
     ];
     for (const request of beyond) {
       const denied = await expectDenied(ca, () => client.spawn({ sponsor: 'user:alice', ...request }), 'ERR_POLICY_DENIED', status.PERMISSION_DENIED, 'spawn');
-      expect(denied.caller).toBe(orchestrator.id.toString());
+      expect(denied).toMatchObject({ caller: orchestrator.id.toString(), orchestrator: 'orch-a', task: request.taskId, sponsor: 'user:alice', depth: 0 });
     }
     const stranger = await attestOrchestrator(ca, 'orch-b');
     await expectDenied(ca, () => presenting(ca, stranger).spawn({ taskId: 'build', sponsor: 'user:alice' }), 'ERR_POLICY_DENIED', status.PERMISSION_DENIED, 'spawn');
