@@ -76,6 +76,9 @@ describe('policy ceilings over real gRPC', () => {
     }
     const stranger = await attestOrchestrator(ca, 'orch-b');
     await expectDenied(ca, () => presenting(ca, stranger).spawn({ taskId: 'build', sponsor: 'user:alice' }), 'ERR_POLICY_DENIED', status.PERMISSION_DENIED, 'spawn');
+    // Lifetime: the policy gives this agent 2 h in all, so a sub-agent cannot have 3 h.
+    await expectDenied(ca, () => within.ca.prepareDelegation({ scopes: ['search:query'], lifetimeMs: 3 * 3_600_000 }),
+      'ERR_DELEGATION_DENIED', status.PERMISSION_DENIED, 'delegate.prepare');
     // Depth: this policy allows one delegation below an agent, not two.
     const child = await delegate(ca, within, { scopes: ['search:query'] });
     expect(child.svid.id.segments[2]).toBe('research-7');
