@@ -4,9 +4,9 @@
  * naming OpenSSL's verification failures with Tessera's error codes. Not part of
  * the public surface.
  */
-import type { X509Certificate } from 'node:crypto';
+import { type X509Certificate, createHash } from 'node:crypto';
 import { authorizePeer, type Authorizer } from './authorizer.js';
-import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import type { X509Bundle, X509BundleSource } from './bundle.js';
 import { readCertificate } from './certificate.js';
 import { MAX_CHAIN_CERTS } from './chain.js';
@@ -92,7 +92,19 @@ export function restrictBundles(bundles: X509BundleSource, trustDomains: readonl
  * @example tls.createSecureContext({ ca: rootsPem(source, ['tessera.local']) })
  */
 export function rootsPem(bundles: X509BundleSource, trustDomains: readonly string[]): string {
-  return trustDomains.map((td) => nonEmptyBundle(bundles, td).authorities.map(derToPem).join('')).join('');
+  return trustDomains.map((td) => bundlePem(nonEmptyBundle(bundles, td))).join('');
+}
+
+// A bundle never changes (a new one is a new object): its PEM is made once.
+const bundlePems = new WeakMap<X509Bundle, string>();
+
+function bundlePem(bundle: X509Bundle): string {
+  let pem = bundlePems.get(bundle);
+  if (pem === undefined) {
+    pem = bundle.authorities.map(derToPem).join('');
+    bundlePems.set(bundle, pem);
+  }
+  return pem;
 }
 
 function nonEmptyBundle(bundles: X509BundleSource, trustDomain: string): X509Bundle {
@@ -129,8 +141,23 @@ export function chainFromPeerCertificate(cert: PeerCertificate | DetailedPeerCer
  * @example fireAt(expiryOf(verified.verifiedChain), Date.now, () => socket.destroy())
  */
 export function expiryOf(verifiedChain: readonly X509Certificate[]): number {
-  return Math.min(...verifiedChain.map((c) => readCertificate(c.raw).notAfterMs));
+  return Math.min(...verifiedChain.map(notAfterOf));
 }
+
+// A certificate object's fields never change: read its validity once.
+const validities = new WeakMap<X509Certificate, { notBeforeMs: number; notAfterMs: number }>();
+
+function validityOf(cert: X509Certificate): { notBeforeMs: number; notAfterMs: number } {
+  let validity = validities.get(cert);
+  if (!validity) {
+    const { notBeforeMs, notAfterMs } = readCertificate(cert.raw);
+    validity = { notBeforeMs, notAfterMs };
+    validities.set(cert, validity);
+  }
+  return validity;
+}
+
+const notAfterOf = (cert: X509Certificate) => validityOf(cert).notAfterMs;
 
 // The verification results OpenSSL reports (Node puts them in `err.code` or in
 // `socket.authorizationError`) that mean "the peer's certificate is not trusted".
@@ -208,6 +235,17 @@ export function fireAt(atMs: number, now: () => number, fire: () => void): () =>
  * @example revocations.check(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw));
  */
 export function revocationSubjectOf(id: SpiffeId, leafDer: Uint8Array): RevocationSubject {
+  // The same leaf object (a verified path reused for a returning peer) gives the same subject.
+  const known = revocationSubjects.get(leafDer);
+  if (known?.id === id) return known;
+  const subject = readRevocationSubject(id, leafDer);
+  revocationSubjects.set(leafDer, subject);
+  return subject;
+}
+
+const revocationSubjects = new WeakMap<Uint8Array, RevocationSubject>();
+
+function readRevocationSubject(id: SpiffeId, leafDer: Uint8Array): RevocationSubject {
   let ancestors: string[] = [];
   try {
     ancestors = readLineageExtension(leafDer)?.hops.map((hop) => hop.record.delegator) ?? [];
@@ -238,8 +276,85 @@ export function verifyPeerCertificate(
   const chain = chainFromPeerCertificate(cert);
   if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
   const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
-  const verified = verifyX509Svid(chain, bundles, { nowMs: clock.now() });
+  const nowMs = clock.now();
+  const verified = rememberedVerification(chain[0]!, bundles, nowMs) ?? verifyAndRemember(chain, bundles, nowMs);
+  return admitVerified(verified, authorizer, revocations);
+}
+
+/**
+ * verifyPeerCertificate for a server-side socket. A returning peer (same leaf,
+ * verified before against the same bundle object, whole path still valid) is
+ * recognised from its leaf alone (`getPeerCertificate(false)`); only a new one
+ * costs `getPeerCertificate(true)`, which builds Node's object for every
+ * certificate of the chain (about ten times the leaf's), and a full verification.
+ * (Not `getPeerX509Certificate()`: in Node it deletes the leaf from OpenSSL's peer
+ * chain, so a later `getPeerCertificate(true)` on the socket loses the chain.)
+ *
+ * @throws like verifyPeerCertificate.
+ * @example const verified = verifyPeerSocket(socket, source, source, authorizeAny(), undefined, systemClock);
+ */
+export function verifyPeerSocket(
+  socket: TLSSocket,
+  svid: X509SvidSource,
+  bundle: X509BundleSource,
+  authorizer: Authorizer,
+  trustDomains: readonly string[] | undefined,
+  clock: Clock,
+  revocations?: RevocationList,
+): VerifiedX509Svid {
+  const leaf = (socket.getPeerCertificate(false) as Partial<PeerCertificate> | null)?.raw;
+  if (leaf) {
+    const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
+    const remembered = rememberedVerification(leaf, bundles, clock.now());
+    if (remembered) return admitVerified(remembered, authorizer, revocations);
+  }
+  return verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, trustDomains, clock, revocations);
+}
+
+/** The checks that run on every connection, remembered path or not. */
+function admitVerified(verified: VerifiedX509Svid, authorizer: Authorizer, revocations: RevocationList | undefined): VerifiedX509Svid {
   authorizePeer(authorizer, verified.id, verified.verifiedChain);
   revocations?.check(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw));
+  return verified;
+}
+
+// Verified peer paths, by leaf: a peer that connects again (an agent calling a
+// service once more) is not verified from scratch. A path is reused only for the
+// very same leaf bytes, against the very same bundle object it was verified with
+// (a changed bundle is a new object), and while every certificate on it is valid;
+// outside that window the full verification runs and reports why. The authorizer
+// and the revocation check run on every connection. Least recently used first out.
+const MAX_REMEMBERED = 1024;
+const remembered = new Map<string, { leaf: Buffer; verified: VerifiedX509Svid; bundle: X509Bundle; fromMs: number; untilMs: number }>();
+
+const leafKey = (leaf: Uint8Array) => createHash('sha256').update(leaf).digest('base64');
+
+function rememberedVerification(leaf: Uint8Array, bundles: X509BundleSource, nowMs: number): VerifiedX509Svid | undefined {
+  const key = leafKey(leaf);
+  const entry = remembered.get(key);
+  if (!entry || !entry.leaf.equals(leaf)) return undefined;
+  // RFC 5280 4.1.2.5: both bounds inclusive, as in verifyCertificateChain.
+  if (nowMs < entry.fromMs || nowMs > entry.untilMs) return undefined;
+  if (bundles.getX509BundleForTrustDomain(entry.verified.id.trustDomain) !== entry.bundle) return undefined;
+  remembered.delete(key);
+  remembered.set(key, entry);
+  return entry.verified;
+}
+
+function verifyAndRemember(chain: readonly Buffer[], bundles: X509BundleSource, nowMs: number): VerifiedX509Svid {
+  let used: X509Bundle | undefined;
+  const recording: X509BundleSource = { getX509BundleForTrustDomain: (td) => (used = bundles.getX509BundleForTrustDomain(td)) };
+  const verified = verifyX509Svid(chain, recording, { nowMs });
+  if (used) {
+    const validities = verified.verifiedChain.map(validityOf);
+    if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
+    remembered.set(leafKey(chain[0]!), {
+      leaf: Buffer.from(chain[0]!),
+      verified,
+      bundle: used,
+      fromMs: Math.max(...validities.map((v) => v.notBeforeMs)),
+      untilMs: Math.min(...validities.map((v) => v.notAfterMs)),
+    });
+  }
   return verified;
 }

@@ -27,9 +27,11 @@ import {
   peerCertificateFailure,
   revocationSubjectOf,
   rootsPem,
+  type SvidPem,
   svidPem,
   trustDomainsOf,
   verifyPeerCertificate,
+  verifyPeerSocket,
 } from './tls-material.js';
 import type { VerifiedX509Svid } from './verify.js';
 import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
@@ -81,6 +83,21 @@ function contextOptions(svid: X509SvidSource, bundle: X509BundleSource, trustDom
   const { cert, key } = svidPem(svid);
   const ca = rootsPem(bundle, trustDomainsOf(svid, trustDomains));
   return { cert, key, ca, minVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET };
+}
+
+// One client context per SVID (and set of roots), shared by every connection made
+// with it: OpenSSL parses the key and certificates once, not per handshake. A
+// rotated SVID is a new object, so its PEM and its context are new too.
+const clientContexts = new WeakMap<SvidPem, { ca: string; context: tls.SecureContext }>();
+
+function clientContext(svid: X509SvidSource, bundle: X509BundleSource, trustDomains: readonly string[] | undefined): tls.SecureContext {
+  const opts = contextOptions(svid, bundle, trustDomains);
+  const pem = svidPem(svid);
+  const cached = clientContexts.get(pem);
+  if (cached && cached.ca === opts.ca) return cached.context;
+  const context = tls.createSecureContext(opts);
+  clientContexts.set(pem, { ca: opts.ca as string, context });
+  return context;
 }
 
 /**
@@ -146,7 +163,7 @@ export function hookMtlsServer<S extends tls.Server>(
     try {
       // rejectUnauthorized already destroyed unverified sockets; this is the second lock.
       if (!socket.authorized) throw peerCertificateFailure(socket.authorizationError) ?? new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer is not authorized');
-      verified = verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, options.trustDomains, clock, revocations);
+      verified = verifyPeerSocket(socket, svid, bundle, authorizer, options.trustDomains, clock, revocations);
     } catch (err) {
       socket.destroy();
       server.emit('peerRejected', asPeerFailure(err), socket);
@@ -278,14 +295,10 @@ function clientOptions(
 ): tls.ConnectionOptions {
   const clock = options.clock ?? systemClock;
   const revocations = revocationsToEnforce(options.revocations, svid, bundle);
-  let cached: { key: string; context: tls.SecureContext } | undefined;
   return {
     // A getter, so each connection made from these options reads the sources again.
     get secureContext(): tls.SecureContext {
-      const opts = contextOptions(svid, bundle, options.trustDomains);
-      const key = `${opts.cert as string}\0${opts.ca as string}`;
-      if (cached?.key !== key) cached = { key, context: tls.createSecureContext(opts) };
-      return cached.context;
+      return clientContext(svid, bundle, options.trustDomains);
     },
     rejectUnauthorized: true,
     // An own `session: undefined` survives spreading and overrides the session an
