@@ -10,6 +10,7 @@ import type { BenchContext, BenchResult } from './bench.js';
 import { type PreparedAgent, attestOrchestrator, prepareAgents } from './agents.js';
 import { CaProcess } from './ca-handle.js';
 import { measureCryptoReference } from './crypto-reference.js';
+import { measureIssuePath } from './issue-path.js';
 import { WindowProfiler } from './profiler.js';
 import { type Row, row } from './report.js';
 import { threadCpuDelta } from './threads.js';
@@ -28,10 +29,11 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
   const clients = Array.from({ length: CHANNELS }, () => new CaClient({ endpoints: ca.endpoints, bundle: ca.bundle }));
   const orchestrator = await attestOrchestrator(ca, 'bench-orch');
   try {
+    let next = 0;
     const activate = (agents: PreparedAgent[]) => {
-      let next = 0;
+      let i = 0;
       return () => {
-        const agent = agents[next];
+        const agent = agents[i++];
         if (!agent) return undefined;
         return clients[next++ % CHANNELS]!.activate(agent.ticket, agent.csr);
       };
@@ -42,7 +44,7 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
     await closedLoop(16, Number.POSITIVE_INFINITY, activate(warm.agents));
 
     ctx.log('issuance: crypto reference');
-    const reference = measureCryptoReference(ctx.quick ? 600 : 2000);
+    const reference = await measureCryptoReference(ctx.quick ? 600 : 2000);
 
     const phases: Record<string, unknown>[] = [];
     const rows: Row[] = [];
@@ -111,7 +113,33 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
         ...(open.failures > 0 ? { note: `${open.failures} failed requests` } : {}),
       }),
     );
-    return { rows, details: { phaseMs, reference, phases } };
+
+    ctx.log('issuance: gRPC floor (GetTrustBundle, same CA and connections)');
+    const floorBefore = await ca.usage();
+    const floorStarted = nowMs();
+    const floor = await closedLoop(64, floorStarted + Math.min(phaseMs, 3000), () => clients[next++ % CHANNELS]!.getTrustBundle());
+    const floorMs = nowMs() - floorStarted;
+    const floorAfter = await ca.usage();
+    const floorPerSecond = (floor.latenciesMs.length * 1000) / floorMs;
+    const floorCpuUs = (floorAfter.cpuMicros - floorBefore.cpuMicros) / floor.latenciesMs.length;
+
+    ctx.log('issuance: the issue path without gRPC, in this process');
+    const path = await measureIssuePath(ctx.quick ? 1500 : 5000, 64);
+    rows.push(
+      row({
+        bench: 'issuance', figure: 'raw sign+verify, two threads at once', value: reference.signVerifyPerSecondTwoThreads, unit: '/s',
+        reference: ref, note: 'what a second core adds to ECDSA on this machine',
+      }),
+      row({
+        bench: 'issuance', figure: 'gRPC floor: GetTrustBundle calls/s (c64)', value: floorPerSecond, unit: '/s',
+        note: `the same CA, connections and load generator with no issuance work: ${Math.round(floorCpuUs)} µs CA CPU per call`,
+      }),
+      row({
+        bench: 'issuance', figure: 'issue path without gRPC, 1 thread (c64)', value: path.perSecond, unit: '/s', reference: ref,
+        note: `CSR check, sign, re-check, durable audit in this process: ${Math.round(path.cpuPerSvidUs)} µs CPU per SVID`,
+      }),
+    );
+    return { rows, details: { phaseMs, reference, phases, grpcFloor: { perSecond: floorPerSecond, caCpuPerCallUs: floorCpuUs }, issuePath: path } };
   } finally {
     orchestrator.close();
     for (const client of clients) client.close();
