@@ -24,7 +24,7 @@ const CHANNELS = 4;
 export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult> {
   const phaseMs = ctx.quick ? 1000 : 5000;
   // Enough tickets for well above the target rate; a phase that runs out ends early.
-  const ticketsPerPhase = Math.ceil((ctx.quick ? 5000 : 6000) * (phaseMs / 1000));
+  const ticketsPerPhase = Math.ceil((ctx.quick ? 2500 : 6000) * (phaseMs / 1000));
   const ca = await CaProcess.start({ config: { ttl: { spawnTicket: '10m' } } });
   const clients = Array.from({ length: CHANNELS }, () => new CaClient({ endpoints: ca.endpoints, bundle: ca.bundle }));
   const orchestrator = await attestOrchestrator(ca, 'bench-orch');
@@ -40,7 +40,7 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
     };
 
     ctx.log('issuance: warming up');
-    const warm = await prepareAgents(orchestrator, ctx.quick ? 500 : 2000);
+    const warm = await prepareAgents(orchestrator, ctx.quick ? 300 : 2000);
     await closedLoop(16, Number.POSITIVE_INFINITY, activate(warm.agents));
 
     ctx.log('issuance: crypto reference');

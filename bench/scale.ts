@@ -21,11 +21,11 @@ const FLEETS = [10_000, 100_000] as const;
 const MAX_IN_FLIGHT = 64;
 
 export async function scaleBenchmark(ctx: BenchContext): Promise<BenchResult> {
-  const phaseMs = ctx.quick ? 4000 : 20_000;
+  const phaseMs = ctx.quick ? 3000 : 20_000;
   const ca = await CaProcess.start({ config: { ttl: { spawnTicket: '10m' } } });
   const orchestrator = await attestOrchestrator(ca, 'bench-orch');
   try {
-    const poolSize = ctx.quick ? 400 : 2000;
+    const poolSize = ctx.quick ? 300 : 2000;
     ctx.log(`scale: activating ${poolSize} agents`);
     const pool = await activateAgents(ca, orchestrator, poolSize, 'scale');
 
