@@ -15,6 +15,7 @@ import { revocationBenchmark } from './revocation.js';
 import { rotationBenchmark } from './rotation.js';
 import { scaleBenchmark } from './scale.js';
 import { type Row, formatTable, row } from './report.js';
+import { machineCpuMicros } from './threads.js';
 
 const BENCHMARKS: Record<string, Benchmark> = {
   issuance: issuanceBenchmark,
@@ -56,13 +57,21 @@ async function main(): Promise<void> {
   };
   if (ctx.cpuProfileDir) await mkdir(ctx.cpuProfileDir, { recursive: true });
   const started = Date.now();
+  const cpuAtStart = machineCpuMicros();
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
+  const interference: Record<string, number> = {};
   for (const name of names) {
+    const before = machineCpuMicros();
+    const benchStarted = Date.now();
     try {
       const result = await BENCHMARKS[name]!(ctx);
       rows.push(...result.rows);
       details[name] = result.details;
+      const after = machineCpuMicros();
+      if (before && after) {
+        interference[name] = Math.max(0, (after.busy - before.busy) - (after.ours - before.ours)) / 1000 / ((Date.now() - benchStarted) * cpus().length);
+      }
     } catch (err) {
       ctx.log(`${name}: failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       rows.push(row({ bench: name, figure: 'run', value: undefined, unit: '', note: `the benchmark failed: ${String(err)}` }));
@@ -78,11 +87,22 @@ async function main(): Promise<void> {
     memoryBytes: totalmem(),
     platform: `${process.platform} ${process.arch}`,
   };
+  const cpuAtEnd = machineCpuMicros();
+  const wallMs = Date.now() - started;
+  // Core-seconds other processes took during the run, as a share of the machine.
+  const othersShare = cpuAtStart && cpuAtEnd
+    ? Math.max(0, (cpuAtEnd.busy - cpuAtStart.busy) - (cpuAtEnd.ours - cpuAtStart.ours)) / 1000 / (wallMs * machine.cpus)
+    : undefined;
   process.stdout.write(`Tessera benchmarks${quick ? ' (quick)' : ''}: Node ${machine.node}, OpenSSL ${machine.openssl}, ${machine.cpus} × ${machine.cpuModel}\n\n`);
   process.stdout.write(`${formatTable(rows)}\n`);
+  if (othersShare !== undefined) {
+    const warn = othersShare > 0.05 ? ': the machine was not idle, figures are lower than they would be' : '';
+    const each = Object.entries(interference).map(([name, share]) => `${name} ${(share * 100).toFixed(1)} %`).join(', ');
+    process.stdout.write(`\nother processes used ${(othersShare * 100).toFixed(1)} % of the machine during the run (${each})${warn}\n`);
+  }
   const out = values.out ?? fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
   await mkdir(new URL('.', `file://${out}`), { recursive: true });
-  const report = { date: new Date(started).toISOString(), durationMs: Date.now() - started, quick, machine, rows, details };
+  const report = { date: new Date(started).toISOString(), durationMs: wallMs, quick, machine: { ...machine, othersShare, othersShareByBenchmark: interference }, rows, details };
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${out}\n`);
   process.exit(0);

@@ -38,3 +38,24 @@ export function threadCpuDelta(before: Record<string, number>, after: Record<str
   const delta: [string, number][] = Object.entries(after).map(([name, us]) => [name, us - (before[name] ?? 0)]);
   return Object.fromEntries(delta.filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]));
 }
+
+/**
+ * CPU time the whole machine spent busy, and this process with its finished
+ * children, in microseconds (Linux; undefined elsewhere). The difference over a
+ * run is what other processes took from it: on a shared machine that is why a
+ * figure came out low.
+ */
+export function machineCpuMicros(): { busy: number; ours: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
+    const busyTicks = cpu.reduce((a, b) => a + b, 0) - cpu[3]! - cpu[4]!;
+    const self = readFileSync('/proc/self/stat', 'utf8');
+    const fields = self.slice(self.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime are fields 14-17 of the line.
+    const ourTicks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    return { busy: busyTicks * 10_000, ours: ourTicks * 10_000 };
+  } catch {
+    return undefined;
+  }
+}
