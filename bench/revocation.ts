@@ -52,6 +52,7 @@ export async function revocationBenchmark(ctx: BenchContext): Promise<BenchResul
       const notSynced = synced.filter((ok) => !ok).length;
       if (notSynced) ctx.log(`revocation: ${notSynced} followers did not catch up`);
       await sleep(200);
+      const caUsage = await ca.usage();
 
       const delaysMs: number[] = [];
       let missed = 0;
@@ -83,11 +84,14 @@ export async function revocationBenchmark(ctx: BenchContext): Promise<BenchResul
       const p50 = quantile(delaysMs, 0.5);
       const p99 = quantile(delaysMs, 0.99);
       const max = Math.max(...delaysMs);
-      levels.push({ followers: level, revocations: revocationsPerLevel, p50Ms: p50, p99Ms: p99, maxMs: max, missed, notSynced });
+      levels.push({
+        followers: level, revocations: revocationsPerLevel, p50Ms: p50, p99Ms: p99, maxMs: max, missed, notSynced,
+        caRssBytes: caUsage.rssBytes, caHeapUsedBytes: caUsage.heapUsedBytes,
+      });
       rows.push(row({
         bench: 'revocation', figure: `revoke to every follower, ${level / 1000}k followers (p99)`, value: missed ? undefined : p99, unit: 'ms',
         target: { op: '<=', value: 1000 },
-        note: `p50 ${p50.toFixed(0)} ms, max ${max.toFixed(0)} ms over ${revocationsPerLevel} revocations; stretch target 250 ms`
+        note: `p50 ${p50.toFixed(0)} ms, max ${max.toFixed(0)} ms over ${revocationsPerLevel} revocations; stretch target 250 ms; CA RSS ${(caUsage.rssBytes / 2 ** 20).toFixed(0)} MiB with the streams open`
           + (missed ? `; ${missed} deliveries missed the ${DEADLINE_MS / 1000} s deadline` : ''),
       }));
     }
