@@ -87,7 +87,7 @@ export function formatTable(rows: readonly Row[]): string {
   for (const [i, cells] of lines.entries()) {
     out.push(fmt(cells));
     const note = rows[i]!.note;
-    if (note && rows[i]!.verdict !== 'PASS') out.push(`${' '.repeat(widths[0]! + 2)}  ↳ ${note}`);
+    if (note) out.push(`${' '.repeat(widths[0]! + 2)}  ↳ ${note}`);
   }
   return out.join('\n');
 }
