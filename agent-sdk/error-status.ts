@@ -38,6 +38,10 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_DELEGATION_DENIED: status.PERMISSION_DENIED,
   // A validator cut off from the revocation stream for too long refuses peers (fail closed).
   ERR_REVOCATION_STALE: status.UNAVAILABLE,
+  // Too many calls from one caller or address in a short time (the CA's rate limits): retry later.
+  ERR_RATE_LIMITED: status.RESOURCE_EXHAUSTED,
+  // A configured size or count limit (message, CSR, attestation payload, revocation followers).
+  ERR_LIMIT_EXCEEDED: status.RESOURCE_EXHAUSTED,
   ERR_INTERNAL: status.INTERNAL,
 };
 
@@ -58,6 +62,8 @@ const FALLBACK_CODE: Partial<Record<status, ErrorCode>> = {
   [status.PERMISSION_DENIED]: 'ERR_PERMISSION_DENIED',
   [status.INVALID_ARGUMENT]: 'ERR_INVALID_ARGUMENT',
   [status.NOT_FOUND]: 'ERR_NOT_FOUND',
+  // grpc-js refuses a message above the CA's maximum size itself, with no trailer.
+  [status.RESOURCE_EXHAUSTED]: 'ERR_LIMIT_EXCEEDED',
 };
 
 /**

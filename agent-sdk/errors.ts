@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'ERR_LINEAGE_INVALID'
   | 'ERR_DELEGATION_DENIED'
   | 'ERR_REVOCATION_STALE'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_INTERNAL';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
@@ -76,6 +78,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_LINEAGE_INVALID',
   'ERR_DELEGATION_DENIED',
   'ERR_REVOCATION_STALE',
+  'ERR_RATE_LIMITED',
+  'ERR_LIMIT_EXCEEDED',
   'ERR_INTERNAL',
 ];
 
