@@ -26,7 +26,7 @@ export function adminHandlers(deps: HandlerDeps, rctx: RevocationContext, store:
           sequence: r.seq, timeMs: r.timeMs, operation: r.operation, outcome: r.outcome, reason: r.reason ?? '',
           caller: r.caller ?? '', subject: r.subject ?? '', task: r.task ?? '', orchestrator: r.orchestrator ?? '',
           sponsor: r.sponsor ?? '', depth: r.depth ?? 0, chainHash: r.chainHash ?? '', serial: r.serial ?? '',
-          attestor: r.attestor ?? '', prevHash: r.prevHash, hash: r.hash,
+          attestor: r.attestor ?? '', prevHash: r.prevHash, hash: r.hash, address: r.address ?? '', count: r.count ?? 0,
         });
       }
       return { records };

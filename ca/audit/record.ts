@@ -28,6 +28,13 @@ export interface AuditEvent {
   chainHash?: string;
   serial?: string;
   attestor?: string;
+  /**
+   * The remote address of a caller that has no SVID (the public listener): an
+   * IPv4 address or an IPv6 /64 prefix. Only on rate-limit refusals, whose key it is.
+   */
+  address?: string;
+  /** How many refusals this record stands for, when more than one (a rate-limit summary); absent means one. */
+  count?: number;
 }
 
 /** One link of the hash chain, as stored. */
@@ -52,7 +59,7 @@ const OPERATION = /^[a-z][a-z0-9_.]{0,63}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const REASON = /^ERR_[A-Z_]{1,60}$/;
 const OUTCOMES: readonly string[] = ['allowed', 'denied', 'error'];
-const STRING_FIELDS = ['caller', 'subject', 'task', 'orchestrator', 'sponsor', 'chainHash', 'serial', 'attestor'] as const;
+const STRING_FIELDS = ['caller', 'subject', 'task', 'orchestrator', 'sponsor', 'chainHash', 'serial', 'attestor', 'address'] as const;
 
 /**
  * The canonical field order. The hash input is
@@ -68,6 +75,15 @@ const CANONICAL_ORDER = [
   'caller', 'subject', 'task', 'orchestrator', 'sponsor', 'depth', 'chainHash', 'serial', 'attestor',
 ] as const satisfies readonly (keyof AuditRecord)[];
 const RECORD_DOMAIN = 'tessera-audit-record-v1\n';
+/**
+ * Fields added after v1, hashed only when a record has one: then the input is
+ *   "tessera-audit-record-v2\n" || JSON.stringify([...the v1 values, r.address, r.count])
+ * A record without them hashes exactly as before, so logs written by an older
+ * CA still verify; a v2 record cannot pass for a v1 one (another prefix, a
+ * longer array), and removing its field changes its hash.
+ */
+const V2_ORDER = ['address', 'count'] as const satisfies readonly (keyof AuditRecord)[];
+const RECORD_DOMAIN_V2 = 'tessera-audit-record-v2\n';
 const CHECKPOINT_DOMAIN = 'tessera-audit-checkpoint-v1\n';
 
 /** The store key of record `seq`: `audit/` + seq zero-padded to 16 digits. */
@@ -115,6 +131,10 @@ export function toAuditEvent(value: AuditEvent): AuditEvent {
     if (!Number.isSafeInteger(value.depth) || value.depth < 0) throw new TypeError('audit depth must be a non-negative integer');
     event.depth = value.depth;
   }
+  if (value.count !== undefined) {
+    if (!Number.isSafeInteger(value.count) || value.count < 1) throw new TypeError('audit count must be a positive integer');
+    event.count = value.count;
+  }
   return event;
 }
 
@@ -123,8 +143,10 @@ export function toAuditEvent(value: AuditEvent): AuditEvent {
  * documented at CANONICAL_ORDER. The chain link is `prevHash`, the first value.
  */
 export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
-  const values = CANONICAL_ORDER.map((field) => record[field] ?? null);
-  return createHash('sha256').update(RECORD_DOMAIN + JSON.stringify(values), 'utf8').digest('hex');
+  const values: unknown[] = CANONICAL_ORDER.map((field) => record[field] ?? null);
+  const added = V2_ORDER.map((field) => record[field] ?? null);
+  const input = added.every((v) => v === null) ? RECORD_DOMAIN + JSON.stringify(values) : RECORD_DOMAIN_V2 + JSON.stringify([...values, ...added]);
+  return createHash('sha256').update(input, 'utf8').digest('hex');
 }
 
 /**
@@ -141,10 +163,10 @@ export function sealRecord(params: {
   return { ...unsealed, hash: hashRecord(unsealed) };
 }
 
-/** The stored bytes of a record: UTF-8 JSON, fields in canonical order then `hash`. */
+/** The stored bytes of a record: UTF-8 JSON, fields in canonical order (v1, then v2) then `hash`. */
 export function encodeRecord(record: AuditRecord): Uint8Array {
   const ordered: Record<string, unknown> = {};
-  for (const field of CANONICAL_ORDER) if (record[field] !== undefined) ordered[field] = record[field];
+  for (const field of [...CANONICAL_ORDER, ...V2_ORDER]) if (record[field] !== undefined) ordered[field] = record[field];
   ordered['hash'] = record.hash;
   return Buffer.from(JSON.stringify(ordered), 'utf8');
 }
@@ -156,7 +178,7 @@ export function encodeRecord(record: AuditRecord): Uint8Array {
  */
 export function parseRecord(bytes: Uint8Array): AuditRecord {
   const obj = parseJsonObject(bytes);
-  const allowed = new Set<string>([...CANONICAL_ORDER, 'hash']);
+  const allowed = new Set<string>([...CANONICAL_ORDER, ...V2_ORDER, 'hash']);
   for (const key of Object.keys(obj)) if (!allowed.has(key)) throw new TypeError(`unknown audit field ${key}`);
   const { seq, timeMs, outcome, reason, prevHash, hash } = obj;
   if (!isSequence(seq) || !Number.isSafeInteger(timeMs)) throw new TypeError('bad seq or timeMs');

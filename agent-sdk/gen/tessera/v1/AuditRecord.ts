@@ -72,6 +72,16 @@ export interface AuditRecord {
    * This record's hash.
    */
   'hash'?: (string);
+  /**
+   * The remote address (IPv4, or an IPv6 /64 prefix) of a caller without an
+   * SVID; only on rate-limit refusals on the public listener.
+   */
+  'address'?: (string);
+  /**
+   * How many refusals this record stands for; 0 means one. A rate-limit
+   * summary counts the refusals since the burst's previous record.
+   */
+  'count'?: (number | string | Long);
 }
 
 /**
@@ -144,4 +154,14 @@ export interface AuditRecord__Output {
    * This record's hash.
    */
   'hash': (string);
+  /**
+   * The remote address (IPv4, or an IPv6 /64 prefix) of a caller without an
+   * SVID; only on rate-limit refusals on the public listener.
+   */
+  'address': (string);
+  /**
+   * How many refusals this record stands for; 0 means one. A rate-limit
+   * summary counts the refusals since the burst's previous record.
+   */
+  'count': (number);
 }
