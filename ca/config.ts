@@ -28,7 +28,25 @@ export interface CaConfig {
     readonly agentMaxLifetimeMs: number;
     readonly orchestratorMaxRenewals: number;
     readonly orchestratorMaxLifetimeMs: number;
+    /** The largest gRPC message the CA accepts (grpc.max_receive_message_length); grpc-js refuses a larger one itself. */
+    readonly maxMessageBytes: number;
+    readonly maxCsrBytes: number;
+    /** The attestation payload of an Attest stream's first message (a plugin may cap it lower). */
+    readonly maxAttestationPayloadBytes: number;
+    /** From opening an Attest stream to its first message. */
+    readonly attestationFirstMessageTimeoutMs: number;
+    /** From opening an Attest stream to its result, every challenge included. */
+    readonly attestationTimeoutMs: number;
+    /** How long a node attestor waits for the answer to one challenge (x509pop). */
+    readonly challengeTimeoutMs: number;
+    /** HTTP/2 streams one connection may have open at once (grpc.max_concurrent_streams); clients queue the rest. */
+    readonly maxConcurrentStreams: number;
+    /** Open WatchRevocations streams, in all and per SPIFFE ID. */
+    readonly maxRevocationFollowers: number;
+    readonly maxRevocationFollowersPerIdentity: number;
   };
+  /** Token buckets per caller (see ca/limits/); `null` turns a class off. */
+  readonly rateLimits: RateLimits;
   readonly audit: { readonly checkpointEveryRecords: number; readonly checkpointEveryMs: number };
   /** PEM roots that x509pop orchestrator certificates must chain to; x509pop is off when empty. */
   readonly x509popRootsPem: string;
@@ -40,6 +58,27 @@ export interface CaConfig {
   /** How often the policy file is checked for changes. */
   readonly policyPollMs: number;
 }
+
+/** A token bucket: `burst` calls at once, then `perSecond` on average. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * The rate-limited groups of calls (METHOD_RULES names one per method). The
+ * key is the caller's SPIFFE ID on the mutual-TLS listener and its remote
+ * address on the public one (attest, activate).
+ */
+export type RateClass = 'attest' | 'activate' | 'spawn' | 'renew' | 'token' | 'delegate' | 'release';
+export const RATE_CLASSES: readonly RateClass[] = ['attest', 'activate', 'spawn', 'renew', 'token', 'delegate', 'release'];
+
+export type RateLimits = { readonly [C in RateClass]: RateLimit | null } & {
+  /** A burst of refusals ends after this long without one; while it lasts, a summary is audited at most this often. */
+  readonly auditIntervalMs: number;
+  /** Keys remembered per class; beyond it the least recently seen is forgotten (its bucket starts full again). */
+  readonly maxKeys: number;
+};
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -65,6 +104,33 @@ export const DEFAULTS = {
     agentMaxLifetimeMs: DAY,
     orchestratorMaxRenewals: 10_000,
     orchestratorMaxLifetimeMs: 30 * DAY,
+    maxMessageBytes: 256 * 1024,
+    // A P-256 CSR is about 200 bytes.
+    maxCsrBytes: 4096,
+    // x509pop's own cap; a chain of a few certificates.
+    maxAttestationPayloadBytes: 64 * 1024,
+    attestationFirstMessageTimeoutMs: 10_000,
+    attestationTimeoutMs: MINUTE,
+    challengeTimeoutMs: 30_000,
+    // RFC 9113 6.5.2 recommends no fewer than 100; an SDK client needs a handful.
+    maxConcurrentStreams: 100,
+    maxRevocationFollowers: 10_000,
+    // An X509Source holds one, two while it moves to a new SVID.
+    maxRevocationFollowersPerIdentity: 8,
+  },
+  // Generous for real use (an agent renews every few minutes, an orchestrator host attests
+  // rarely), tight enough that one caller or address cannot take the CA's signing and fsync capacity.
+  rateLimits: {
+    attest: { perSecond: 5, burst: 100 },
+    activate: { perSecond: 200, burst: 1000 },
+    spawn: { perSecond: 100, burst: 1000 },
+    renew: { perSecond: 1, burst: 60 },
+    token: { perSecond: 20, burst: 200 },
+    delegate: { perSecond: 10, burst: 100 },
+    // ReleaseIdentity and CompleteTask: once per agent and once per task.
+    release: { perSecond: 50, burst: 500 },
+    auditIntervalMs: MINUTE,
+    maxKeys: 100_000,
   },
   audit: { checkpointEveryRecords: 1000, checkpointEveryMs: MINUTE },
   policyPollMs: 2000,
@@ -117,13 +183,18 @@ export function validateConfig(input: Input): CaConfig {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) problems.push(`${name}: must be a non-negative integer`);
     return typeof v === 'number' ? v : fallback;
   };
+  const atLeast = (obj: Input, key: string, name: string, fallback: number, min: number): number => {
+    const v = obj[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) problems.push(`${name}: must be an integer of at least ${min}`);
+    return typeof v === 'number' ? v : fallback;
+  };
   const address = (v: unknown, name: string, fallback: string): string => {
     const a = text(v, name, fallback);
     if (a && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(a)) problems.push(`${name}: must be host:port`);
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -156,6 +227,40 @@ export function validateConfig(input: Input): CaConfig {
     agentMaxLifetimeMs: duration(limitsIn, 'agentMaxLifetime', 'limits.agentMaxLifetime', l.agentMaxLifetimeMs),
     orchestratorMaxRenewals: count(limitsIn, 'orchestratorMaxRenewals', 'limits.orchestratorMaxRenewals', l.orchestratorMaxRenewals),
     orchestratorMaxLifetimeMs: duration(limitsIn, 'orchestratorMaxLifetime', 'limits.orchestratorMaxLifetime', l.orchestratorMaxLifetimeMs),
+    maxMessageBytes: atLeast(limitsIn, 'maxMessageBytes', 'limits.maxMessageBytes', l.maxMessageBytes, 8 * 1024),
+    maxCsrBytes: atLeast(limitsIn, 'maxCsrBytes', 'limits.maxCsrBytes', l.maxCsrBytes, 256),
+    maxAttestationPayloadBytes: atLeast(limitsIn, 'maxAttestationPayloadBytes', 'limits.maxAttestationPayloadBytes', l.maxAttestationPayloadBytes, 1),
+    attestationFirstMessageTimeoutMs: duration(limitsIn, 'attestationFirstMessageTimeout', 'limits.attestationFirstMessageTimeout', l.attestationFirstMessageTimeoutMs, 50),
+    attestationTimeoutMs: duration(limitsIn, 'attestationTimeout', 'limits.attestationTimeout', l.attestationTimeoutMs, 50),
+    challengeTimeoutMs: duration(limitsIn, 'challengeTimeout', 'limits.challengeTimeout', l.challengeTimeoutMs, 50),
+    maxConcurrentStreams: atLeast(limitsIn, 'maxConcurrentStreams', 'limits.maxConcurrentStreams', l.maxConcurrentStreams, 1),
+    maxRevocationFollowers: atLeast(limitsIn, 'maxRevocationFollowers', 'limits.maxRevocationFollowers', l.maxRevocationFollowers, 1),
+    maxRevocationFollowersPerIdentity: atLeast(limitsIn, 'maxRevocationFollowersPerIdentity', 'limits.maxRevocationFollowersPerIdentity', l.maxRevocationFollowersPerIdentity, 1),
+  };
+  if (limits.maxCsrBytes + limits.maxAttestationPayloadBytes + 1024 > limits.maxMessageBytes) {
+    problems.push('limits.maxMessageBytes: must hold an attestation message (maxCsrBytes + maxAttestationPayloadBytes + 1024)');
+  }
+  if (limits.attestationFirstMessageTimeoutMs > limits.attestationTimeoutMs) problems.push('limits.attestationFirstMessageTimeout: must not exceed limits.attestationTimeout');
+  if (limits.challengeTimeoutMs > limits.attestationTimeoutMs) problems.push('limits.challengeTimeout: must not exceed limits.attestationTimeout');
+  const rateIn = section('rateLimits');
+  for (const key of Object.keys(rateIn)) {
+    if (![...RATE_CLASSES, 'auditInterval', 'maxKeys'].includes(key)) problems.push(`rateLimits.${key}: unknown setting`);
+  }
+  const r = DEFAULTS.rateLimits;
+  const rate = (c: RateClass): RateLimit | null => {
+    const v = rateIn[c];
+    if (v === undefined) return r[c];
+    if (v === 'off') return null;
+    const { perSecond, burst, ...rest } = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { perSecond: undefined }) as Input;
+    const ok = typeof perSecond === 'number' && perSecond > 0 && perSecond <= 1e6 && typeof burst === 'number' && Number.isSafeInteger(burst) &&
+      burst >= 1 && burst <= 1e9 && Object.keys(rest).length === 0;
+    if (!ok) problems.push(`rateLimits.${c}: must be "off" or { "perSecond": a number above 0, "burst": an integer of at least 1 }`);
+    return ok ? { perSecond, burst } : r[c];
+  };
+  const rateLimits: RateLimits = {
+    attest: rate('attest'), activate: rate('activate'), spawn: rate('spawn'), renew: rate('renew'), token: rate('token'), delegate: rate('delegate'), release: rate('release'),
+    auditIntervalMs: duration(rateIn, 'auditInterval', 'rateLimits.auditInterval', r.auditIntervalMs),
+    maxKeys: atLeast(rateIn, 'maxKeys', 'rateLimits.maxKeys', r.maxKeys, 100),
   };
   const auditIn = section('audit');
   const audit = {
@@ -174,6 +279,7 @@ export function validateConfig(input: Input): CaConfig {
     adminSocket: text(input.adminSocket, 'adminSocket', dataDir ? join(dataDir, 'admin.sock') : 'admin.sock'),
     ttl,
     limits,
+    rateLimits,
     audit,
     x509popRootsPem,
     policyFile,

@@ -31,9 +31,7 @@ import { schedulePruning } from './revocation/prune.js';
 import type { RevocationContext } from './revocation/revoke.js';
 import { type Listener, METHOD_RULES } from './api/authz.js';
 import type { HandlerDeps } from './api/handler.js';
-
-/** Requests are small: a CSR, a ticket, an attestation payload. */
-const MAX_MESSAGE_BYTES = 256 * 1024;
+import { CallLimits } from './limits/call-limits.js';
 /** How often expired revocation entries are deleted from the store. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -51,11 +49,12 @@ export class CaServer {
   readonly #servers: grpc.Server[];
   readonly #journal: Journal;
   readonly #store: LevelStore;
+  readonly #limits: CallLimits;
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
-    servers: grpc.Server[]; journal: Journal; store: LevelStore; beforeShutdown: () => void;
+    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -65,6 +64,7 @@ export class CaServer {
     this.#servers = parts.servers;
     this.#journal = parts.journal;
     this.#store = parts.store;
+    this.#limits = parts.limits;
     this.#beforeShutdown = parts.beforeShutdown;
   }
 
@@ -101,10 +101,15 @@ export class CaServer {
       const ctx: IssuanceContext = { config, authority, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       const rctx: RevocationContext = { ...ctx, feed };
-      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list };
+      const limits = new CallLimits(config.rateLimits, {
+        journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
+      });
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
-        attestors.push(x509popAttestor({ roots: certificatesFromPem(config.x509popRootsPem).map((der) => new X509Certificate(der)), clock }));
+        attestors.push(x509popAttestor({
+          roots: certificatesFromPem(config.x509popRootsPem).map((der) => new X509Certificate(der)), clock, challengeTimeoutMs: config.limits.challengeTimeoutMs,
+        }));
       }
       const registry = createAttestorRegistry(attestors);
 
@@ -118,7 +123,11 @@ export class CaServer {
         [proto.RevocationService.service, revocation.handlers as grpc.UntypedServiceImplementation],
       ];
       const serverFor = (listener: Listener) => {
-        const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+        // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED); clients queue streams beyond the maximum.
+        const server = new grpc.Server({
+          'grpc.max_receive_message_length': config.limits.maxMessageBytes,
+          'grpc.max_concurrent_streams': config.limits.maxConcurrentStreams,
+        });
         for (const [definition, implementation] of handlers) {
           server.addService(definition, methodsOf(listener, definition, implementation));
         }
@@ -167,6 +176,7 @@ export class CaServer {
         servers: [publicServer, mtlsServer, adminServer],
         journal,
         store,
+        limits,
       });
     } catch (err) {
       policy?.close();
@@ -179,6 +189,8 @@ export class CaServer {
   async close(): Promise<void> {
     this.#beforeShutdown();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+    // The refusals counted in open bursts go into the log before it closes.
+    await this.#limits.close().catch(() => {});
     await this.#journal.close();
     await this.#store.close();
   }

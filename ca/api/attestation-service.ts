@@ -6,6 +6,7 @@ import type { AttestResponse } from '../../agent-sdk/gen/tessera/v1/AttestRespon
 import type { AttestorRegistry } from '../../node-attestor/registry.js';
 import type { IssuanceContext } from '../issuance/context.js';
 import { attestOrchestrator } from '../issuance/attest.js';
+import { checkAudited } from '../issuance/context.js';
 import { type HandlerDeps, admitCall } from './handler.js';
 import { toStatus } from './status.js';
 import { trustBundleMessage, x509SvidMessage } from './wire.js';
@@ -16,19 +17,39 @@ type AttestCall = ServerDuplexStream<AttestRequest__Output, AttestResponse>;
 /**
  * Attest: adapts the bidirectional stream to the plugin interface, so a plugin
  * sees only `attest(payload, challenge)`. The first message must be the params;
- * each later one answers the challenge before it.
+ * each later one answers the challenge before it. A stream is bounded whatever
+ * the client does: its first message must come within
+ * `limits.attestationFirstMessageTimeout` and the whole exchange end within
+ * `limits.attestationTimeout` (ERR_TIMEOUT, audited), and its payload may hold
+ * at most `limits.maxAttestationPayloadBytes` (ERR_LIMIT_EXCEEDED, audited).
  */
 export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, attestors: AttestorRegistry): NodeAttestationServiceHandlers {
+  const limits = ctx.config.limits;
   return {
     Attest: (call: AttestCall) => {
       const inbox = new Inbox(call);
+      // Timers, not the clock: they must fire while nothing else happens. Failing the
+      // inbox ends a wait for the client (the params, or a challenge's answer) only.
+      const firstMessage = setTimeout(() => {
+        if (inbox.received === 0) inbox.fail(new TesseraError('ERR_TIMEOUT', `no attestation params within ${limits.attestationFirstMessageTimeoutMs} ms`));
+      }, limits.attestationFirstMessageTimeoutMs);
+      const whole = setTimeout(() => inbox.fail(new TesseraError(
+        'ERR_TIMEOUT', `attestation did not finish within ${limits.attestationTimeoutMs} ms`,
+      )), limits.attestationTimeoutMs);
       admitCall(deps, PATH, call)
-        .then(() => inbox.next())
-        .then(async (first) => {
+        // admitCall and attestOrchestrator audit their own refusals; the opening message's are audited here.
+        .then(() => checkAudited(deps.journal, { operation: 'attest' }, async () => {
+          const first = await inbox.next();
           if (first.step !== 'params' || !first.params) {
             throw new TesseraError('ERR_INVALID_ARGUMENT', 'the first message must carry the attestation params');
           }
-          const { attestor, payload, csr } = first.params;
+          if (first.params.payload.length > limits.maxAttestationPayloadBytes) {
+            throw new TesseraError('ERR_LIMIT_EXCEEDED', `attestation payload is larger than ${limits.maxAttestationPayloadBytes} bytes (limits.maxAttestationPayloadBytes)`);
+          }
+          return first.params;
+        }))
+        .then(async (params) => {
+          const { attestor, payload, csr } = params;
           const challenge = async (bytes: Uint8Array) => {
             call.write({ challenge: bytes });
             const answer = await inbox.next();
@@ -42,7 +63,11 @@ export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, att
         .catch((err: unknown) => {
           call.emit('error', toStatus(err, deps.log, PATH));
         })
-        .finally(() => inbox.close());
+        .finally(() => {
+          clearTimeout(firstMessage);
+          clearTimeout(whole);
+          inbox.close();
+        });
     },
   };
 }
@@ -53,10 +78,13 @@ class Inbox {
   #waiter: { resolve(m: AttestRequest__Output): void; reject(e: unknown): void } | undefined;
   #failure: TesseraError | undefined;
   readonly #call: AttestCall;
+  /** Messages that arrived so far. */
+  received = 0;
 
   constructor(call: AttestCall) {
     this.#call = call;
     call.on('data', (message: AttestRequest__Output) => {
+      this.received += 1;
       if (this.#waiter) {
         this.#waiter.resolve(message);
         this.#waiter = undefined;
@@ -65,10 +93,10 @@ class Inbox {
       } else {
         // The exchange strictly alternates: a second unanswered message is a
         // protocol violation, and refusing it bounds what a client can queue.
-        this.#fail(new TesseraError('ERR_INVALID_ARGUMENT', 'sent a message before the previous one was answered'));
+        this.fail(new TesseraError('ERR_INVALID_ARGUMENT', 'sent a message before the previous one was answered'));
       }
     });
-    const end = () => this.#fail(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
+    const end = () => this.fail(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
     call.on('end', end);
     call.on('cancelled', end);
   }
@@ -82,7 +110,8 @@ class Inbox {
     });
   }
 
-  #fail(error: TesseraError): void {
+  /** Rejects the current and every later wait with `error` (the first failure wins). */
+  fail(error: TesseraError): void {
     this.#failure ??= error;
     this.#queue.length = 0;
     this.#waiter?.reject(this.#failure);

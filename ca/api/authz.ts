@@ -4,6 +4,7 @@ import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
 import { checkX509SvidLeaf, spiffeIdFromCertificate } from '../../agent-sdk/verify.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
+import type { RateClass } from '../config.js';
 
 /** Where a method is served: the public TLS port, the mutual-TLS port, or the admin Unix socket. */
 export type Listener = 'public' | 'mtls' | 'admin';
@@ -21,6 +22,12 @@ export interface MethodRule {
   readonly caller: Caller;
   /** The audit operation name. */
   readonly operation: string;
+  /**
+   * The rate limit the call counts against (config `rateLimits`), per caller
+   * SPIFFE ID on the mTLS listener and per remote address on the public one.
+   * None: bounded otherwise (the follower count) or cheap and unaudited.
+   */
+  readonly rateLimit?: RateClass;
 }
 
 /**
@@ -29,13 +36,13 @@ export interface MethodRule {
  * every RPC in the protos has an entry.
  */
 export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
-  '/tessera.v1.NodeAttestationService/Attest': { listener: 'public', caller: 'anyone', operation: 'attest' },
-  '/tessera.v1.SVIDService/Activate': { listener: 'public', caller: 'anyone', operation: 'activate' },
-  '/tessera.v1.SVIDService/Spawn': { listener: 'mtls', caller: 'orchestrator', operation: 'spawn' },
-  '/tessera.v1.SVIDService/RenewX509SVID': { listener: 'mtls', caller: 'svid', operation: 'renew' },
-  '/tessera.v1.SVIDService/MintJWTSVID': { listener: 'mtls', caller: 'agent', operation: 'token.mint' },
-  '/tessera.v1.SVIDService/PrepareDelegation': { listener: 'mtls', caller: 'agent', operation: 'delegate.prepare' },
-  '/tessera.v1.SVIDService/Delegate': { listener: 'mtls', caller: 'agent', operation: 'delegate' },
+  '/tessera.v1.NodeAttestationService/Attest': { listener: 'public', caller: 'anyone', operation: 'attest', rateLimit: 'attest' },
+  '/tessera.v1.SVIDService/Activate': { listener: 'public', caller: 'anyone', operation: 'activate', rateLimit: 'activate' },
+  '/tessera.v1.SVIDService/Spawn': { listener: 'mtls', caller: 'orchestrator', operation: 'spawn', rateLimit: 'spawn' },
+  '/tessera.v1.SVIDService/RenewX509SVID': { listener: 'mtls', caller: 'svid', operation: 'renew', rateLimit: 'renew' },
+  '/tessera.v1.SVIDService/MintJWTSVID': { listener: 'mtls', caller: 'agent', operation: 'token.mint', rateLimit: 'token' },
+  '/tessera.v1.SVIDService/PrepareDelegation': { listener: 'mtls', caller: 'agent', operation: 'delegate.prepare', rateLimit: 'delegate' },
+  '/tessera.v1.SVIDService/Delegate': { listener: 'mtls', caller: 'agent', operation: 'delegate', rateLimit: 'delegate' },
   '/tessera.v1.TrustBundleService/GetTrustBundle': { listener: 'public', caller: 'anyone', operation: 'bundle.get' },
   '/tessera.v1.AdminService/CreateJoinToken': { listener: 'admin', caller: 'operator', operation: 'join_token.create' },
   '/tessera.v1.AdminService/VerifyAudit': { listener: 'admin', caller: 'operator', operation: 'audit.verify' },
@@ -44,8 +51,8 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AdminService/ListAgents': { listener: 'admin', caller: 'operator', operation: 'agents.list' },
   '/tessera.v1.AdminService/GetAgent': { listener: 'admin', caller: 'operator', operation: 'agents.get' },
   '/tessera.v1.RevocationService/WatchRevocations': { listener: 'mtls', caller: 'svid', operation: 'revocation.watch' },
-  '/tessera.v1.RevocationService/ReleaseIdentity': { listener: 'mtls', caller: 'svid', operation: 'release' },
-  '/tessera.v1.RevocationService/CompleteTask': { listener: 'mtls', caller: 'orchestrator', operation: 'task.complete' },
+  '/tessera.v1.RevocationService/ReleaseIdentity': { listener: 'mtls', caller: 'svid', operation: 'release', rateLimit: 'release' },
+  '/tessera.v1.RevocationService/CompleteTask': { listener: 'mtls', caller: 'orchestrator', operation: 'task.complete', rateLimit: 'release' },
 };
 
 /** The authenticated caller of an mTLS method. */

@@ -5,6 +5,8 @@ import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
 import type { RevocationList } from '../../agent-sdk/revocation-list.js';
 import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
+import type { CallLimits } from '../limits/call-limits.js';
+import { addressKeyOf } from '../limits/peer-address.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
 import { toStatus } from './status.js';
 
@@ -16,26 +18,48 @@ export interface HandlerDeps {
   readonly log: Logger;
   /** The CA's committed revocations: a revoked caller is refused on the mTLS listener before any flow runs. */
   readonly revocations?: RevocationList;
+  /** The rate limits (METHOD_RULES `rateLimit`) and the per-burst audit of limit refusals; none means no rate limits. */
+  readonly limits?: CallLimits;
 }
 
+type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>;
+
 /**
- * Authorizes a call per METHOD_RULES (and refuses a revoked caller, ERR_REVOKED)
- * and audits a refusal. Returns the authenticated peer for mTLS methods.
+ * Authorizes a call per METHOD_RULES, takes it from its rate limit (per caller
+ * SPIFFE ID, or per remote address on the public listener), refuses a revoked
+ * caller, and audits a refusal: a rate-limit refusal once per burst (see
+ * ca/limits/burst-audit.ts), any other once per call. Returns the
+ * authenticated peer for mTLS methods.
+ *
+ * @throws {TesseraError} ERR_RATE_LIMITED, ERR_REVOKED, or authorizeCall's refusals.
  */
-export async function admitCall(
-  deps: HandlerDeps, path: string, call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>,
-): Promise<Peer | undefined> {
+export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedCall): Promise<Peer | undefined> {
   try {
     const peer = authorizeCall(path, call, deps.trustDomain, deps.clock.now());
+    // Before the revocation check, so that a revoked caller's flood is limited (and audited per burst) too.
+    await limitCall(deps, path, call, peer);
     // The same check validators make: the ID, the certificate, the task, and the lineage's ancestors.
     if (peer) deps.revocations?.check(revocationSubjectOf(peer.id, peer.leaf));
     return peer;
   } catch (err) {
-    if (err instanceof TesseraError) {
+    // A rate-limit refusal was audited per burst by the limiter.
+    if (err instanceof TesseraError && err.code !== 'ERR_RATE_LIMITED') {
       const event = { operation: METHOD_RULES[path]?.operation ?? 'unknown', caller: presentedIdForAudit(path, call) };
       await deps.journal.record(event, 'denied', err.code);
     }
     throw err;
+  }
+}
+
+async function limitCall(deps: HandlerDeps, path: string, call: AdmittedCall, peer: Peer | undefined): Promise<void> {
+  const rule = METHOD_RULES[path];
+  if (!deps.limits || !rule?.rateLimit) return;
+  if (peer) {
+    const caller = peer.id.toString();
+    await deps.limits.admit(rule.rateLimit, caller, { operation: rule.operation, caller });
+  } else {
+    const address = addressKeyOf(call.getPeer());
+    await deps.limits.admit(rule.rateLimit, address, { operation: rule.operation, address });
   }
 }
 

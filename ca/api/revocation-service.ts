@@ -24,16 +24,43 @@ type Watch = ServerWritableStream<WatchRevocationsRequest__Output, WatchRevocati
 
 /**
  * WatchRevocations, ReleaseIdentity and CompleteTask. `close()` ends every open
- * stream, so the server can shut down (it waits for running calls).
+ * stream, so the server can shut down (it waits for running calls). At most
+ * `limits.maxRevocationFollowers` streams are open, and
+ * `limits.maxRevocationFollowersPerIdentity` per SPIFFE ID: beyond them a new
+ * one is refused with ERR_LIMIT_EXCEEDED (audited once per burst; the SDK's
+ * follower retries with backoff).
  */
 export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): { handlers: RevocationServiceHandlers; close(): void } {
   const open = new Set<() => void>();
+  const perIdentity = new Map<string, number>();
+  const count = (id: string, delta: number) => {
+    const n = (perIdentity.get(id) ?? 0) + delta;
+    if (n > 0) perIdentity.set(id, n);
+    else perIdentity.delete(id);
+  };
+  /** Why one more stream for `caller` is refused, or undefined; synchronous, so no other stream can slip in before watch(). */
+  const followerLimitHit = (caller: string): string | undefined => {
+    const { maxRevocationFollowers, maxRevocationFollowersPerIdentity } = rctx.config.limits;
+    if (open.size >= maxRevocationFollowers) return `the CA serves at most ${maxRevocationFollowers} revocation followers (limits.maxRevocationFollowers)`;
+    if ((perIdentity.get(caller) ?? 0) >= maxRevocationFollowersPerIdentity) {
+      return `at most ${maxRevocationFollowersPerIdentity} revocation followers per identity (limits.maxRevocationFollowersPerIdentity)`;
+    }
+    return undefined;
+  };
+  const refuseFollower = async (caller: string, why: string): Promise<never> => {
+    const event = { operation: 'revocation.watch', caller };
+    // A refused follower retries with backoff: audited per burst, like a rate limit.
+    if (deps.limits) await deps.limits.bursts.refused(caller, event, 'ERR_LIMIT_EXCEEDED');
+    else await deps.journal.record(event, 'denied', 'ERR_LIMIT_EXCEEDED');
+    throw new TesseraError('ERR_LIMIT_EXCEEDED', why);
+  };
   const watch = (call: Watch, peer: Peer) => {
     const { feed } = rctx;
     const message = (entries: readonly RevocationEntry[], extra: Partial<WatchRevocationsResponse> = {}): WatchRevocationsResponse => ({
       entries: entries.map(revocationEntryToWire), headSequence: feed.head, caughtUp: true, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, ...extra,
     });
     let done = false;
+    let counted = false;
     let unsubscribe = () => {};
     let heartbeat: NodeJS.Timeout | undefined;
     let cancelExpiry = () => {};
@@ -41,6 +68,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
       if (done) return;
       done = true;
       open.delete(stop);
+      if (counted) count(peer.id.toString(), -1);
       unsubscribe();
       clearInterval(heartbeat);
       cancelExpiry();
@@ -64,17 +92,20 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     cancelExpiry = fireAt(readCertificate(peer.leaf).notAfterMs, () => rctx.clock.now(), stop);
     if (done) return;
     open.add(stop);
+    counted = true;
+    count(peer.id.toString(), 1);
     call.on('cancelled', stop);
     call.on('close', stop);
   };
   const handlers: RevocationServiceHandlers = {
     WatchRevocations: (call: Watch) => {
-      admitCall(deps, `${SERVICE}/WatchRevocations`, call).then(
-        (peer) => {
-          if (!call.cancelled) watch(call, peer!);
-        },
-        (err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)),
-      );
+      admitCall(deps, `${SERVICE}/WatchRevocations`, call)
+        .then(async (peer) => {
+          const why = followerLimitHit(peer!.id.toString());
+          if (why !== undefined) await refuseFollower(peer!.id.toString(), why);
+          else if (!call.cancelled) watch(call, peer!);
+        })
+        .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)));
     },
     ReleaseIdentity: unaryHandler(deps, `${SERVICE}/ReleaseIdentity`, async (_req, peer) => {
       const spiffeId = peer!.id.toString();

@@ -3,7 +3,7 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import { DerError, TAG, bytesOf, children, contentOf, decodeOid, readOnly } from '../../agent-sdk/der.js';
 import { OID, isP256PublicKeyInfo } from '../../agent-sdk/certificate.js';
 
-/** A CSR is a signature over a public key; anything larger is not one of ours. */
+/** A CSR is a signature over a public key (about 200 bytes); the default of config `limits.maxCsrBytes`. */
 export const MAX_CSR_BYTES = 4096;
 
 /** The only part of a CSR the CA uses. */
@@ -19,12 +19,13 @@ export interface CsrKey {
  * the public key: the subject, SANs, extensions and attributes are never read,
  * because the identity comes from the ticket or the caller's SVID.
  *
- * @throws {TesseraError} ERR_CSR_INVALID, with a message that does not echo the input.
- * @example const { subjectPublicKeyInfo } = readCsrKey(csrDer);
+ * @throws {TesseraError} ERR_CSR_INVALID, with a message that does not echo the input;
+ *   ERR_LIMIT_EXCEEDED when it is larger than `maxBytes` (before any parsing).
+ * @example const { subjectPublicKeyInfo } = readCsrKey(csrDer, config.limits.maxCsrBytes);
  */
-export function readCsrKey(der: Uint8Array): CsrKey {
+export function readCsrKey(der: Uint8Array, maxBytes = MAX_CSR_BYTES): CsrKey {
   if (der.length === 0) throw new TesseraError('ERR_CSR_INVALID', 'CSR is empty');
-  if (der.length > MAX_CSR_BYTES) throw new TesseraError('ERR_CSR_INVALID', `CSR is larger than ${MAX_CSR_BYTES} bytes`);
+  if (der.length > maxBytes) throw new TesseraError('ERR_LIMIT_EXCEEDED', `CSR is larger than ${maxBytes} bytes (limits.maxCsrBytes)`);
   try {
     const top = readOnly(der, TAG.SEQUENCE);
     const parts = children(der, top);

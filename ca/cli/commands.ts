@@ -81,7 +81,7 @@ export async function listAudit(socket: string, params: { after: number; limit: 
       }
       const fields = [r.caller && `caller=${r.caller}`, r.subject && `subject=${r.subject}`, r.task && `task=${r.task}`,
         r.sponsor && `sponsor=${r.sponsor}`, r.serial && `serial=${r.serial}`, r.attestor && `attestor=${r.attestor}`,
-        r.address && `address=${r.address}`, r.count > 1 && `count=${r.count}`].filter(Boolean);
+        r.address && `address=${r.address}`, r.count > 0 && `count=${r.count}`].filter(Boolean);
       io.out(`${r.sequence} ${new Date(r.timeMs).toISOString()} ${r.operation} ${r.outcome}${r.reason ? ` ${r.reason}` : ''} ${fields.join(' ')}`);
     }
     return 0;

@@ -19,7 +19,7 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
   const event = { operation: 'activate' };
   const key = await checkAudited(ctx.journal, event, () => {
     if (!isSecretShaped(params.ticket)) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is malformed');
-    return readCsrKey(params.csr);
+    return readCsrKey(params.csr, ctx.config.limits.maxCsrBytes);
   });
   const recordKey = ticketKey(hashSecret(params.ticket));
   // Flow 7: no activation under a revoked identity, task or ancestor. What a

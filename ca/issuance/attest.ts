@@ -22,7 +22,7 @@ export async function attestOrchestrator(
   const base = { operation: 'attest' };
   const attestor = await checkAudited(ctx.journal, base, () => attestors.get(params.attestor));
   const event = { ...base, attestor: attestor.name };
-  const key = await checkAudited(ctx.journal, event, () => readCsrKey(params.csr));
+  const key = await checkAudited(ctx.journal, event, () => readCsrKey(params.csr, ctx.config.limits.maxCsrBytes));
   const proven = await checkAudited(ctx.journal, event, async () => {
     const result = await attestor.attest(params.payload, challenge);
     return parsePathSegment(result.orchestrator);

@@ -24,7 +24,7 @@ export async function renewX509Svid(
 ): Promise<IssuedX509Svid> {
   const spiffeId = caller.id.toString();
   const event = { operation: 'renew', caller: spiffeId, subject: spiffeId };
-  const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr));
+  const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr, ctx.config.limits.maxCsrBytes));
   const recordKey = identityKey(spiffeId);
   // Flow 7: a revoked identity, task, ancestor subtree or certificate cannot renew.
   // The lineage never changes once issued, so its keys can be read ahead.
