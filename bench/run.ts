@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchContext } from './bench.js';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nother processes used ${(othersShare * 100).toFixed(1)} % of the machine during the run (${each})${warn}\n`);
   }
   const out = values.out ?? fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
-  await mkdir(new URL('.', `file://${out}`), { recursive: true });
+  await mkdir(dirname(out), { recursive: true });
   const report = { date: new Date(started).toISOString(), durationMs: wallMs, quick, machine: { ...machine, othersShare, othersShareByBenchmark: interference }, rows, details };
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${out}\n`);
