@@ -240,8 +240,6 @@ export function validateConfig(input: Input): CaConfig {
   if (limits.maxCsrBytes + limits.maxAttestationPayloadBytes + 1024 > limits.maxMessageBytes) {
     problems.push('limits.maxMessageBytes: must hold an attestation message (maxCsrBytes + maxAttestationPayloadBytes + 1024)');
   }
-  if (limits.attestationFirstMessageTimeoutMs > limits.attestationTimeoutMs) problems.push('limits.attestationFirstMessageTimeout: must not exceed limits.attestationTimeout');
-  if (limits.challengeTimeoutMs > limits.attestationTimeoutMs) problems.push('limits.challengeTimeout: must not exceed limits.attestationTimeout');
   const rateIn = section('rateLimits');
   for (const key of Object.keys(rateIn)) {
     if (![...RATE_CLASSES, 'auditInterval', 'maxKeys'].includes(key)) problems.push(`rateLimits.${key}: unknown setting`);

@@ -1,0 +1,175 @@
+/**
+ * Size, time and count limits of the CA (config `limits`), each hit over real
+ * gRPC: the typed error and gRPC status, nothing issued, one-time secrets not
+ * used up, and the refusal audited.
+ */
+import { connect } from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
+import { CaClient } from '../../agent-sdk/ca-client.js';
+import { createCsr } from '../../agent-sdk/csr.js';
+import { errorFromServiceError } from '../../agent-sdk/error-status.js';
+import { tesseraProto } from '../../agent-sdk/proto.js';
+import { joinTokenClient } from '../../node-attestor/join-token/client.js';
+import { x509popClient } from '../../node-attestor/x509pop/client.js';
+import { attestOrchestrator, newKey } from '../helpers/agents.js';
+import { type TestCa, startTestCa } from '../helpers/ca-server.js';
+import { createIntermediate, createLeaf, createRoot } from '../helpers/pki.js';
+import { auditAfter, closeAll, headSequence, presenting, refusal, spawnAgent } from '../helpers/task-agents.js';
+
+let t: TestCa | undefined;
+const clients: Array<{ close(): void }> = [];
+afterEach(async () => {
+  closeAll();
+  clients.splice(0).forEach((c) => c.close());
+  await t?.close();
+  t = undefined;
+});
+
+const start = async (config: Record<string, unknown>) => (t = await startTestCa({ config }));
+const publicClient = (ca: TestCa) => {
+  const client = new CaClient({ endpoints: ca.endpoints, bundle: ca.ca.authority.bundle });
+  clients.push(client);
+  return client;
+};
+
+type AttestStream = grpc.ClientDuplexStream<unknown, unknown>;
+/** A bare Attest stream on the public listener that sends nothing by itself. */
+function rawAttestClient(ca: TestCa): { open(): AttestStream } {
+  const Service = tesseraProto().tessera.v1.NodeAttestationService;
+  const credentials = grpc.credentials.createSsl(Buffer.from(ca.ca.authority.bundle.toPem()), null, null, { checkServerIdentity: () => undefined });
+  const client = new Service(ca.endpoints.address, credentials, { 'grpc.ssl_target_name_override': 'tessera-ca' }) as unknown as grpc.Client & {
+    Attest(): AttestStream;
+  };
+  clients.push(client);
+  return { open: () => client.Attest() };
+}
+
+/** Resolves with the stream's error, as the SDK would type it, and when it came. */
+function failureOf(stream: AttestStream, t0: number) {
+  return new Promise<{ atMs: number; error: ReturnType<typeof errorFromServiceError> }>((resolve) => {
+    stream.on('data', () => {});
+    stream.on('error', (err: grpc.ServiceError) => resolve({ atMs: Date.now() - t0, error: errorFromServiceError(err) }));
+  });
+}
+
+const denials = async (ca: TestCa, after: number) =>
+  (await auditAfter(ca, after)).map((r) => [r.operation, r.outcome, r.reason]);
+
+describe('resource limits', () => {
+  it('fail/a message above limits.maxMessageBytes is refused by grpc-js -> ERR_LIMIT_EXCEEDED (RESOURCE_EXHAUSTED); nothing runs', async () => {
+    const ca = await start({ limits: { maxMessageBytes: 32 * 1024, maxAttestationPayloadBytes: 16 * 1024 } });
+    const orchestrator = await attestOrchestrator(ca, 'orch-a');
+    const { ticket } = await presenting(ca, orchestrator).spawn({ taskId: 'task-1', sponsor: 'user:alice' });
+    const before = await headSequence(ca);
+    const err = await refusal(publicClient(ca).activate(ticket, Buffer.alloc(40 * 1024, 0x30)), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED);
+    expect(err.message).toMatch(/larger than max/i);
+    expect(await denials(ca, before)).toEqual([]);
+    // The handler never ran: the ticket is still good.
+    expect((await publicClient(ca).activate(ticket, createCsr(newKey()))).id.toString()).toContain('/agent/orch-a/task-1/');
+  });
+
+  it('fail/a CSR above limits.maxCsrBytes -> ERR_LIMIT_EXCEEDED (RESOURCE_EXHAUSTED), audited, the ticket not used up', async () => {
+    const ca = await start({ limits: { maxCsrBytes: 300 } });
+    const orchestrator = await attestOrchestrator(ca, 'orch-a');
+    const { ticket } = await presenting(ca, orchestrator).spawn({ taskId: 'task-1', sponsor: 'user:alice' });
+    const before = await headSequence(ca);
+    const err = await refusal(publicClient(ca).activate(ticket, Buffer.alloc(301, 0x30)), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED);
+    expect(err.message).toMatch(/limits\.maxCsrBytes/);
+    expect(await denials(ca, before)).toEqual([['activate', 'denied', 'ERR_LIMIT_EXCEEDED']]);
+    await publicClient(ca).activate(ticket, createCsr(newKey()));
+    // Renewal reads the same limit.
+    const agent = await spawnAgent(ca, orchestrator);
+    await refusal(agent.ca.renew(Buffer.alloc(400, 0x30)), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED);
+  });
+
+  it('fail/an attestation payload above limits.maxAttestationPayloadBytes -> ERR_LIMIT_EXCEEDED, audited, the join token not used up', async () => {
+    const ca = await start({ limits: { maxAttestationPayloadBytes: 1024 } });
+    const { token } = await ca.admin.createJoinToken({ orchestrator: 'orch-a' });
+    const padded: OrchestratorAttestor = { ...joinTokenClient(token), payload: async () => Buffer.alloc(2048, 0x61) };
+    const before = await headSequence(ca);
+    const err = await refusal(publicClient(ca).attest(padded, createCsr(newKey())), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED);
+    expect(err.message).toMatch(/limits\.maxAttestationPayloadBytes/);
+    expect(await denials(ca, before)).toEqual([['attest', 'denied', 'ERR_LIMIT_EXCEEDED']]);
+    expect((await publicClient(ca).attest(joinTokenClient(token), createCsr(newKey()))).id.toString()).toBe('spiffe://tessera.local/orchestrator/orch-a');
+  });
+
+  it('fail/an Attest stream that sends nothing ends after limits.attestationFirstMessageTimeout -> ERR_TIMEOUT (DEADLINE_EXCEEDED), audited', async () => {
+    const ca = await start({ limits: { attestationFirstMessageTimeout: '200ms' } });
+    const before = await headSequence(ca);
+    const t0 = Date.now();
+    const { atMs, error } = await failureOf(rawAttestClient(ca).open(), t0);
+    expect(error.code).toBe('ERR_TIMEOUT');
+    expect((error.cause as grpc.ServiceError).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    expect(atMs).toBeGreaterThanOrEqual(190);
+    expect(atMs).toBeLessThan(5_000);
+    expect(await denials(ca, before)).toEqual([['attest', 'denied', 'ERR_TIMEOUT']]);
+  });
+
+  it('fail/an orchestrator that never answers the x509pop challenge: limits.challengeTimeout, then limits.attestationTimeout bound it', async () => {
+    const root = await createRoot({ cn: 'Orchestrator Root' });
+    const intermediate = await createIntermediate(root, { cn: 'Orchestrator Issuing CA' });
+    const leaf = await createLeaf(intermediate, { cn: 'orch-x' });
+    const real = x509popClient({ certChain: [leaf.der, intermediate.der], privateKey: leaf.privateKey });
+    const silent: OrchestratorAttestor = { name: real.name, payload: () => real.payload(), answer: () => new Promise(() => {}) };
+    for (const [limits, message] of [
+      [{ challengeTimeout: '200ms', attestationTimeout: '10s' }, /challenge was not answered in time/],
+      [{ challengeTimeout: '10s', attestationTimeout: '300ms' }, /did not finish within 300 ms/],
+    ] as const) {
+      const ca = await start({ x509popRootsPem: root.cert.toString(), limits });
+      const before = await headSequence(ca);
+      const t0 = Date.now();
+      const err = await refusal(publicClient(ca).attest(silent, createCsr(newKey())), 'ERR_TIMEOUT', grpc.status.DEADLINE_EXCEEDED);
+      expect(err.message).toMatch(message);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      const records = await auditAfter(ca, before);
+      expect(records.map((r) => [r.operation, r.outcome, r.reason, r.attestor])).toEqual([['attest', 'denied', 'ERR_TIMEOUT', 'x509pop']]);
+      await ca.close();
+      t = undefined;
+    }
+  });
+
+  it('ok/limits.maxConcurrentStreams is announced in HTTP/2 SETTINGS and a client queues the streams beyond it', async () => {
+    const ca = await start({ limits: { maxConcurrentStreams: 2, attestationFirstMessageTimeout: '250ms' } });
+    const session = connect(`https://${ca.endpoints.address}`, { ca: ca.ca.authority.bundle.toPem(), checkServerIdentity: () => undefined });
+    clients.push(session);
+    await new Promise<void>((resolve, reject) => session.once('remoteSettings', () => resolve()).once('error', reject));
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(2);
+    // Three idle streams on one connection: two are served at once, the third only when one of them ends.
+    const raw = rawAttestClient(ca);
+    const t0 = Date.now();
+    const ends = (await Promise.all([raw.open(), raw.open(), raw.open()].map((s) => failureOf(s, t0)))).map((f) => f.atMs).sort((a, b) => a - b);
+    expect(ends[2]! - ends[0]!).toBeGreaterThanOrEqual(200);
+  });
+
+  it('fail/revocation followers beyond limits.maxRevocationFollowers(PerIdentity) -> ERR_LIMIT_EXCEEDED, one audit record per burst', async () => {
+    const ca = await start({ limits: { maxRevocationFollowers: 2, maxRevocationFollowersPerIdentity: 1 } });
+    const orchestrator = await attestOrchestrator(ca, 'orch-a');
+    const [a, b, c] = [await spawnAgent(ca, orchestrator), await spawnAgent(ca, orchestrator), await spawnAgent(ca, orchestrator)];
+    const opened = (agent: typeof a) => {
+      const stream = agent.ca.watchRevocations(0);
+      return new Promise<typeof stream>((resolve, reject) => {
+        stream.once('data', () => resolve(stream));
+        stream.once('error', (err: grpc.ServiceError) => reject(errorFromServiceError(err)));
+      });
+    };
+    const first = await opened(a);
+    const before = await headSequence(ca);
+    for (let i = 0; i < 3; i++) {
+      const err = await refusal(opened(a), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED);
+      expect(err.message).toMatch(/per identity/);
+    }
+    const second = await opened(b);
+    expect((await refusal(opened(c), 'ERR_LIMIT_EXCEEDED', grpc.status.RESOURCE_EXHAUSTED)).message).toMatch(/limits\.maxRevocationFollowers\b/);
+    const records = (await auditAfter(ca, before)).filter((r) => r.reason === 'ERR_LIMIT_EXCEEDED');
+    // Three refusals of a in one burst: one record; c's refusal: its own.
+    expect(records.map((r) => [r.operation, r.caller])).toEqual([
+      ['revocation.watch', a.svid.id.toString()], ['revocation.watch', c.svid.id.toString()],
+    ]);
+    // A closed stream frees its place.
+    first.cancel();
+    second.cancel();
+    await expect.poll(() => opened(c).then((s) => (s.cancel(), true), () => false), { timeout: 2_000 }).toBe(true);
+  });
+});
