@@ -30,10 +30,20 @@ export type CaMessage =
 
 const send = (message: CaMessage) => process.send?.(message);
 
+/**
+ * The benchmarks measure capacity from one address and a few identities (all
+ * agents on loopback, 250 revocation followers per connection), which the CA's
+ * abuse limits would throttle: they are off or raised here, never in the product.
+ */
+const BENCH_LIMITS = {
+  rateLimits: { attest: 'off', activate: 'off', spawn: 'off', renew: 'off', token: 'off', delegate: 'off', release: 'off' },
+  limits: { maxRevocationFollowers: 100_000, maxRevocationFollowersPerIdentity: 100_000, maxConcurrentStreams: 1_000 },
+};
+
 async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-ca-'));
-  const config = validateConfig({ dataDir, publicAddress: '127.0.0.1:0', mtlsAddress: '127.0.0.1:0', ...overrides });
+  const config = validateConfig({ dataDir, publicAddress: '127.0.0.1:0', mtlsAddress: '127.0.0.1:0', ...BENCH_LIMITS, ...overrides });
   const ca = await CaServer.start(config, { clock: systemClock, log: silentLogger });
   let closing = false;
   const close = async () => {
