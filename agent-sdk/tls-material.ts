@@ -168,7 +168,6 @@ const UNTRUSTED_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'CERT_SIGNATURE_FAILURE',
-  'CERT_NOT_YET_VALID',
   'CERT_UNTRUSTED',
   'CERT_REJECTED',
   'INVALID_CA',
@@ -188,6 +187,8 @@ const UNTRUSTED_CODES = new Set([
 export function peerCertificateFailure(code: unknown): TesseraError | undefined {
   if (typeof code !== 'string') return undefined;
   if (code === 'CERT_HAS_EXPIRED') return new SvidError('ERR_SVID_EXPIRED', 'peer certificate has expired');
+  // It chains fine; its notBefore is ahead of this host's clock (the CA backdates by 5 s).
+  if (code === 'CERT_NOT_YET_VALID') return new SvidError('ERR_SVID_INVALID', 'peer certificate is not yet valid: is this host\'s clock behind the CA\'s?');
   if (code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
   if (UNTRUSTED_CODES.has(code)) return new PeerError('ERR_PEER_UNAUTHENTICATED', `peer certificate does not chain to a trusted bundle (${code})`);
   return undefined;

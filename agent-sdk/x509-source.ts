@@ -5,7 +5,7 @@ import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
 import { type Clock, systemClock } from './clock.js';
 import { createCsr } from './csr.js';
-import { PeerError, TesseraError } from './errors.js';
+import { PeerError, SvidError, TesseraError } from './errors.js';
 import { RevocationList } from './revocation-list.js';
 import { RevocationFollower } from './revocation.js';
 import { revocationSubjectOf } from './tls-material.js';
@@ -67,7 +67,8 @@ const BUNDLE_REFRESH_MS = 5 * 60_000;
  * made here and lives in memory only; every rotation makes a new one. Emits
  * `'update'` after each new SVID or bundle and `'updateFailed'` (with a
  * TesseraError) when a renewal fails; on failure it keeps the current SVID until
- * it expires and retries with backoff. It also follows the CA's revocations
+ * it expires and retries with backoff, and if none succeeds in time it emits
+ * `'updateFailed'` with ERR_SVID_EXPIRED and stops. It also follows the CA's revocations
  * (`revocations`), which the TLS and gRPC helpers enforce on every peer; when
  * this source's own identity is revoked it stops renewing and emits
  * `'updateFailed'` with ERR_REVOKED.
@@ -275,7 +276,12 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
           const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'renewal failed', { cause: err });
           this.emit('updateFailed', error);
           const remaining = this.#svid.expiresAtMs - this.#clock.now();
-          if (FINAL.has(error.code) || remaining <= 0) return;
+          if (FINAL.has(error.code)) return;
+          if (remaining <= 0) {
+            // Retrying is over: say so, or the holder never learns that its SVID is gone.
+            this.emit('updateFailed', new SvidError('ERR_SVID_EXPIRED', 'the SVID expired before it could be renewed; this identity needs a new spawn ticket'));
+            return;
+          }
           // Keep the current SVID; try again before it runs out.
           this.#schedule(Math.min(retryMs, remaining / 2), Math.min(retryMs * 2, this.#rotation.maxRetryMs));
         },
