@@ -12,7 +12,9 @@
  * - no spawn ticket or join token works twice: each one a client saw succeed, or
  *   saw fail with ERR_UNAVAILABLE (the CA died under the call), is tried again and
  *   the ones that succeeded say ERR_*_USED; in the end the audit log holds exactly
- *   one allowed activation per spawned identity and one attestation per token;
+ *   one allowed activation per spawned identity, and one redemption and at most
+ *   one attestation per join token (the token is consumed in a transaction before
+ *   the one that issues the SVID, so a kill between them uses it up: see below);
  * - every revocation the admin API acknowledged is enforced: the revoked SVID
  *   cannot renew, and a validator that first connects after the crashes refuses it.
  */
@@ -302,23 +304,26 @@ describe('crash safety: SIGKILL under mixed load', () => {
     };
     const running = Object.values(workers).map((w) => w());
 
-    // Kill the CA at a random moment of each life, and bring it back on the same directory and ports.
+    // Once the load is back on a CA (clients reconnect with grpc's backoff), kill it at a random
+    // moment, and bring it back on the same directory and ports.
     const started = performance.now();
+    const loadIsBack = (n: number) =>
+      vi.waitFor(() => expect(ledger.successesPerLife.at(-1)).toBeGreaterThanOrEqual(n), { timeout: 15_000, interval: 20 });
     for (let kill = 0; kill < KILLS; kill++) {
-      await sleep(600 + Math.random() * 600);
+      await loadIsBack(3);
+      await sleep(200 + Math.random() * 500);
       await ca.stop('SIGKILL');
       ledger.successesPerLife.push(0);
       ca = await startCaProcess({ dataDir, config, listen: endpoints.address, mtlsListen: endpoints.mtlsAddress });
     }
-    await vi.waitFor(() => expect(ledger.successesPerLife.at(-1)).toBeGreaterThan(5), { timeout: 10_000, interval: 50 });
+    await loadIsBack(6);
     loading = false;
     await Promise.all(running);
     const loadMs = performance.now() - started;
 
     expect(ledger.unexpected).toEqual([]);
-    // The kills landed under load, and the load came back after each of them.
+    // The kills landed under load.
     expect(ledger.unavailable).toBeGreaterThan(0);
-    expect(ledger.successesPerLife.every((n) => n > 0), `successes per CA life: ${ledger.successesPerLife}`).toBe(true);
 
     // Every one-time secret again. Succeeded once: now used. Died with the CA: it either went
     // through (used) or never did, and then works now, once.
@@ -342,10 +347,10 @@ describe('crash safety: SIGKILL under mixed load', () => {
       }));
       return { problems, inDoubt };
     };
-    const tickets = await retry(ledger.tickets, activate, 'ERR_TICKET_USED');
-    expect(tickets.problems).toEqual([]);
-    const joinTokens = await retry(ledger.joinTokens, attest, 'ERR_JOIN_TOKEN_USED');
-    expect(joinTokens.problems).toEqual([]);
+    const ticketRetries = await retry(ledger.tickets, activate, 'ERR_TICKET_USED');
+    expect(ticketRetries.problems).toEqual([]);
+    const tokenRetries = await retry(ledger.joinTokens, attest, 'ERR_JOIN_TOKEN_USED');
+    expect(tokenRetries.problems).toEqual([]);
 
     // The audit log has what the clients got, and each one-time secret was honoured exactly once.
     const records = await whenReachable(() => allAuditRecords(admin));
@@ -356,11 +361,20 @@ describe('crash safety: SIGKILL under mixed load', () => {
     const unauditedTokens = [...ledger.jtis].filter((jti) => !bySerial.has(`token.mint ${jti}`));
     expect(unauditedTokens, 'task tokens without their token.mint record').toEqual([]);
     const count = (operation: string, subject: string) => allowed.filter((r) => r.operation === operation && r.subject === subject).length;
-    const twice = [
-      ...[...ledger.tickets.values()].filter((t) => count('activate', t.id) !== 1 || count('spawn', t.id) !== 1).map((t) => `${t.id}: ${count('spawn', t.id)} spawns, ${count('activate', t.id)} activations`),
-      ...[...ledger.joinTokens.values()].filter((t) => count('attest', t.id) !== 1).map((t) => `${t.id}: ${count('attest', t.id)} attestations`),
-    ];
-    expect(twice).toEqual([]);
+    // A ticket is consumed in the transaction that issues the SVID: exactly one activation each.
+    const tickets = [...ledger.tickets.values()]
+      .filter((t) => count('activate', t.id) !== 1 || count('spawn', t.id) !== 1)
+      .map((t) => `${t.id}: ${count('spawn', t.id)} spawns, ${count('activate', t.id)} activations`);
+    expect(tickets).toEqual([]);
+    // A join token is consumed (join_token.redeem) in a transaction of its own before the SVID is
+    // issued (attest): a kill in between uses the token up without an SVID. Never twice, though,
+    // and a token used up that way is in the audit log and was never seen to succeed.
+    const redeemed = (t: OneTimeSecret) => allowed.filter((r) => r.operation === 'join_token.redeem' && `spiffe://${TD}/orchestrator/${r.orchestrator}` === t.id).length;
+    const joinTokens = [...ledger.joinTokens.values()]
+      .filter((t) => redeemed(t) !== 1 || count('attest', t.id) > 1 || (count('attest', t.id) === 0 && t.outcomes.includes('ok')))
+      .map((t) => `${t.id}: redeemed ${redeemed(t)} times, ${count('attest', t.id)} attestations, client saw ${t.outcomes}`);
+    expect(joinTokens).toEqual([]);
+    const burned = [...ledger.joinTokens.values()].filter((t) => count('attest', t.id) === 0).length;
 
     // Acknowledged revocations hold: no renewal, and a validator that connects only now refuses them.
     expect(ledger.revoked.length).toBeGreaterThan(0);
@@ -370,7 +384,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
       const refused = await whenReachable(() => client.renew(createCsr(newKey()))).then(() => 'ok', (err: unknown) => codeOf(err));
       expect(refused, `renewal of revoked ${agent.id}`).toBe('ERR_REVOKED');
     }
-    const spawned = await orchestrator.spawn({ taskId: 'validator', sponsor: 'user:alice' });
+    const spawned = await whenReachable(() => orchestrator.spawn({ taskId: 'validator', sponsor: 'user:alice' }));
     const validator = await X509Source.fromEnv({ ...agentSpawn(spawned, endpoints, bundle).env });
     closers.push(validator);
     expect(validator.revocations!.head).toBeGreaterThanOrEqual(Math.max(...ledger.revoked.map((r) => r.sequence)));
@@ -409,7 +423,8 @@ describe('crash safety: SIGKILL under mixed load', () => {
       `crash safety: ${KILLS} SIGKILLs in ${(loadMs / 1000).toFixed(1)} s of load; ${ledger.serials.size} certificates, ` +
       `${ledger.tickets.size} spawn tickets, ${ledger.joinTokens.size} join tokens, ${ledger.jtis.size} task tokens, ` +
       `${ledger.revoked.length} acknowledged revocations, ${ledger.unavailable} calls cut by a kill; ${records.length} audit records. ` +
-      `Redeemed while the CA died, then retried: tickets ${JSON.stringify(tickets.inDoubt)}, join tokens ${JSON.stringify(joinTokens.inDoubt)}`,
+      `Redeemed while the CA died, then retried: tickets ${JSON.stringify(ticketRetries.inDoubt)}, join tokens ${JSON.stringify(tokenRetries.inDoubt)} ` +
+      `(${burned} used up between join_token.redeem and attest)`,
     );
   }, 60_000);
 });
