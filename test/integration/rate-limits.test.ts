@@ -156,6 +156,18 @@ describe('rate limits', () => {
     expect((await ca.admin.verifyAudit()).ok).toBe(true);
   });
 
+  it('fail/a revoked agent that keeps calling is limited too: one ERR_REVOKED record, then one record for the burst', async () => {
+    const ca = await start({ renew: slow(1) });
+    const { svid } = await spawnAgent(ca, await attestOrchestrator(ca, 'orch-a'));
+    await ca.admin.revoke({ agent: svid.id.toString() });
+    const before = await headSequence(ca);
+    await refusal(renewed(ca, svid), 'ERR_REVOKED', status.PERMISSION_DENIED);
+    for (let n = 0; n < 5; n++) await refusal(renewed(ca, svid), 'ERR_RATE_LIMITED', status.RESOURCE_EXHAUSTED);
+    expect((await auditAfter(ca, before)).map((r) => [r.operation, r.reason, r.caller])).toEqual([
+      ['renew', 'ERR_REVOKED', svid.id.toString()], ['renew', 'ERR_RATE_LIMITED', svid.id.toString()],
+    ]);
+  });
+
   it('ok/with the default limits, ordinary load from one address and one orchestrator is not limited', async () => {
     const ca = await startTestCa({ clock });
     t = ca;
