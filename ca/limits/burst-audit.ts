@@ -37,16 +37,16 @@ export class BurstAudit {
   readonly #intervalMs: number;
   readonly #maxBursts: number;
   readonly #bursts = new Map<string, Burst>();
+  readonly #onSweepFailed: (err: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(params: { journal: Pick<Journal, 'record'>; clock: Clock; intervalMs: number; maxBursts?: number; onSweepFailed?: (err: unknown) => void }) {
     this.#journal = params.journal;
     this.#clock = params.clock;
     this.#intervalMs = params.intervalMs;
     this.#maxBursts = params.maxBursts ?? 100_000;
-    // Ends bursts of keys that never call again; the clock decides, the timer only looks.
-    this.#timer = setInterval(() => this.sweep().catch(params.onSweepFailed ?? (() => {})), this.#intervalMs);
-    this.#timer.unref();
+    this.#onSweepFailed = params.onSweepFailed ?? (() => {});
   }
 
   /**
@@ -71,6 +71,7 @@ export class BurstAudit {
       await this.#end(oldestId, oldest);
     }
     this.#bursts.set(id, { event, code, unreported: 0, lastRefusedMs: now, reportedMs: now });
+    this.#startSweeping();
     await this.#journal.record(event, 'denied', code);
   }
 
@@ -90,18 +91,31 @@ export class BurstAudit {
       else if (now - burst.reportedMs >= this.#intervalMs) due.push(this.#report(burst, now));
     }
     await Promise.all(due);
+    if (this.#bursts.size === 0) this.#stopSweeping();
   }
 
   /** Stops the sweep and writes every count not yet written (call before the journal closes). */
   async close(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#closed = true;
+    this.#stopSweeping();
     await Promise.all([...this.#bursts].map(([id, burst]) => this.#end(id, burst)));
   }
 
   /** How many keys are in a burst now. */
   get size(): number {
     return this.#bursts.size;
+  }
+
+  /** Ends bursts of keys that never call again; runs only while there are bursts. The clock decides, the timer only looks. */
+  #startSweeping(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => this.sweep().catch(this.#onSweepFailed), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  #stopSweeping(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   async #end(id: string, burst: Burst): Promise<void> {

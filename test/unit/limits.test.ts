@@ -93,6 +93,15 @@ describe('BurstAudit', () => {
     expect(total(written)).toBe(1000);
   });
 
+  it('ok/the sweep timer ends the burst of a key that never calls again, and stops when no burst is left', async () => {
+    const { bursts, written, at } = setup(50);
+    for (let n = 0; n < 3; n++) await bursts.refused('gone', event, 'ERR_RATE_LIMITED');
+    at(60);
+    await expect.poll(() => bursts.size, { timeout: 2_000, interval: 20 }).toBe(0);
+    expect(written.map((r) => r.count)).toEqual([undefined, 2]);
+    await bursts.close();
+  });
+
   it('ok/keys, operations and codes are separate bursts; a refusal after a quiet interval starts a new one', async () => {
     const { bursts, written, at } = setup();
     await bursts.refused('a', event, 'ERR_RATE_LIMITED');
