@@ -32,6 +32,7 @@ import type { RevocationContext } from './revocation/revoke.js';
 import { type Listener, METHOD_RULES } from './api/authz.js';
 import type { HandlerDeps } from './api/handler.js';
 import { CallLimits } from './limits/call-limits.js';
+
 /** How often expired revocation entries are deleted from the store. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -189,7 +190,8 @@ export class CaServer {
   async close(): Promise<void> {
     this.#beforeShutdown();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
-    // The refusals counted in open bursts go into the log before it closes.
+    // The refusals counted in open bursts go into the log before it closes. If that write fails the
+    // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});
     await this.#journal.close();
     await this.#store.close();
