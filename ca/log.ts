@@ -1,4 +1,4 @@
-import { destination, pino } from 'pino';
+import { type DestinationStream, destination, pino } from 'pino';
 
 /**
  * The CA's logger: pino's shape, so main.ts can pass pino and tests a silent one.
@@ -11,9 +11,13 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** JSON lines on stderr at `level`. Chosen over hand-written logging for speed and for level handling. */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'tessera-ca' } }, destination(2));
+/**
+ * JSON lines at `level`, on stderr unless `to` says otherwise (tests capture the
+ * log with `{ write(line) { ... } }`). Chosen over hand-written logging for speed
+ * and for level handling.
+ */
+export function createLogger(level: string, to: DestinationStream = destination(2)): Logger {
+  return pino({ level, base: { service: 'tessera-ca' } }, to);
 }
 
 /** A logger that drops everything. */
