@@ -40,7 +40,7 @@ import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type CaProcess, bundleOf, startCaProcess, tessera, whenReachable } from '../helpers/ca-process.js';
 
-const KILLS = 6;
+const KILLS = 5;
 const TD = 'tessera.local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newKey = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -310,13 +310,13 @@ describe('crash safety: SIGKILL under mixed load', () => {
     const loadIsBack = (n: number) =>
       vi.waitFor(() => expect(ledger.successesPerLife.at(-1)).toBeGreaterThanOrEqual(n), { timeout: 15_000, interval: 20 });
     for (let kill = 0; kill < KILLS; kill++) {
-      await loadIsBack(3);
+      await loadIsBack(2);
       await sleep(200 + Math.random() * 500);
       await ca.stop('SIGKILL');
       ledger.successesPerLife.push(0);
       ca = await startCaProcess({ dataDir, config, listen: endpoints.address, mtlsListen: endpoints.mtlsAddress });
     }
-    await loadIsBack(6);
+    await loadIsBack(4);
     loading = false;
     await Promise.all(running);
     const loadMs = performance.now() - started;
