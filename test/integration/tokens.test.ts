@@ -178,7 +178,9 @@ describe('task tokens over real mTLS', () => {
   });
 
   it('ok/TTL caps: at most 5 minutes, never past the SVID on that connection', async () => {
-    const { t, orchestrator, alice } = await setup();
+    // SVIDs longer than the token cap: with the default 5 minutes, a mint in a later second than the
+    // activation is cut to the SVID (299 s), which is the other cap, not this one.
+    const { t, orchestrator, alice } = await setup({ ttl: { agent: '10m' } });
     const long = await alice.ca.mintJwtSvid({ audience: AUDIENCE, ttlMs: 3_600_000 });
     const claims = decodeJwt(long.token);
     expect(claims.exp! - claims.iat!).toBe(300);
