@@ -40,7 +40,7 @@ import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type CaProcess, bundleOf, startCaProcess, tessera, whenReachable } from '../helpers/ca-process.js';
 
-const KILLS = 5;
+const KILLS = 6;
 const TD = 'tessera.local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newKey = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -311,7 +311,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
       vi.waitFor(() => expect(ledger.successesPerLife.at(-1)).toBeGreaterThanOrEqual(n), { timeout: 15_000, interval: 20 });
     for (let kill = 0; kill < KILLS; kill++) {
       await loadIsBack(2);
-      await sleep(200 + Math.random() * 500);
+      await sleep(150 + Math.random() * 300);
       await ca.stop('SIGKILL');
       ledger.successesPerLife.push(0);
       ca = await startCaProcess({ dataDir, config, listen: endpoints.address, mtlsListen: endpoints.mtlsAddress });
