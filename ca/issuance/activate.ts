@@ -1,3 +1,4 @@
+import { hashOneTimeSecret, oneTimeSecretProblem } from '../../agent-sdk/one-time-secret.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
 import { readCsrKey } from '../authority/csr.js';
@@ -5,7 +6,7 @@ import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { currentPolicy } from '../policy/policy.js';
 import { auditPosition } from './position.js';
-import { type TicketRecord, decodeRecord, encodeRecord, hashSecret, isSecretShaped, ticketKey } from './records.js';
+import { type TicketRecord, decodeRecord, encodeRecord, ticketKey } from './records.js';
 import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
 /**
@@ -18,10 +19,10 @@ import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 export async function activateAgent(ctx: IssuanceContext, params: { ticket: string; csr: Uint8Array }): Promise<IssuedX509Svid> {
   const event = { operation: 'activate' };
   const key = await checkAudited(ctx.journal, event, () => {
-    if (!isSecretShaped(params.ticket)) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is malformed');
+    if (oneTimeSecretProblem(params.ticket)) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is malformed');
     return readCsrKey(params.csr, ctx.config.limits.maxCsrBytes);
   });
-  const recordKey = ticketKey(hashSecret(params.ticket));
+  const recordKey = ticketKey(hashOneTimeSecret(params.ticket));
   // Flow 7: no activation under a revoked identity, task or ancestor. What a
   // ticket names never changes once written, so its keys can be read ahead.
   const named = decodeRecord<{ spiffeId: string; delegationChain?: string[] }>(await ctx.store.get(recordKey));

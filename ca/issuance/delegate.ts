@@ -1,4 +1,5 @@
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { hashOneTimeSecret, newOneTimeSecret } from '../../agent-sdk/one-time-secret.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import {
@@ -14,8 +15,8 @@ import { assertIdentityNotRevoked, assertNotRevoked, guardKeysOf } from '../revo
 import { type IssuanceContext, checkAudited } from './context.js';
 import { auditPosition, describedBy, lineageOf } from './position.js';
 import {
-  type IdentityRecord, type PendingDelegationRecord, type TicketRecord, decodeRecord, delegationKey, encodeRecord, hashSecret,
-  identityKey, newSecret, ticketKey,
+  type IdentityRecord, type PendingDelegationRecord, type TicketRecord, decodeRecord, delegationKey, encodeRecord,
+  identityKey, ticketKey,
 } from './records.js';
 
 const DELEGATION_ID = /^[0-9a-f]{32}$/;
@@ -146,7 +147,7 @@ export async function completeDelegation(
     if (params.signature.length === 0 || params.signature.length > MAX_SIGNATURE_BYTES) throw denied('malformed signature');
   });
   const revoked = guardKeysOf({ spiffeId: delegator, delegationChain: known?.delegatorChain, serialHex: caller.serialHex });
-  const ticket = newSecret();
+  const ticket = newOneTimeSecret();
   return ctx.journal.commit({
     read: [pendingKey, identityKey(delegator), ...revoked],
     audit: event,
@@ -176,7 +177,7 @@ export async function completeDelegation(
       const used: PendingDelegationRecord = { ...pending, usedAtMs: now };
       return {
         ops: [
-          { type: 'put', key: ticketKey(hashSecret(ticket)), value: encodeRecord(ticketRecord) },
+          { type: 'put', key: ticketKey(hashOneTimeSecret(ticket)), value: encodeRecord(ticketRecord) },
           { type: 'put', key: pendingKey, value: encodeRecord(used) },
         ],
         result: { spiffeId: ticketRecord.spiffeId, ticket, ticketExpiresAtMs: ticketRecord.expiresAtMs },

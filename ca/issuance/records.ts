@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityRevocation } from '../revocation/records.js';
 
 // The CA's state records. Secrets (spawn tickets, join tokens) are stored only as
@@ -93,19 +92,4 @@ export function encodeRecord(record: object): Uint8Array {
 
 export function decodeRecord<T>(bytes: Uint8Array | undefined): T | undefined {
   return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
-}
-
-/** A one-time secret: 256 random bits, base64url (43 characters). */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/** Whether a string has the shape of a secret from newSecret. */
-export function isSecretShaped(value: string): boolean {
-  return /^[A-Za-z0-9_-]{43}$/.test(value);
-}
-
-/** What the store keeps of a secret. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }

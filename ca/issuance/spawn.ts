@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hashOneTimeSecret, newOneTimeSecret } from '../../agent-sdk/one-time-secret.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { type SpiffeId, parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { agentId, describeId } from '../../agent-sdk/tessera-id.js';
@@ -6,7 +7,7 @@ import { parseScopes } from '../../agent-sdk/scope.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { auditPosition, rootPosition } from './position.js';
-import { type TicketRecord, encodeRecord, hashSecret, newSecret, ticketKey } from './records.js';
+import { type TicketRecord, encodeRecord, ticketKey } from './records.js';
 import { assertNotRevoked, revokedKey } from '../revocation/records.js';
 
 const SPONSOR = /^[\x21-\x7e]{1,256}$/;
@@ -34,7 +35,7 @@ export interface SpawnParams {
 export async function spawnAgent(
   ctx: IssuanceContext, caller: SpiffeId, params: SpawnParams,
 ): Promise<{ spiffeId: string; ticket: string; ticketExpiresAtMs: number }> {
-  const ticket = newSecret();
+  const ticket = newOneTimeSecret();
   const base = { operation: 'spawn', caller: caller.toString() };
   // The request's shape first, so that a refusal by policy (or revocation) names the task and sponsor it was about.
   const { who, task, scopes } = await checkAudited(ctx.journal, base, () => {
@@ -65,7 +66,7 @@ export async function spawnAgent(
         spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes, ttlMs, expiresAtMs: ticketExpiresAtMs, ...position,
       };
       return {
-        ops: [{ type: 'put', key: ticketKey(hashSecret(ticket)), value: encodeRecord(record) }],
+        ops: [{ type: 'put', key: ticketKey(hashOneTimeSecret(ticket)), value: encodeRecord(record) }],
         result: { spiffeId, ticket, ticketExpiresAtMs },
         audit: { subject: spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, ...auditPosition(position) },
       };

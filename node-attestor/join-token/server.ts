@@ -1,13 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { ONE_TIME_SECRET_CHARS, hashOneTimeSecret, newOneTimeSecret, oneTimeSecretProblem } from '../../agent-sdk/one-time-secret.js';
 import type { AttestationResult, ServerAttestor } from '../types.js';
 
 /** The plugin name both halves use. */
 export const JOIN_TOKEN_ATTESTOR = 'join_token';
-
-const TOKEN_BYTES = 32;
-/** base64url of 32 bytes, unpadded. */
-const TOKEN_CHARS = 43;
 
 /**
  * Makes a new join token: 32 random bytes (256 bits), base64url without padding,
@@ -17,20 +13,15 @@ const TOKEN_CHARS = 43;
  * const token = newJoinToken();
  * await store.putJoinToken(hashJoinToken(token), { orchestrator: 'build-farm', expiresAtMs });
  */
-export function newJoinToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
-}
+export const newJoinToken: () => string = newOneTimeSecret;
 
 /**
  * The SHA-256 of the token's text, in lowercase hex: what the CA stores and looks
- * tokens up by, so a leaked store does not leak usable tokens. Does not check the
- * shape; pass it a token that `parseJoinToken` accepted.
+ * tokens up by. Does not check the shape; pass it a token that `parseJoinToken` accepted.
  *
  * @example hashJoinToken(token) // '3f1a...' (64 hex characters)
  */
-export function hashJoinToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+export const hashJoinToken: (token: string) => string = hashOneTimeSecret;
 
 /**
  * Checks that `text` has the shape of a join token and returns it: exactly 43
@@ -41,16 +32,8 @@ export function hashJoinToken(token: string): string {
  * @example parseJoinToken(process.argv[2] ?? '')
  */
 export function parseJoinToken(text: string): string {
-  if (typeof text !== 'string' || text.length !== TOKEN_CHARS) {
-    throw new TesseraError('ERR_JOIN_TOKEN_INVALID', `join token must be ${TOKEN_CHARS} base64url characters`);
-  }
-  for (let i = 0; i < text.length; i++) {
-    if (!isBase64UrlChar(text.charCodeAt(i))) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token has a character outside base64url');
-  }
-  // The last character carries two padding bits, which must be zero.
-  if (Buffer.from(text, 'base64url').toString('base64url') !== text) {
-    throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not in canonical base64url');
-  }
+  const problem = oneTimeSecretProblem(text);
+  if (problem) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', `join token ${problem}`);
   return text;
 }
 
@@ -75,19 +58,12 @@ export function joinTokenAttestor(params: { redeem(token: string): Promise<Attes
     async attest(payload: Uint8Array): Promise<AttestationResult> {
       // Check the bytes before making a string: a payload of any size or encoding is
       // refused without being decoded or copied.
-      if (!(payload instanceof Uint8Array) || payload.length !== TOKEN_CHARS) {
-        throw new TesseraError('ERR_JOIN_TOKEN_INVALID', `join token must be ${TOKEN_CHARS} base64url characters`);
+      if (!(payload instanceof Uint8Array) || payload.length !== ONE_TIME_SECRET_CHARS) {
+        throw new TesseraError('ERR_JOIN_TOKEN_INVALID', `join token must be ${ONE_TIME_SECRET_CHARS} base64url characters`);
       }
-      for (const byte of payload) {
-        if (!isBase64UrlChar(byte)) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token has a character outside base64url');
-      }
+      // latin1 maps each byte to one character, so a non-ASCII byte fails the alphabet check.
       const token = parseJoinToken(Buffer.from(payload).toString('latin1'));
       return redeem(token);
     },
   };
-}
-
-/** RFC 4648 section 5 alphabet: A-Z a-z 0-9 '-' '_'. */
-function isBase64UrlChar(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
 }
