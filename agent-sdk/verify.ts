@@ -64,12 +64,23 @@ export function spiffeIdFromCertificate(der: Uint8Array): SpiffeId {
  * @example const id = checkX509SvidLeaf(peerLeafDer, Date.now());
  */
 export function checkX509SvidLeaf(der: Uint8Array, nowMs: number): SpiffeId {
+  return readX509SvidLeaf(der, nowMs).id;
+}
+
+/**
+ * checkX509SvidLeaf, also returning the leaf's fields, so a caller that needs
+ * more of the certificate (its serial, its expiry) does not parse it again.
+ *
+ * @throws {SvidError} `ERR_SVID_INVALID` or `ERR_SVID_EXPIRED`.
+ * @example const { id, fields } = readX509SvidLeaf(peerLeafDer, Date.now());
+ */
+export function readX509SvidLeaf(der: Uint8Array, nowMs: number): { id: SpiffeId; fields: CertificateFields } {
   const fields = readLeaf(der);
   const id = checkLeafRules(fields);
   // RFC 5280 4.1.2.5: both bounds are inclusive.
   if (nowMs < fields.notBeforeMs) throw new SvidError('ERR_SVID_INVALID', 'leaf certificate is not yet valid');
   if (nowMs > fields.notAfterMs) throw new SvidError('ERR_SVID_EXPIRED', 'leaf certificate has expired');
-  return id;
+  return { id, fields };
 }
 
 function readLeaf(der: Uint8Array): CertificateFields {

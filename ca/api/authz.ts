@@ -2,8 +2,8 @@ import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
 import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
-import { checkX509SvidLeaf, spiffeIdFromCertificate } from '../../agent-sdk/verify.js';
-import { readCertificate } from '../../agent-sdk/certificate.js';
+import { readX509SvidLeaf, spiffeIdFromCertificate } from '../../agent-sdk/verify.js';
+import type { CertificateFields } from '../../agent-sdk/certificate.js';
 import type { RateClass } from '../config.js';
 
 /** Where a method is served: the public TLS port, the mutual-TLS port, or the admin Unix socket. */
@@ -62,6 +62,8 @@ export interface Peer {
   readonly serialHex: string;
   /** The DER of that certificate: task tokens are bound to it (RFC 8705 x5t#S256). */
   readonly leaf: Buffer;
+  /** That certificate's fields, read once when the call was admitted. */
+  readonly fields: CertificateFields;
 }
 
 /**
@@ -79,12 +81,12 @@ export function authorizeCall(path: string, call: Pick<ServerUnaryCall<unknown, 
   if (rule.caller === 'anyone' || rule.caller === 'operator') return undefined;
   const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
   if (!leaf) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'this method needs mutual TLS with an X509-SVID');
-  const id = checkX509SvidLeaf(leaf, nowMs);
+  const { id, fields } = readX509SvidLeaf(leaf, nowMs);
   if (!id.memberOf(trustDomain)) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'caller SVID is from another trust domain');
   const kind = describeId(id)?.kind;
   const allowed = rule.caller === 'svid' ? kind === 'orchestrator' || kind === 'agent' : kind === rule.caller;
   if (!allowed) throw new PeerError('ERR_PEER_UNAUTHORIZED', `caller may not use ${rule.operation}`);
-  return { id, serialHex: readCertificate(leaf).serialHex, leaf };
+  return { id, serialHex: fields.serialHex, leaf, fields };
 }
 
 /**

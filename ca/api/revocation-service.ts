@@ -3,7 +3,6 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { RevocationServiceHandlers } from '../../agent-sdk/gen/tessera/v1/RevocationService.js';
 import type { WatchRevocationsRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsRequest.js';
 import type { WatchRevocationsResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
-import { readCertificate } from '../../agent-sdk/certificate.js';
 import type { RevocationEntry } from '../../agent-sdk/revocation-list.js';
 import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
@@ -89,7 +88,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     }
     heartbeat = setInterval(() => send(message([])), HEARTBEAT_INTERVAL_MS);
     // The stream lives no longer than the certificate it was opened with; the client reconnects with its next one.
-    cancelExpiry = fireAt(readCertificate(peer.leaf).notAfterMs, () => rctx.clock.now(), stop);
+    cancelExpiry = fireAt(peer.fields.notAfterMs, () => rctx.clock.now(), stop);
     if (done) return;
     open.add(stop);
     counted = true;

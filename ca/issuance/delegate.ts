@@ -1,6 +1,5 @@
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { hashOneTimeSecret, newOneTimeSecret } from '../../agent-sdk/one-time-secret.js';
-import { readCertificate } from '../../agent-sdk/certificate.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import {
   type DelegationRecord, decodeDelegationRecord, decodeLineage, delegationSigningBytes, encodeDelegationRecord, encodeLineage,
@@ -90,7 +89,7 @@ export async function prepareDelegation(
       const record: DelegationRecord = {
         previous: lineageDigest(parentLineage),
         delegator,
-        delegatorKey: readCertificate(caller.leaf).subjectPublicKeyInfo,
+        delegatorKey: caller.fields.subjectPublicKeyInfo,
         delegate: child,
         scopes,
         delegatedAtMs: Math.floor(now),

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readCertificate } from '../../agent-sdk/certificate.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { type JwtSvidClaims, MAX_JWT_SVID_TTL_MS, actClaim, certificateThumbprint } from '../../agent-sdk/jwt-svid.js';
 import { parseScopes, scopesCover } from '../../agent-sdk/scope.js';
@@ -51,7 +50,7 @@ export async function mintJwtSvid(
     return parseScopes(params.scopes);
   });
   const now = ctx.clock.now();
-  const expMs = Math.min(now + (params.ttlMs || MAX_JWT_SVID_TTL_MS), now + MAX_JWT_SVID_TTL_MS, readCertificate(caller.leaf).notAfterMs);
+  const expMs = Math.min(now + (params.ttlMs || MAX_JWT_SVID_TTL_MS), now + MAX_JWT_SVID_TTL_MS, caller.fields.notAfterMs);
   const claims = known && !identityProblem(known, scopes) && {
     iss: `spiffe://${ctx.authority.trustDomain}`,
     sub: spiffeId,
