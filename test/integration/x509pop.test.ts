@@ -1,9 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { createCsr } from '../../agent-sdk/csr.js';
+import { tesseraProto } from '../../agent-sdk/proto.js';
 import { type ErrorCode, TesseraError } from '../../agent-sdk/errors.js';
 import type { AuditRecord__Output } from '../../agent-sdk/gen/tessera/v1/AuditRecord.js';
 import { x509popClient } from '../../node-attestor/x509pop/client.js';
@@ -151,5 +153,29 @@ describe('x509pop node attestation over gRPC', () => {
     expect(((err as TesseraError).cause as ServiceError).code).toBe(status.INVALID_ARGUMENT);
     const records = await auditAfter(before);
     expect(records.map((r) => [r.operation, r.outcome, r.reason])).toEqual([['attest', 'denied', 'ERR_ATTESTOR_UNKNOWN']]);
+  });
+
+  it('fail/messages sent out of turn end the attestation and issue nothing', async () => {
+    await start();
+    const before = await headSequence();
+    // A raw stream: the SDK client never sends out of turn.
+    const credentials = grpc.credentials.createSsl(Buffer.from(t.ca.authority.bundle.toPem()), null, null, { checkServerIdentity: () => undefined });
+    const raw = new (tesseraProto().tessera.v1.NodeAttestationService)(t.endpoints.address, credentials, { 'grpc.ssl_target_name_override': 'tessera.local' });
+    try {
+      const call = raw.Attest();
+      const refused = new Promise<ServiceError>((resolve) => call.on('error', resolve));
+      call.on('data', () => {});
+      call.write({ params: { attestor: 'x509pop', payload: await realClient().payload(), csr: createCsr(newKey()) } });
+      for (let i = 0; i < 20; i++) call.write({ challengeResponse: Buffer.alloc(8) });
+      // Messages the CA has not read yet end the attestation as out of turn (INVALID_ARGUMENT, the
+      // queue holds at most one); one it read as the answer to its challenge fails as a bad answer.
+      const err = await refused;
+      expect([status.INVALID_ARGUMENT, status.UNAUTHENTICATED]).toContain(err.code);
+    } finally {
+      raw.close();
+    }
+    const records = await auditAfter(before);
+    expect(records.filter((r) => r.outcome === 'allowed' && r.serial !== '')).toEqual([]);
+    expect(records.filter((r) => r.operation === 'attest' && r.outcome === 'denied')).toHaveLength(1);
   });
 });
