@@ -88,7 +88,6 @@ export class Authority {
       notAfterMs,
       issuerSubject: intermediate.subject,
       issuerNotAfterMs: intermediate.notAfterMs,
-      issuerPublicKey: intermediate.publicKey,
       lineage: params.lineage,
     });
     return {

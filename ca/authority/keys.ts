@@ -1,7 +1,8 @@
-import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { TAG, bytesOf, children, contentOf, readOnly } from '../../agent-sdk/der.js';
 import { readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
@@ -29,7 +30,12 @@ const BACKDATE_MS = 60_000;
  * start (P-256; private keys written with mode 0600 in a 0700 folder). A missing
  * or expired intermediate is replaced by a new one signed by the root.
  *
- * @throws {TesseraError} ERR_CONFIG_INVALID when the stored root belongs to another trust domain.
+ * Stored keys are checked once here, so that leaves need no per-certificate
+ * signature check: each private key must match its certificate's public key,
+ * and the intermediate must carry a valid signature of the root.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when the stored root belongs to another trust domain,
+ * a key does not match its certificate, or the intermediate is not signed by the root.
  * @example const keys = await loadOrCreateKeys({ dataDir, trustDomain: 'tessera.local', clock, rootTtlMs, intermediateTtlMs });
  */
 export async function loadOrCreateKeys(params: {
@@ -71,6 +77,9 @@ export async function loadOrCreateKeys(params: {
         issuer,
       }), issuer.privateKey);
   }
+  if (!signedBy(intermediate.der, root.publicKey)) {
+    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+  }
   return { root, intermediate };
 }
 
@@ -83,10 +92,21 @@ async function load(dir: string, name: string): Promise<CaCredential | undefined
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  return credential(new X509Certificate(certPem).raw, createPrivateKey(keyPem));
+  const credential = credentialOf(new X509Certificate(certPem).raw, createPrivateKey(keyPem));
+  const certified = readCertificate(credential.der).subjectPublicKeyInfo;
+  if (!certified.equals(credential.publicKey.export({ format: 'der', type: 'spki' }))) {
+    throw new TesseraError('ERR_CONFIG_INVALID', `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
+  }
+  return credential;
 }
 
-function credential(der: Buffer, privateKey: KeyObject): CaCredential {
+/** Whether `der`'s signature verifies with `issuerKey`. */
+function signedBy(der: Buffer, issuerKey: KeyObject): boolean {
+  const [tbs, , signature] = children(der, readOnly(der, TAG.SEQUENCE));
+  return verify('sha256', bytesOf(der, tbs!), { key: issuerKey, dsaEncoding: 'der' }, contentOf(der, signature!).subarray(1));
+}
+
+function credentialOf(der: Buffer, privateKey: KeyObject): CaCredential {
   const fields = readCertificate(der);
   return {
     der,
@@ -105,7 +125,7 @@ async function create(
   const der = signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey);
   await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
   await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(der).toString(), 0o644);
-  return credential(der, privateKey);
+  return credentialOf(der, privateKey);
 }
 
 /**

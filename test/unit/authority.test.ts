@@ -43,6 +43,30 @@ describe('authority', () => {
     await expect(loadOrCreateKeys({ ...keyParams(dataDir), trustDomain: 'other.local' })).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID' });
   });
 
+  it('fail/a key that is not its certificate\'s key is refused at load, before anything is signed', async () => {
+    const dataDir = await freshDataDir();
+    await loadOrCreateKeys(keyParams(dataDir));
+    // An operator restores the wrong key file: leaves signed with it would fail every verifier.
+    await writeFile(join(dataDir, 'keys/intermediate-key.pem'), await readFile(join(dataDir, 'keys/root-key.pem')));
+    await expect(loadOrCreateKeys(keyParams(dataDir))).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID', message: expect.stringMatching(/intermediate-key\.pem .* is not the key of intermediate-cert\.pem/),
+    });
+  });
+
+  it('fail/an intermediate that the root did not sign is refused at load', async () => {
+    const dataDir = await freshDataDir();
+    const other = await freshDataDir();
+    await loadOrCreateKeys(keyParams(dataDir));
+    await loadOrCreateKeys(keyParams(other));
+    // Same trust domain, another CA's intermediate with its own (matching) key.
+    for (const file of ['intermediate-key.pem', 'intermediate-cert.pem']) {
+      await writeFile(join(dataDir, 'keys', file), await readFile(join(other, 'keys', file)));
+    }
+    await expect(loadOrCreateKeys(keyParams(dataDir))).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID', message: expect.stringMatching(/not signed by the root/),
+    });
+  });
+
   it('ok/an issued SVID fits the profile for Node, @peculiar/x509 and openssl', async () => {
     const dataDir = await freshDataDir();
     const keys = await loadOrCreateKeys(keyParams(dataDir));
