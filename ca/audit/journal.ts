@@ -56,6 +56,13 @@ export interface Decision<T> {
 export interface Transaction<T> {
   /** Keys `decide` sees; values include earlier transactions of the same group. */
   read: readonly string[];
+  /**
+   * More keys for `decide`, named by the values of `read` as they were before
+   * this group (a ticket names the identity whose revocation keys matter). Read
+   * in the same group, with no round trip of its own; only for facts that never
+   * change once written. A throw ends the transaction like a throw in `decide`.
+   */
+  readAlso?(current: ReadonlyMap<string, Uint8Array | undefined>): readonly string[];
   audit: AuditEvent;
   /**
    * Synchronous. Return to allow (ops are written with an 'allowed' record);
@@ -259,16 +266,24 @@ export class Journal {
 
   /** Reads the group's keys (the group in flight's writes win over the store) and runs every decide and seal. */
   async #prepare(group: Item[], previous: InFlight | undefined) {
-    const keys = [...new Set(group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])))];
-    const values = await this.#store.getMany(keys);
     const overlay = new Map<string, Uint8Array | undefined>();
-    keys.forEach((key, i) => overlay.set(key, previous?.overlay.has(key) ? previous.overlay.get(key) : values[i]));
+    await this.#readInto(overlay, group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])), previous);
+    const keysOf = new Map<Item, readonly string[] | { failed: unknown }>();
+    for (const item of group) {
+      if (item.kind !== 'tx' || !item.tx.readAlso) continue;
+      try {
+        keysOf.set(item, [...item.tx.read, ...item.tx.readAlso(viewOf(item.tx.read, overlay))]);
+      } catch (failed) {
+        keysOf.set(item, { failed });
+      }
+    }
+    await this.#readInto(overlay, [...keysOf.values()].flatMap((keys) => (Array.isArray(keys) ? keys : [])), previous);
     const ops: StoreOp[] = [];
     const settles: (() => void)[] = [];
     let { seq, hash } = previous?.head ?? this.#head;
     for (const item of group) {
       const { audit, outcome, reason, settle } = item.kind === 'tx'
-        ? this.#decide(item, overlay, ops)
+        ? this.#decide(item, keysOf.get(item) ?? item.tx.read, overlay, ops)
         : { ...item, settle: () => item.resolve(undefined) };
       const timeMs = Math.floor(this.#clock.now());
       const record = sealRecord({ event: audit, seq: seq + 1, timeMs, outcome, reason, prevHash: hash });
@@ -279,11 +294,22 @@ export class Journal {
     return { ops, settles, overlay, head: { seq, hash } };
   }
 
+  /** Adds `keys` not yet in `overlay`, read in one getMany; the group in flight's writes win over the store. */
+  async #readInto(overlay: Map<string, Uint8Array | undefined>, keys: readonly string[], previous: InFlight | undefined): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !overlay.has(key));
+    if (missing.length === 0) return;
+    const values = await this.#store.getMany(missing);
+    missing.forEach((key, i) => overlay.set(key, previous?.overlay.has(key) ? previous.overlay.get(key) : values[i]));
+  }
+
   /** Runs one decide against the overlay; on allow, applies its ops to the overlay and the batch. */
-  #decide(item: Extract<Item, { kind: 'tx' }>, overlay: Map<string, Uint8Array | undefined>, ops: StoreOp[]) {
+  #decide(
+    item: Extract<Item, { kind: 'tx' }>, keys: readonly string[] | { failed: unknown },
+    overlay: Map<string, Uint8Array | undefined>, ops: StoreOp[],
+  ) {
     try {
-      const view = new Map(item.tx.read.map((k) => [k, overlay.get(k)] as const));
-      const decision = item.tx.decide(view);
+      if (!Array.isArray(keys)) throw (keys as { failed: unknown }).failed;
+      const decision = item.tx.decide(viewOf(keys, overlay));
       checkDecision(decision);
       const audit = toAuditEvent({ ...item.audit, ...decision.audit });
       for (const op of decision.ops) {
@@ -310,6 +336,11 @@ export class Journal {
     await this.#store.write([{ type: 'put', key: checkpointKey(head.seq), value: encodeCheckpoint({ ...head, signature, signerChain }) }]);
     scheduler.written(head);
   }
+}
+
+/** What one transaction sees of the group's overlay: its own keys only. */
+function viewOf(keys: readonly string[], overlay: ReadonlyMap<string, Uint8Array | undefined>): Map<string, Uint8Array | undefined> {
+  return new Map(keys.map((key) => [key, overlay.get(key)] as const));
 }
 
 /** Rejects every caller of a group that will not be written. */

@@ -24,11 +24,15 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
   });
   const recordKey = ticketKey(hashOneTimeSecret(params.ticket));
   // Flow 7: no activation under a revoked identity, task or ancestor. What a
-  // ticket names never changes once written, so its keys can be read ahead.
-  const named = decodeRecord<{ spiffeId: string; delegationChain?: string[] }>(await ctx.store.get(recordKey));
-  const revoked = named ? guardKeysOf(named) : [];
+  // ticket names never changes once written, so the journal reads its keys in the same group.
+  let revoked: string[] = [];
   return ctx.journal.commit({
-    read: [recordKey, ...revoked],
+    read: [recordKey],
+    readAlso: (current) => {
+      const named = decodeRecord<TicketRecord>(current.get(recordKey));
+      revoked = named ? guardKeysOf(named) : [];
+      return revoked;
+    },
     audit: event,
     decide: (current) => {
       const ticket = decodeRecord<TicketRecord>(current.get(recordKey));

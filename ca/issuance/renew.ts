@@ -27,11 +27,15 @@ export async function renewX509Svid(
   const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr, ctx.config.limits.maxCsrBytes));
   const recordKey = identityKey(spiffeId);
   // Flow 7: a revoked identity, task, ancestor subtree or certificate cannot renew.
-  // The lineage never changes once issued, so its keys can be read ahead.
-  const lineage = decodeRecord<{ delegationChain?: string[] }>(await ctx.store.get(recordKey));
-  const revoked = guardKeysOf({ spiffeId, delegationChain: lineage?.delegationChain, serialHex: caller.serialHex });
+  // The lineage never changes once issued, so the journal reads its keys in the same group.
+  let revoked: string[] = [];
   return ctx.journal.commit({
-    read: [recordKey, ...revoked],
+    read: [recordKey],
+    readAlso: (current) => {
+      const lineage = decodeRecord<IdentityRecord>(current.get(recordKey));
+      revoked = guardKeysOf({ spiffeId, delegationChain: lineage?.delegationChain, serialHex: caller.serialHex });
+      return revoked;
+    },
     audit: event,
     decide: (current) => {
       const identity = decodeRecord<IdentityRecord>(current.get(recordKey));

@@ -179,6 +179,40 @@ describe('Journal', () => {
     await journal.close();
   });
 
+
+  it('ok/readAlso reads the keys a first read names, in the same group, and a throw there is audited', async () => {
+    const store = await openStore(await tmpDir());
+    await store.write([{ type: 'put', key: 'ticket/T', value: bytes('identity/A') }]);
+    const journal = await Journal.open({ store, clock });
+    const reads: string[][] = [];
+    const getMany = store.getMany.bind(store);
+    store.getMany = (keys) => { reads.push([...keys]); return getMany(keys); };
+    const activate = () => journal.commit({
+      read: ['ticket/T'],
+      readAlso: (current) => [`revoked/${new TextDecoder().decode(current.get('ticket/T'))}`],
+      audit: event,
+      decide: (current) => {
+        if (current.get('revoked/identity/A')) throw new TesseraError('ERR_REVOKED', 'identity is revoked');
+        return { ops: [], result: [...current.keys()] };
+      },
+    });
+    // A revocation and the activation behind it in one group: the second read sees the first's write.
+    const revoke = journal.commit(put('revoked/identity/A'));
+    const [revoked, seen] = await Promise.allSettled([revoke, activate()]);
+    expect(revoked.status).toBe('fulfilled');
+    expect(seen).toMatchObject({ status: 'rejected', reason: { code: 'ERR_REVOKED' } });
+    expect(reads).toEqual([['ticket/T'], ['revoked/identity/A']]);
+
+    const broken = journal.commit({
+      read: ['ticket/T'], audit: event, readAlso: () => { throw new TesseraError('ERR_TICKET_INVALID', 'unreadable'); },
+      decide: () => ({ ops: [{ type: 'put' as const, key: 'never', value: bytes('x') }], result: 0 }),
+    });
+    await expect(broken).rejects.toMatchObject({ code: 'ERR_TICKET_INVALID' });
+    expect(await store.get('never')).toBeUndefined();
+    const all = await records(store);
+    expect(all.map((r) => [r.outcome, r.reason])).toEqual([['allowed', undefined], ['denied', 'ERR_REVOKED'], ['denied', 'ERR_TICKET_INVALID']]);
+    await journal.close();
+  });
   it('ok/record-without-state-change-and-no-foreign-fields', async () => {
     const store = await openStore(await tmpDir());
     const journal = await Journal.open({ store, clock });
