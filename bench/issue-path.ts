@@ -13,6 +13,7 @@ import { createCsr } from '../agent-sdk/csr.js';
 import { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import { Journal } from '../ca/audit/journal.js';
 import { Authority } from '../ca/authority/authority.js';
+import { CsrChecker } from '../ca/authority/csr-checker.js';
 import { loadOrCreateKeys } from '../ca/authority/keys.js';
 import { validateConfig } from '../ca/config.js';
 import { activateAgent } from '../ca/issuance/activate.js';
@@ -29,17 +30,21 @@ export interface IssuePathResult {
 }
 
 /** Activates `count` prepared agents at `concurrency` and measures rate and CPU. */
-export async function measureIssuePath(count: number, concurrency: number, profileFile?: string): Promise<IssuePathResult> {
+export async function measureIssuePath(
+  count: number, concurrency: number, options: { profileFile?: string; csrWorkers?: number } = {},
+): Promise<IssuePathResult> {
+  const { profileFile, csrWorkers } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-path-'));
   const store = await LevelStore.create(join(dataDir, 'store'));
   try {
-    const config = validateConfig({ dataDir, ttl: { spawnTicket: '10m' } });
+    const config = validateConfig({ dataDir, ttl: { spawnTicket: '10m' }, ...(csrWorkers === undefined ? {} : { csrWorkers }) });
     const keys = await loadOrCreateKeys({
       dataDir, trustDomain: config.trustDomain, clock: systemClock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
     });
     const authority = new Authority({ trustDomain: config.trustDomain, keys, clock: systemClock });
     const journal = await Journal.open({ store, clock: systemClock });
-    const ctx: IssuanceContext = { config, authority, journal, clock: systemClock, store };
+    const csrs = new CsrChecker({ workers: config.csrWorkers, maxBytes: config.limits.maxCsrBytes });
+    const ctx: IssuanceContext = { config, authority, csrs, journal, clock: systemClock, store };
     const orchestrator = SpiffeId.parse(`spiffe://${config.trustDomain}/orchestrator/bench`);
     const prepared: { ticket: string; csr: Buffer }[] = [];
     for (let i = 0; i < count; i++) {
@@ -65,6 +70,7 @@ export async function measureIssuePath(count: number, concurrency: number, profi
     const svids = result.latenciesMs.length;
     if (result.failures > 0) throw new Error(`${result.failures} in-process activations failed`, { cause: result.firstError });
     await journal.close();
+    await csrs.close();
     return { perSecond: (svids * 1000) / elapsedMs, cpuPerSvidUs: cpuUs / svids, svids };
   } finally {
     await store.close();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { parseTrustDomain } from '../agent-sdk/spiffe-id.js';
@@ -57,6 +58,8 @@ export interface CaConfig {
   readonly policyFile: string;
   /** How often the policy file is checked for changes. */
   readonly policyPollMs: number;
+  /** Worker threads that verify CSR signatures (ca/authority/csr-checker.ts); 0 verifies them on the main thread. */
+  readonly csrWorkers: number;
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -134,6 +137,8 @@ export const DEFAULTS = {
   },
   audit: { checkpointEveryRecords: 1000, checkpointEveryMs: MINUTE },
   policyPollMs: 2000,
+  // The main thread keeps one core for gRPC, TLS and the journal; four workers outpace it.
+  csrWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
 } as const;
 
 /** Parses "250ms", "30s", "5m", "1h", "7d" or a number of milliseconds. Returns NaN when it cannot. */
@@ -194,7 +199,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -282,6 +287,7 @@ export function validateConfig(input: Input): CaConfig {
     x509popRootsPem,
     policyFile,
     policyPollMs,
+    csrWorkers: count(input, 'csrWorkers', 'csrWorkers', DEFAULTS.csrWorkers),
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -14,6 +14,7 @@ import type { ServerAttestor } from '../node-attestor/types.js';
 import { Journal } from './audit/journal.js';
 import { Authority } from './authority/authority.js';
 import { loadOrCreateKeys } from './authority/keys.js';
+import { CsrChecker } from './authority/csr-checker.js';
 import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
 import type { CaConfig } from './config.js';
@@ -51,11 +52,12 @@ export class CaServer {
   readonly #journal: Journal;
   readonly #store: LevelStore;
   readonly #limits: CallLimits;
+  readonly #csrs: CsrChecker;
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
-    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; beforeShutdown: () => void;
+    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -66,6 +68,7 @@ export class CaServer {
     this.#journal = parts.journal;
     this.#store = parts.store;
     this.#limits = parts.limits;
+    this.#csrs = parts.csrs;
     this.#beforeShutdown = parts.beforeShutdown;
   }
 
@@ -82,6 +85,10 @@ export class CaServer {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
+    const csrs = new CsrChecker({
+      workers: config.csrWorkers, maxBytes: config.limits.maxCsrBytes,
+      onWorkerFailed: (err) => log.error({ err }, 'a CSR check worker stopped; its pending checks failed'),
+    });
     let policy: PolicySource | undefined;
     try {
       const keys = await loadOrCreateKeys({
@@ -99,7 +106,7 @@ export class CaServer {
         },
       });
       policy = await PolicySource.start({ config, journal, log });
-      const ctx: IssuanceContext = { config, authority, journal, clock, store, policy };
+      const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       const rctx: RevocationContext = { ...ctx, feed };
       const limits = new CallLimits(config.rateLimits, {
@@ -178,9 +185,11 @@ export class CaServer {
         journal,
         store,
         limits,
+        csrs,
       });
     } catch (err) {
       policy?.close();
+      await csrs.close();
       await store.close();
       throw err;
     }
@@ -193,6 +202,7 @@ export class CaServer {
     // The refusals counted in open bursts go into the log before it closes. If that write fails the
     // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});
+    await this.#csrs.close();
     await this.#journal.close();
     await this.#store.close();
   }

@@ -1,7 +1,7 @@
-import { type KeyObject, createPublicKey, verify } from 'node:crypto';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { DerError, TAG, bytesOf, children, contentOf, decodeOid, readOnly } from '../../agent-sdk/der.js';
 import { OID, isP256PublicKeyInfo } from '../../agent-sdk/certificate.js';
+import { type SignatureJob, type SignatureVerdict, checkSignature } from './csr-signature.mjs';
 
 /** A CSR is a signature over a public key (about 200 bytes); the default of config `limits.maxCsrBytes`. */
 export const MAX_CSR_BYTES = 4096;
@@ -10,20 +10,37 @@ export const MAX_CSR_BYTES = 4096;
 export interface CsrKey {
   /** The DER SubjectPublicKeyInfo, copied into the certificate as is. */
   readonly subjectPublicKeyInfo: Buffer;
-  readonly publicKey: KeyObject;
+}
+
+/** A CSR whose structure passed, with what its signature check needs (see csr-signature.mjs). */
+export interface ParsedCsr extends CsrKey {
+  readonly signature: SignatureJob;
 }
 
 /**
  * Checks a DER PKCS#10 request (RFC 2986): well-formed, an ECDSA P-256 key,
  * ecdsa-with-SHA256, and a signature that verifies with that key. Returns only
  * the public key: the subject, SANs, extensions and attributes are never read,
- * because the identity comes from the ticket or the caller's SVID.
+ * because the identity comes from the ticket or the caller's SVID. The CA checks
+ * signatures off its main thread with CsrChecker; this runs both steps here.
  *
  * @throws {TesseraError} ERR_CSR_INVALID, with a message that does not echo the input;
  *   ERR_LIMIT_EXCEEDED when it is larger than `maxBytes` (before any parsing).
  * @example const { subjectPublicKeyInfo } = readCsrKey(csrDer, config.limits.maxCsrBytes);
  */
 export function readCsrKey(der: Uint8Array, maxBytes = MAX_CSR_BYTES): CsrKey {
+  const { subjectPublicKeyInfo, signature } = parseCsr(der, maxBytes);
+  assertCsrSignature(checkSignature(signature));
+  return { subjectPublicKeyInfo };
+}
+
+/**
+ * The structural half of readCsrKey: everything but the signature, which
+ * `signature` describes for checkSignature (csr-signature.mjs).
+ *
+ * @throws {TesseraError} as readCsrKey, except for the signature.
+ */
+export function parseCsr(der: Uint8Array, maxBytes = MAX_CSR_BYTES): ParsedCsr {
   if (der.length === 0) throw new TesseraError('ERR_CSR_INVALID', 'CSR is empty');
   if (der.length > maxBytes) throw new TesseraError('ERR_LIMIT_EXCEEDED', `CSR is larger than ${maxBytes} bytes (limits.maxCsrBytes)`);
   try {
@@ -43,18 +60,37 @@ export function readCsrKey(der: Uint8Array, maxBytes = MAX_CSR_BYTES): CsrKey {
     if (!version || version.tag !== TAG.INTEGER || !spki || spki.tag !== TAG.SEQUENCE) throw new DerError('not a CertificationRequestInfo');
     const subjectPublicKeyInfo = Buffer.from(bytesOf(der, spki));
     if (!isP256PublicKeyInfo(subjectPublicKeyInfo)) throw new TesseraError('ERR_CSR_INVALID', 'CSR key must be ECDSA P-256');
-    const publicKey = importP256PublicKey(subjectPublicKeyInfo);
-    const bits = contentOf(der, signature!);
-    if (bits[0] !== 0) throw new DerError('signature has unused bits');
-    if (!verify('sha256', bytesOf(der, info!), { key: publicKey, dsaEncoding: 'der' }, bits.subarray(1))) {
-      throw new TesseraError('ERR_CSR_INVALID', 'CSR signature does not verify with its key');
-    }
-    return { subjectPublicKeyInfo, publicKey };
+    if (der[signature!.contentStart] !== 0) throw new DerError('signature has unused bits');
+    // One copy of the CSR that the job owns: a view would carry its whole backing buffer to a worker.
+    const bytes = Uint8Array.from(der);
+    return {
+      subjectPublicKeyInfo,
+      signature: {
+        key: keyInputOf(subjectPublicKeyInfo, spki.start),
+        bytes,
+        signed: [info!.start, info!.end],
+        signature: [signature!.contentStart + 1, signature!.end],
+      },
+    };
   } catch (err) {
     if (err instanceof TesseraError) throw err;
-    // DerError or a key the crypto library refuses: both mean a malformed CSR.
-    throw new TesseraError('ERR_CSR_INVALID', 'CSR is not a well-formed PKCS#10 request', { cause: err });
+    throw malformed(err);
   }
+}
+
+/**
+ * Turns checkSignature's verdict into the CSR's errors.
+ *
+ * @throws {TesseraError} ERR_CSR_INVALID unless the verdict is 'valid'.
+ */
+export function assertCsrSignature(verdict: SignatureVerdict): void {
+  if (verdict === 'malformed') throw malformed(undefined);
+  if (verdict === 'invalid') throw new TesseraError('ERR_CSR_INVALID', 'CSR signature does not verify with its key');
+}
+
+function malformed(cause: unknown): TesseraError {
+  // A DER error or a key the crypto library refuses: both mean a malformed CSR.
+  return new TesseraError('ERR_CSR_INVALID', 'CSR is not a well-formed PKCS#10 request', cause === undefined ? undefined : { cause });
 }
 
 // The DER of a P-256 SubjectPublicKeyInfo with an uncompressed point, up to the
@@ -62,19 +98,16 @@ export function readCsrKey(der: Uint8Array, maxBytes = MAX_CSR_BYTES): CsrKey {
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
 
 /**
- * Imports a P-256 public key. OpenSSL 3.0's DER decoder (Node 20) costs more
- * than the signature check itself, so the usual encoding (uncompressed point)
- * goes in as a JWK of its coordinates, which OpenSSL imports through the EC
- * key API and still refuses when the point is not on the curve. Any other
- * encoding takes the general DER path.
+ * How to import a P-256 public key. OpenSSL 3.0's DER decoder (Node 20) costs
+ * more than the signature check itself, so the usual encoding (uncompressed
+ * point) goes in as a JWK of its coordinates, which OpenSSL imports through the
+ * EC key API and still refuses when the point is not on the curve. Any other
+ * encoding takes the general DER path (the SPKI at `at` in the CSR).
  */
-function importP256PublicKey(spki: Buffer): KeyObject {
+function keyInputOf(spki: Buffer, at: number): SignatureJob['key'] {
   if (spki.length === P256_SPKI_PREFIX.length + 64 && spki.subarray(0, P256_SPKI_PREFIX.length).equals(P256_SPKI_PREFIX)) {
-    const at = P256_SPKI_PREFIX.length;
-    return createPublicKey({
-      key: { kty: 'EC', crv: 'P-256', x: spki.toString('base64url', at, at + 32), y: spki.toString('base64url', at + 32, at + 64) },
-      format: 'jwk',
-    });
+    const x = P256_SPKI_PREFIX.length;
+    return { format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: spki.toString('base64url', x, x + 32), y: spki.toString('base64url', x + 32, x + 64) } };
   }
-  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  return { format: 'der', at: [at, at + spki.length] };
 }

@@ -1,7 +1,6 @@
 import { hashOneTimeSecret, oneTimeSecretProblem } from '../../agent-sdk/one-time-secret.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
-import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { currentPolicy } from '../policy/policy.js';
@@ -20,7 +19,7 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
   const event = { operation: 'activate' };
   const key = await checkAudited(ctx.journal, event, () => {
     if (oneTimeSecretProblem(params.ticket)) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is malformed');
-    return readCsrKey(params.csr, ctx.config.limits.maxCsrBytes);
+    return ctx.csrs.check(params.csr);
   });
   const recordKey = ticketKey(hashOneTimeSecret(params.ticket));
   // Flow 7: no activation under a revoked identity, task or ancestor. What a

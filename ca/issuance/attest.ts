@@ -3,7 +3,6 @@ import { parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import type { AttestorRegistry } from '../../node-attestor/registry.js';
 import type { Challenge } from '../../node-attestor/types.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
-import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 
@@ -22,7 +21,7 @@ export async function attestOrchestrator(
   const base = { operation: 'attest' };
   const attestor = await checkAudited(ctx.journal, base, () => attestors.get(params.attestor));
   const event = { ...base, attestor: attestor.name };
-  const key = await checkAudited(ctx.journal, event, () => readCsrKey(params.csr, ctx.config.limits.maxCsrBytes));
+  const key = await checkAudited(ctx.journal, event, () => ctx.csrs.check(params.csr));
   const proven = await checkAudited(ctx.journal, event, async () => {
     const result = await attestor.attest(params.payload, challenge);
     return parsePathSegment(result.orchestrator);

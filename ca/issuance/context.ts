@@ -3,6 +3,7 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Journal } from '../audit/journal.js';
 import type { AuditEvent } from '../audit/record.js';
 import type { Authority } from '../authority/authority.js';
+import type { CsrChecker } from '../authority/csr-checker.js';
 import type { CaConfig } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { Policy } from '../policy/policy.js';
@@ -11,6 +12,8 @@ import type { Policy } from '../policy/policy.js';
 export interface IssuanceContext {
   readonly config: CaConfig;
   readonly authority: Authority;
+  /** Checks CSRs; their signatures are verified in worker threads. */
+  readonly csrs: CsrChecker;
   readonly journal: Journal;
   readonly clock: Clock;
   /**

@@ -1,7 +1,6 @@
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
-import { readCsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
@@ -24,7 +23,7 @@ export async function renewX509Svid(
 ): Promise<IssuedX509Svid> {
   const spiffeId = caller.id.toString();
   const event = { operation: 'renew', caller: spiffeId, subject: spiffeId };
-  const key = await checkAudited(ctx.journal, event, () => readCsrKey(csr, ctx.config.limits.maxCsrBytes));
+  const key = await checkAudited(ctx.journal, event, () => ctx.csrs.check(csr));
   const recordKey = identityKey(spiffeId);
   // Flow 7: a revoked identity, task, ancestor subtree or certificate cannot renew.
   // The lineage never changes once issued, so the journal reads its keys in the same group.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type KeyObject, X509Certificate, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import fc from 'fast-check';
@@ -7,15 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { OID, readCertificate, readExtendedKeyUsage, readKeyUsage, readSubjectAltNames } from '../../agent-sdk/certificate.js';
 import { createCsr } from '../../agent-sdk/csr.js';
-import { bitString, encode, explicit, octetString, oid, sequence, smallInteger, time, unsignedInteger } from '../../agent-sdk/der.js';
+import { encode, explicit, octetString, oid, sequence, smallInteger, time, unsignedInteger } from '../../agent-sdk/der.js';
 import { LINEAGE_OID } from '../../agent-sdk/lineage.js';
-import { readCsrKey } from '../../ca/authority/csr.js';
 import { LeafTemplate, distinguishedName, extension, keyIdentifier, newSerial } from '../../ca/authority/template.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { attestOrchestrator, clientWith, newKey, toSvid } from '../helpers/agents.js';
 import { expectX509SvidProfile } from '../helpers/svid-profile.js';
 
-// The fast issuance path (ca/authority: one-pass leaf template, CSR key import)
+// The fast issuance path (ca/authority: one-pass leaf template; the CSR key import is in csr-checker.test.ts)
 // must make exactly the certificates the general encoder and the profile say.
 
 let t: TestCa | undefined;
@@ -71,34 +70,6 @@ describe('fast path: leaf template', () => {
         expect(template.tbs(params).equals(generalTbs(issuer, params))).toBe(true);
       },
     ), { numRuns: 300 });
-  });
-});
-
-describe('fast path: CSR key import', () => {
-  it('ok/the key from a CSR is the key the agent holds', () => {
-    const key = newKey();
-    const { subjectPublicKeyInfo, publicKey } = readCsrKey(createCsr(key));
-    expect(subjectPublicKeyInfo.equals(createPublicKey(key).export({ format: 'der', type: 'spki' }))).toBe(true);
-    expect(Buffer.from(publicKey.export({ format: 'der', type: 'spki' })).equals(subjectPublicKeyInfo)).toBe(true);
-  });
-
-  it('fail/a CSR whose point is not on the curve is ERR_CSR_INVALID', () => {
-    const key = newKey();
-    const spki = Buffer.from(createPublicKey(key).export({ format: 'der', type: 'spki' }));
-    spki[spki.length - 1]! ^= 0x01; // the last byte of Y: the point leaves the curve
-    // Signed over the altered key, so only the key import can refuse it.
-    expect(() => readCsrKey(createCsrWithSpki(key, spki))).toThrow(expect.objectContaining({ code: 'ERR_CSR_INVALID' }));
-  });
-
-  it('ok/a compressed point takes the general import and still verifies', () => {
-    // Same key, SPKI with the compressed point: the CSR's signature still covers it.
-    const key = newKey();
-    const jwk = createPublicKey(key).export({ format: 'jwk' });
-    const x = Buffer.from(jwk.x!, 'base64url');
-    const y = Buffer.from(jwk.y!, 'base64url');
-    const compressed = Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), Buffer.from([2 + (y[31]! & 1)]), x]);
-    const csr = createCsrWithSpki(key, compressed);
-    expect(readCsrKey(csr).subjectPublicKeyInfo.equals(compressed)).toBe(true);
   });
 });
 
@@ -171,9 +142,3 @@ describe('fast path: issued through the real path', () => {
     expect(renewed.certificates[0]!.equals(agent.certificates[0]!)).toBe(false);
   });
 });
-
-/** A CSR over `spki` signed by `key`, built like agent-sdk/csr.ts. */
-function createCsrWithSpki(key: KeyObject, spki: Buffer): Buffer {
-  const info = sequence(smallInteger(0), sequence(), spki, explicit(0));
-  return sequence(info, sequence(oid(OID.ecdsaWithSha256)), bitString(sign('sha256', info, { key, dsaEncoding: 'der' })));
-}

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ENTRY_GRACE_MS, type RevocationEntry } from '../../agent-sdk/revocation-list.js';
 import { Journal } from '../../ca/audit/journal.js';
 import type { Authority } from '../../ca/authority/authority.js';
+import { CsrChecker } from '../../ca/authority/csr-checker.js';
 import { validateConfig } from '../../ca/config.js';
 import { encodeRecord, identityKey } from '../../ca/issuance/records.js';
 import { RevocationFeed } from '../../ca/revocation/feed.js';
@@ -32,7 +33,8 @@ async function context(): Promise<RevocationContext> {
   const store = await LevelStore.create(join(dir, 'store'));
   const journal = await Journal.open({ store, clock });
   const feed = await RevocationFeed.load(store, TD, clock);
-  rctx = { config: validateConfig({ dataDir: dir }), authority: { trustDomain: TD } as Authority, journal, clock, store, feed };
+  const csrs = new CsrChecker({ workers: 0, maxBytes: 4096 }); // revocation reads no CSR: no threads
+  rctx = { config: validateConfig({ dataDir: dir }), authority: { trustDomain: TD } as Authority, csrs, journal, clock, store, feed };
   return rctx;
 }
 
