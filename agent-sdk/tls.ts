@@ -21,7 +21,6 @@ import type { SpiffeId } from './spiffe-id.js';
 import type { X509SvidSource } from './svid.js';
 import {
   asPeerFailure,
-  chainFromPeerCertificate,
   expiryOf,
   fireAt,
   peerCertificateFailure,

@@ -27,7 +27,6 @@ import {
   activate, auditAfter, closeAll, delegate, expectDenied, headSequence, presenting, refusal, spawnAgent,
 } from '../helpers/task-agents.js';
 
-const TD = 'tessera.local';
 const MINUTE = 60_000;
 let t: TestCa;
 let offsetMs = 0;

@@ -143,7 +143,7 @@ describe('task tokens over real mTLS', () => {
   });
 
   it('fail/forged tokens: unknown kid, another key under the real kid, alg none, HS256 keyed with the public key, an embedded jwk, another trust domain', async () => {
-    const { t, alice, bundle } = await setup();
+    const { alice, bundle } = await setup();
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
     const claims = decodeJwt(token);
     const kid = decodeProtectedHeader(token).kid!;
