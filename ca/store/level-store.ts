@@ -44,12 +44,19 @@ export class LevelStore implements Store {
    */
   async write(ops: readonly StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.#db.batch(
-      ops.map((op) => (op.type === 'put'
-        ? { type: 'put' as const, key: op.key, value: op.value }
-        : { type: 'del' as const, key: op.key })),
-      { sync: true },
-    );
+    // A chained batch: abstract-level normalises every operation of an array
+    // batch through copies and option merges, ~5x the main-thread cost per op.
+    const batch = this.#db.batch();
+    try {
+      for (const op of ops) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+    } catch (err) {
+      await batch.close();
+      throw err;
+    }
+    await batch.write({ sync: true });
   }
 
   /**
