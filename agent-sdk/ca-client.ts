@@ -346,8 +346,12 @@ function closeClients(clients: ReturnType<typeof makeClients> | undefined): void
 }
 
 
-/** A custom checkServerIdentity replaces the hostname check: it must return an Error to reject. */
-function checkCaIdentity(trustDomain: string): (host: string, cert: PeerCertificate) => Error | undefined {
+/**
+ * The server identity check for connections to the CA, after OpenSSL verified
+ * the chain against the bundle: the certificate must name `spiffe://<td>/tessera/ca`.
+ * A custom checkServerIdentity replaces the hostname check: it must return an Error to reject.
+ */
+export function checkCaIdentity(trustDomain: string): (host: string, cert: PeerCertificate) => Error | undefined {
   const want = caId(trustDomain);
   return (_host, cert) => {
     try {

@@ -7,6 +7,7 @@ import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import { CaClient, type IssuedCertificates } from '../agent-sdk/ca-client.js';
 import { readCertificate } from '../agent-sdk/certificate.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import type { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import type { X509Svid } from '../agent-sdk/svid.js';
 import { Orchestrator } from '../agent-sdk/orchestrator.js';
 import { joinTokenClient } from '../node-attestor/join-token/client.js';
@@ -19,6 +20,8 @@ export interface PreparedAgent {
   readonly key: KeyObject;
   readonly csr: Buffer;
   readonly ticket: string;
+  /** The SPIFFE ID the ticket was spawned for. */
+  readonly id: SpiffeId;
 }
 
 /** Attests an orchestrator with a one-time join token from the CA's admin socket. */
@@ -45,15 +48,15 @@ export async function prepareAgents(
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     keys.push({ key: privateKey, csr: createCsr(privateKey) });
   }
-  const tickets: string[] = [];
+  const tickets: { ticket: string; id: SpiffeId }[] = [];
   let next = 0;
   const client = orchestrator.source.caClient;
   const { failures, firstError } = await closedLoop(64, Number.POSITIVE_INFINITY, () => {
     if (next++ >= count) return undefined;
-    return client.spawn({ taskId, sponsor: 'user:bench' }).then((spawned) => void tickets.push(spawned.ticket));
+    return client.spawn({ taskId, sponsor: 'user:bench' }).then(({ ticket, id }) => void tickets.push({ ticket, id }));
   });
   if (failures > 0) throw new Error(`preparing spawn tickets failed ${failures} times`, { cause: firstError });
-  return { agents: keys.map((k, i) => ({ ...k, ticket: tickets[i]! })), prepareMs: nowMs() - started };
+  return { agents: keys.map((k, i) => ({ ...k, ...tickets[i]! })), prepareMs: nowMs() - started };
 }
 
 /** Pairs certificates from the CA with their key, as X509Source does. */

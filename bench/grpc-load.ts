@@ -7,20 +7,15 @@
  * spends per call is taken from the CA; grpc-js and the SDK's CaClient cost
  * about twice what this does (docs/benchmarks.md).
  *
- * The CA is still authenticated as the SDK authenticates it: OpenSSL checks the
- * chain against the bundle's roots, then the server certificate is verified as
- * the X509-SVID `spiffe://<td>/tessera/ca`.
+ * The CA is still authenticated as the SDK's CaClient authenticates it: OpenSSL
+ * checks the chain against the bundle's roots, then the server certificate must
+ * name `spiffe://<td>/tessera/ca`.
  */
 import http2 from 'node:http2';
-import type { PeerCertificate } from 'node:tls';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { authorizeId } from '../agent-sdk/authorizer.js';
 import type { X509Bundle } from '../agent-sdk/bundle.js';
-import { systemClock } from '../agent-sdk/clock.js';
+import { checkCaIdentity } from '../agent-sdk/ca-client.js';
 import { ERROR_CODE_TRAILER } from '../agent-sdk/error-status.js';
-import type { X509SvidSource } from '../agent-sdk/svid.js';
-import { caId } from '../agent-sdk/tessera-id.js';
-import { asPeerFailure, verifyPeerCertificate } from '../agent-sdk/tls-material.js';
 
 /** One prepared unary call: resolves with the reply's message bytes. */
 export type UnaryCaller = (frame: Buffer) => Promise<Buffer>;
@@ -119,32 +114,13 @@ export class GrpcStatusError extends Error {
   }
 }
 
-// The load generator has no SVID: it calls the CA's server-authenticated port.
-// verifyPeerCertificate reads one only when no trust domains are given.
-const NO_SVID: X509SvidSource = {
-  getX509Svid: () => {
-    throw new TypeError('the load generator presents no SVID');
-  },
-};
-
 function connect(address: string, bundle: X509Bundle): Promise<http2.ClientHttp2Session> {
-  const trustDomain = bundle.trustDomain;
-  const bundles = { getX509BundleForTrustDomain: (td: string) => (td === trustDomain ? bundle : undefined) };
-  const authorizeCa = authorizeId(caId(trustDomain));
   return new Promise((resolve, reject) => {
     const session = http2.connect(`https://${address}`, {
       ca: bundle.toPem(),
       // SNI must be a host name, not the IP we dial; the CA is identified by its SPIFFE ID (as in ca-client.ts).
-      servername: trustDomain,
-      // Replaces Node's host name check; must return, not throw, an Error to refuse.
-      checkServerIdentity: (_host: string, cert: PeerCertificate): Error | undefined => {
-        try {
-          verifyPeerCertificate(cert, NO_SVID, bundles, authorizeCa, [trustDomain], systemClock);
-          return undefined;
-        } catch (err) {
-          return asPeerFailure(err);
-        }
-      },
+      servername: bundle.trustDomain,
+      checkServerIdentity: checkCaIdentity(bundle.trustDomain),
     });
     session.once('error', reject);
     session.once('connect', () => {

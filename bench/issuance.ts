@@ -11,7 +11,6 @@ import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import type { X509Bundle, X509BundleSource } from '../agent-sdk/bundle.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
-import { describeId } from '../agent-sdk/tessera-id.js';
 import { verifyX509Svid } from '../agent-sdk/verify.js';
 import type { BenchContext, BenchResult } from './bench.js';
 import { type PreparedAgent, attestOrchestrator, prepareAgents } from './agents.js';
@@ -257,10 +256,8 @@ function verifySample<T>(items: readonly T[], count: number, verify: (item: T) =
 
 /**
  * What an agent checks in its Activate reply: an X509-SVID that verifies
- * against the CA's bundle, for the agent's own key, naming an agent of the
- * bench orchestrator's task, and the bundle of the trust domain. Returns the
- * SPIFFE ID. (prepareAgents keeps the tickets but not the IDs they were
- * spawned for, so the ID is checked by its shape and for duplicates.)
+ * against the CA's bundle, for the agent's own key, naming the SPIFFE ID its
+ * ticket was spawned for, and the bundle of the trust domain. Returns the ID.
  */
 function verifyActivateReply(agent: PreparedAgent, reply: Buffer, bundle: X509Bundle): string {
   const res = tesseraProto().tessera.v1.SVIDService.service.Activate.responseDeserialize(reply);
@@ -271,10 +268,7 @@ function verifyActivateReply(agent: PreparedAgent, reply: Buffer, bundle: X509Bu
   }
   const { id, verifiedChain } = verifyX509Svid(svid.certChain, trusting(bundle));
   if (id.toString() !== svid.spiffeId) throw new Error(`the Activate reply names ${svid.spiffeId}, its SVID ${id}`);
-  const who = describeId(id);
-  if (who?.kind !== 'agent' || who.orchestrator !== ORCHESTRATOR || who.task !== TASK) {
-    throw new Error(`${id} is not an agent of ${ORCHESTRATOR}'s task ${TASK}`);
-  }
+  if (!id.equals(agent.id)) throw new Error(`the SVID names ${id}, the ticket was spawned for ${agent.id}`);
   if (!verifiedChain[0]!.publicKey.equals(createPublicKey(agent.key))) throw new Error(`the SVID of ${id} is not for the agent's key`);
   return id.toString();
 }
