@@ -10,6 +10,9 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import { type CsrKey, assertCsrSignature, parseCsr } from './csr.js';
 import { type SignatureJob, type SignatureVerdict, checkSignature } from './csr-signature.mjs';
 
+/** CSRs per message to a worker: ~1.4 ms of checks, few enough to come back while the journal works. */
+const MAX_BATCH = 8;
+
 interface Pending {
   resolve(verdict: SignatureVerdict): void;
   reject(err: unknown): void;
@@ -82,19 +85,27 @@ export class CsrChecker {
     return new Promise((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
   }
 
-  /** Sends the queue to the least busy worker, or checks it here when no worker is left. */
+  /**
+   * Sends the queue in batches of at most MAX_BATCH, each to the least busy
+   * worker, or checks it here when no worker is left. Small batches come back
+   * one by one, so the first calls go on to the journal while the rest are
+   * checked instead of the whole burst waiting for the last of it.
+   */
   #flush(): void {
     this.#flushing = undefined;
-    const batch = this.#queue;
+    const queue = this.#queue;
     this.#queue = [];
-    const member = this.#pool.reduce<PoolWorker | undefined>((best, m) => (!best || m.pending.size < best.pending.size ? m : best), undefined);
-    for (const [id, job] of batch) {
-      const pending = this.#waiting.get(id)!;
-      this.#waiting.delete(id);
-      if (member) member.pending.set(id, pending);
-      else pending.resolve(checkSignature(job));
+    for (let at = 0; at < queue.length; at += MAX_BATCH) {
+      const batch = queue.slice(at, at + MAX_BATCH);
+      const member = this.#pool.reduce<PoolWorker | undefined>((best, m) => (!best || m.pending.size < best.pending.size ? m : best), undefined);
+      for (const [id, job] of batch) {
+        const pending = this.#waiting.get(id)!;
+        this.#waiting.delete(id);
+        if (member) member.pending.set(id, pending);
+        else pending.resolve(checkSignature(job));
+      }
+      member?.worker.postMessage(batch);
     }
-    member?.worker.postMessage(batch);
   }
 
   #spawn(): PoolWorker {
