@@ -30,7 +30,7 @@ export class CsrChecker {
   readonly #workerUrl: URL;
   readonly #onWorkerFailed: (err: unknown) => void;
   readonly #pool: PoolWorker[] = [];
-  /** Jobs waiting for the next flush, sent as one message per worker per turn of the event loop. */
+  /** Jobs waiting for the next flush, once per turn of the event loop. */
   #queue: [number, SignatureJob][] = [];
   readonly #waiting = new Map<number, Pending>();
   #flushing: NodeJS.Immediate | undefined;

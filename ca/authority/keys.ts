@@ -1,8 +1,7 @@
-import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { TAG, bytesOf, children, contentOf, readOnly } from '../../agent-sdk/der.js';
 import { readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
@@ -77,7 +76,7 @@ export async function loadOrCreateKeys(params: {
         issuer,
       }), issuer.privateKey);
   }
-  if (!signedBy(intermediate.der, root.publicKey)) {
+  if (!new X509Certificate(intermediate.der).verify(root.publicKey)) {
     throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
   }
   return { root, intermediate };
@@ -98,12 +97,6 @@ async function load(dir: string, name: string): Promise<CaCredential | undefined
     throw new TesseraError('ERR_CONFIG_INVALID', `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
   }
   return credential;
-}
-
-/** Whether `der`'s signature verifies with `issuerKey`. */
-function signedBy(der: Buffer, issuerKey: KeyObject): boolean {
-  const [tbs, , signature] = children(der, readOnly(der, TAG.SEQUENCE));
-  return verify('sha256', bytesOf(der, tbs!), { key: issuerKey, dsaEncoding: 'der' }, contentOf(der, signature!).subarray(1));
 }
 
 function credentialOf(der: Buffer, privateKey: KeyObject): CaCredential {
