@@ -5,6 +5,7 @@
  * source that can swap its SVID and emit 'update', as X509Source does.
  */
 import { EventEmitter } from 'node:events';
+import { afterEach } from 'vitest';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import { SpiffeId, isSpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
@@ -66,4 +67,27 @@ export class TestSource extends EventEmitter {
     this.#svid = svid;
     this.emit('update');
   }
+}
+
+/** The trust domain and peers of the mTLS tests (tls-matrix, grpc-matrix, tls-fast-path). */
+export const MTLS_TD = 'td.test';
+export const MTLS_SERVER_ID = `spiffe://${MTLS_TD}/service/echo`;
+export const MTLS_CLIENT_ID = `spiffe://${MTLS_TD}/agent/orch-a/t1/i1`;
+
+/**
+ * The PKI of the mTLS tests: `td.test` with a server and a client SVID, and a
+ * second trust domain named `otherName` with its own root (the same name makes an impostor).
+ */
+export async function createMtlsPki(otherName: string): Promise<{ td: TestTrustDomain; other: TestTrustDomain; serverSvid: X509Svid; clientSvid: X509Svid }> {
+  const td = await createTrustDomain(MTLS_TD);
+  return { td, other: await createTrustDomain(otherName), serverSvid: await issueSvid(td, MTLS_SERVER_ID), clientSvid: await issueSvid(td, MTLS_CLIENT_ID) };
+}
+
+/** Cleanups a test registers, run in reverse order after each test of the file that calls this. */
+export function closeAfterEach(): (() => Promise<void> | void)[] {
+  const closers: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    while (closers.length) await closers.pop()!();
+  });
+  return closers;
 }

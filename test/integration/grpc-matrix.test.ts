@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   SvidError,
   authorizeAny,
@@ -15,11 +15,10 @@ import {
   type X509Svid,
 } from '../../agent-sdk/index.js';
 import { errorFromServiceError } from '../../agent-sdk/error-status.js';
-import { TestSource, createTrustDomain, issueSvid, type TestTrustDomain } from '../helpers/svid-pki.js';
+import {
+  TestSource, issueSvid, type TestTrustDomain, closeAfterEach, createMtlsPki, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
+} from '../helpers/svid-pki.js';
 
-const TD = 'td.test';
-const SERVER_ID = `spiffe://${TD}/service/echo`;
-const CLIENT_ID = `spiffe://${TD}/agent/orch-a/t1/i1`;
 
 // A two-method JSON service, so the test needs no .proto.
 const json = {
@@ -39,21 +38,11 @@ interface Answer {
   serial: string;
 }
 
-let td: TestTrustDomain;
-let other: TestTrustDomain;
-let serverSvid: X509Svid;
-let clientSvid: X509Svid;
-const closers: (() => Promise<void> | void)[] = [];
+let td: TestTrustDomain, other: TestTrustDomain, serverSvid: X509Svid, clientSvid: X509Svid;
+const closers = closeAfterEach();
 
 beforeAll(async () => {
-  td = await createTrustDomain(TD);
-  other = await createTrustDomain('other.test');
-  serverSvid = await issueSvid(td, SERVER_ID);
-  clientSvid = await issueSvid(td, CLIENT_ID);
-});
-
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
+  ({ td, other, serverSvid, clientSvid } = await createMtlsPki('other.test'));
 });
 
 interface Harness {

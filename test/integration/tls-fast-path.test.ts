@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type tls from 'node:tls';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PeerError,
   connectMtls,
@@ -15,31 +15,21 @@ import {
 } from '../../agent-sdk/index.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import { RevocationList } from '../../agent-sdk/revocation-list.js';
-import { createTrustDomain, issueSvid, type TestTrustDomain } from '../helpers/svid-pki.js';
+import {
+  type TestTrustDomain, closeAfterEach, createMtlsPki, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
+} from '../helpers/svid-pki.js';
 
 // The SDK remembers a verified peer path by its leaf (agent-sdk/tls-material.ts),
 // so a returning peer is not verified from scratch. Everything that can change
 // between two connections must still be checked on each one.
 
-const TD = 'td.test';
-const SERVER_ID = `spiffe://${TD}/service/echo`;
-const CLIENT_ID = `spiffe://${TD}/agent/orch-a/t1/i1`;
 
-let td: TestTrustDomain;
-let impostor: TestTrustDomain; // same trust domain name, another root
-let serverSvid: X509Svid;
-let clientSvid: X509Svid;
-const closers: (() => Promise<void> | void)[] = [];
+// impostor: the same trust domain name, another root.
+let td: TestTrustDomain, impostor: TestTrustDomain, serverSvid: X509Svid, clientSvid: X509Svid;
+const closers = closeAfterEach();
 
 beforeAll(async () => {
-  td = await createTrustDomain(TD);
-  impostor = await createTrustDomain(TD);
-  serverSvid = await issueSvid(td, SERVER_ID);
-  clientSvid = await issueSvid(td, CLIENT_ID);
-});
-
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
+  ({ td, other: impostor, serverSvid, clientSvid } = await createMtlsPki(TD));
 });
 
 /** A plain bundle source whose bundle the test replaces (without telling the server). */
