@@ -3,7 +3,7 @@
  * plugins (both halves of each) and the registry the CA looks them up in.
  * Re-exports only.
  */
-export type { AttestationResult, Challenge, OrchestratorAttestor, ServerAttestor } from './types.js';
+export type { AttestationClaim, AttestationResult, Challenge, ClaimWrite, OrchestratorAttestor, ServerAttestor } from './types.js';
 export { createAttestorRegistry, type AttestorRegistry } from './registry.js';
 export { JOIN_TOKEN_ATTESTOR, hashJoinToken, joinTokenAttestor, newJoinToken, parseJoinToken } from './join-token/server.js';
 export { joinTokenClient } from './join-token/client.js';

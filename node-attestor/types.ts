@@ -14,6 +14,31 @@ export type Challenge = (challenge: Uint8Array) => Promise<Uint8Array>;
 export interface AttestationResult {
   /** The orchestrator name, one SPIFFE path segment: its SPIFFE ID is spiffe://<td>/orchestrator/<name>. */
   readonly orchestrator: string;
+  /** One-time state the proof uses up (a join token), consumed where the SVID is issued. */
+  readonly claim?: AttestationClaim;
+}
+
+/**
+ * One-time state an attestation uses up, which the CA consumes in the same
+ * transaction that issues the SVID: a CA that stops in between has spent
+ * nothing, and of concurrent uses exactly one gets an SVID. The CA makes it (it
+ * hands the join_token plugin its `redeem`); plugins pass it through.
+ */
+export interface AttestationClaim {
+  /** The store keys `consume` reads. */
+  readonly read: readonly string[];
+  /**
+   * Checks the state as it is now and returns the writes that use it up.
+   * Throws a TesseraError (ERR_JOIN_TOKEN_USED, ...) to refuse; synchronous.
+   */
+  consume(current: ReadonlyMap<string, Uint8Array | undefined>): readonly ClaimWrite[];
+}
+
+/** A write of a claim: a put of `value` at `key`. */
+export interface ClaimWrite {
+  readonly type: 'put';
+  readonly key: string;
+  readonly value: Uint8Array;
 }
 
 /** The CA's half of a plugin. */

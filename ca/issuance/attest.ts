@@ -22,21 +22,23 @@ export async function attestOrchestrator(
   const attestor = await checkAudited(ctx.journal, base, () => attestors.get(params.attestor));
   const event = { ...base, attestor: attestor.name };
   const key = await checkAudited(ctx.journal, event, () => ctx.csrs.check(params.csr));
-  const proven = await checkAudited(ctx.journal, event, async () => {
+  const { proven, claim } = await checkAudited(ctx.journal, event, async () => {
     const result = await attestor.attest(params.payload, challenge);
-    return parsePathSegment(result.orchestrator);
+    return { proven: parsePathSegment(result.orchestrator), claim: result.claim };
   });
   const spiffeId = orchestratorId(ctx.authority.trustDomain, proven).toString();
   return ctx.journal.commit({
-    read: [],
+    read: claim?.read ?? [],
     audit: { ...event, orchestrator: proven, subject: spiffeId },
-    decide: () => {
+    decide: (current) => {
+      // A one-time proof is used up in the transaction that issues the SVID, or not at all.
+      const consumed = claim?.consume(current) ?? [];
       // A fresh attestation is a fresh proof: renewal count and lifetime start over.
       const { svid, ops } = issueSvid(ctx, {
         spiffeId, kind: 'orchestrator', orchestrator: proven, scopes: [], depth: 0, delegationChain: [],
         ttlMs: ctx.config.ttl.orchestratorMs, firstIssuedAtMs: ctx.clock.now(), renewals: 0,
       }, key.subjectPublicKeyInfo, ctx.config.limits.orchestratorMaxLifetimeMs);
-      return { ops, result: svid, audit: { serial: svid.serialHex } };
+      return { ops: [...consumed, ...ops], result: svid, audit: { serial: svid.serialHex } };
     },
   });
 }

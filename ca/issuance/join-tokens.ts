@@ -38,28 +38,34 @@ export async function createJoinToken(
 }
 
 /**
- * Consumes a join token atomically: of any number of concurrent uses, one
- * succeeds. The join_token plugin calls this as its `redeem`.
+ * Finds the orchestrator a join token names and returns it with the claim that
+ * consumes the token in the attest transaction (attest.ts), which issues the
+ * SVID: of any number of concurrent uses one succeeds, and a CA that stops
+ * before that commit has not spent the token. The join_token plugin calls this
+ * as its `redeem`.
  *
- * @throws {TesseraError} ERR_JOIN_TOKEN_INVALID (unknown), ERR_JOIN_TOKEN_USED, ERR_JOIN_TOKEN_EXPIRED.
+ * @throws {TesseraError} ERR_JOIN_TOKEN_INVALID (unknown); the claim throws
+ *   ERR_JOIN_TOKEN_USED and ERR_JOIN_TOKEN_EXPIRED.
  */
-export function redeemJoinToken(ctx: IssuanceContext, token: string): Promise<AttestationResult> {
+export async function redeemJoinToken(ctx: IssuanceContext, token: string): Promise<AttestationResult> {
   const key = joinTokenKey(hashJoinToken(token));
-  return ctx.journal.commit({
-    read: [key],
-    audit: { operation: 'join_token.redeem', attestor: 'join_token' },
-    decide: (current) => {
-      const record = decodeRecord<JoinTokenRecord>(current.get(key));
-      if (!record) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not known');
-      if (record.usedAtMs !== undefined) throw new TesseraError('ERR_JOIN_TOKEN_USED', 'join token was already used');
-      const now = ctx.clock.now();
-      if (record.expiresAtMs <= now) throw new TesseraError('ERR_JOIN_TOKEN_EXPIRED', 'join token has expired');
-      const used: JoinTokenRecord = { ...record, usedAtMs: now };
-      return {
-        ops: [{ type: 'put', key, value: encodeRecord(used) }],
-        result: { orchestrator: record.orchestrator },
-        audit: { orchestrator: record.orchestrator },
-      };
+  // The orchestrator a token names never changes; whether it is still unused is
+  // decided in the transaction.
+  const named = decodeRecord<JoinTokenRecord>(await ctx.store.get(key));
+  if (!named) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not known');
+  return {
+    orchestrator: named.orchestrator,
+    claim: {
+      read: [key],
+      consume: (current) => {
+        const record = decodeRecord<JoinTokenRecord>(current.get(key));
+        if (!record) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not known');
+        if (record.usedAtMs !== undefined) throw new TesseraError('ERR_JOIN_TOKEN_USED', 'join token was already used');
+        const now = ctx.clock.now();
+        if (record.expiresAtMs <= now) throw new TesseraError('ERR_JOIN_TOKEN_EXPIRED', 'join token has expired');
+        const used: JoinTokenRecord = { ...record, usedAtMs: now };
+        return [{ type: 'put', key, value: encodeRecord(used) }];
+      },
     },
-  });
+  };
 }

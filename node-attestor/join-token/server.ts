@@ -40,16 +40,16 @@ export function parseJoinToken(text: string): string {
 /**
  * The CA's half of the join_token plugin. The payload is the token's text as
  * ASCII bytes; the plugin checks its shape and hands it to `redeem`, which the CA
- * supplies and which consumes the token atomically in its store (so of many
- * concurrent uses exactly one succeeds) and says which orchestrator it was for.
- * It never challenges.
+ * supplies: it says which orchestrator the token is for and returns the claim
+ * (AttestationClaim) that uses the token up in the transaction issuing the SVID,
+ * so of many concurrent uses exactly one succeeds. It never challenges.
  *
- * @param params.redeem Consumes the token; throws ERR_JOIN_TOKEN_USED,
- *   ERR_JOIN_TOKEN_EXPIRED, ... which pass through unchanged.
+ * @param params.redeem Finds the token; throws ERR_JOIN_TOKEN_INVALID, ... which
+ *   pass through unchanged (its claim throws ERR_JOIN_TOKEN_USED, ERR_JOIN_TOKEN_EXPIRED).
  * @throws {TesseraError} `ERR_JOIN_TOKEN_INVALID` (from `attest`) for a payload that
  *   is not a token; the message never echoes the payload.
  * @example
- * const attestor = joinTokenAttestor({ redeem: (token) => authority.redeemJoinToken(hashJoinToken(token)) });
+ * const attestor = joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) });
  */
 export function joinTokenAttestor(params: { redeem(token: string): Promise<AttestationResult> }): ServerAttestor {
   const { redeem } = params;

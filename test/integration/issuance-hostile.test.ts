@@ -112,7 +112,7 @@ describe('hostile join tokens', () => {
     expect(lost.map((e) => (e.cause as ServiceError).code)).toEqual(Array(49).fill(status.UNAUTHENTICATED));
     const records = await auditAfter(before);
     expect(issuedIn(records).map((r) => r.operation)).toEqual(['attest']);
-    expect(records.filter((r) => r.operation === 'join_token.redeem' && r.outcome === 'allowed')).toHaveLength(1);
+    expect(records.filter((r) => r.operation === 'attest' && r.outcome === 'allowed')).toHaveLength(1);
     expect(records.filter((r) => r.operation === 'attest' && r.outcome === 'denied' && r.reason === 'ERR_JOIN_TOKEN_USED')).toHaveLength(49);
   });
 });

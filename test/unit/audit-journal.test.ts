@@ -10,27 +10,9 @@ import {
 } from '../../ca/audit/record.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
 import { LevelStore } from '../../ca/store/level-store.js';
-import type { KeyRange, Store, StoreOp } from '../../ca/store/store.js';
+import type { Store } from '../../ca/store/store.js';
 import { createAuditPki, type AuditPki } from '../helpers/audit-signer.js';
-
-/** Delegates to a real store, counting writes and failing the next one on demand. */
-class InstrumentedStore implements Store {
-  writes = 0;
-  failNextWrite = false;
-  constructor(readonly inner: Store) {}
-  get(key: string) { return this.inner.get(key); }
-  getMany(keys: readonly string[]) { return this.inner.getMany(keys); }
-  entries(range: KeyRange) { return this.inner.entries(range); }
-  close() { return this.inner.close(); }
-  async write(ops: readonly StoreOp[]) {
-    this.writes++;
-    if (this.failNextWrite) {
-      this.failNextWrite = false;
-      throw new Error('disk full');
-    }
-    return this.inner.write(ops);
-  }
-}
+import { InstrumentedStore } from '../helpers/failing-store.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const event: AuditEvent = { operation: 'spawn', caller: 'spiffe://tessera.local/orchestrator/o1' };
