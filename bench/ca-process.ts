@@ -36,8 +36,11 @@ const send = (message: CaMessage) => process.send?.(message);
  * abuse limits would throttle: they are off or raised here, never in the product.
  */
 const BENCH_LIMITS = {
-  rateLimits: { attest: 'off', activate: 'off', spawn: 'off', renew: 'off', token: 'off', delegate: 'off', release: 'off' },
-  limits: { maxRevocationFollowers: 100_000, maxRevocationFollowersPerIdentity: 100_000, maxConcurrentStreams: 1_000 },
+  rateLimits: { attest: 'off', activate: 'off', spawn: 'off', renew: 'off', token: 'off', delegate: 'off', release: 'off', connect: 'off' },
+  limits: {
+    maxRevocationFollowers: 100_000, maxRevocationFollowersPerIdentity: 100_000, maxConcurrentStreams: 1_000,
+    maxConnections: 1_000_000, maxConnectionsPerAddress: 1_000_000,
+  },
 };
 
 async function main(): Promise<void> {

@@ -45,6 +45,9 @@ export interface CaConfig {
     /** Open WatchRevocations streams, in all and per SPIFFE ID. */
     readonly maxRevocationFollowers: number;
     readonly maxRevocationFollowersPerIdentity: number;
+    /** Open TCP connections to the public and mutual-TLS listeners together, and per remote address (ca/limits/connection-gate.ts). */
+    readonly maxConnections: number;
+    readonly maxConnectionsPerAddress: number;
   };
   /** Token buckets per caller (see ca/limits/); `null` turns a class off. */
   readonly rateLimits: RateLimits;
@@ -77,6 +80,8 @@ export type RateClass = 'attest' | 'activate' | 'spawn' | 'renew' | 'token' | 'd
 export const RATE_CLASSES: readonly RateClass[] = ['attest', 'activate', 'spawn', 'renew', 'token', 'delegate', 'release'];
 
 export type RateLimits = { readonly [C in RateClass]: RateLimit | null } & {
+  /** New TCP connections per remote address to the TLS listeners, before any handshake. */
+  readonly connect: RateLimit | null;
   /** A burst of refusals ends after this long without one; while it lasts, a summary is audited at most this often. */
   readonly auditIntervalMs: number;
   /** Keys remembered per class; beyond it the least recently seen is forgotten (its bucket starts full again). */
@@ -120,6 +125,9 @@ export const DEFAULTS = {
     maxRevocationFollowers: 10_000,
     // An X509Source holds one, two while it moves to a new SVID.
     maxRevocationFollowersPerIdentity: 8,
+    // Every X509Source keeps a connection; an orchestrator host's agents share its address.
+    maxConnections: 50_000,
+    maxConnectionsPerAddress: 4096,
   },
   // Generous for real use (an agent renews every few minutes, an orchestrator host attests
   // rarely), tight enough that one caller or address cannot take the CA's signing and fsync capacity.
@@ -132,6 +140,8 @@ export const DEFAULTS = {
     delegate: { perSecond: 10, burst: 100 },
     // ReleaseIdentity and CompleteTask: once per agent and once per task.
     release: { perSecond: 50, burst: 500 },
+    // A TLS handshake costs the CA more CPU than an issuance.
+    connect: { perSecond: 100, burst: 1000 },
     auditIntervalMs: MINUTE,
     maxKeys: 100_000,
   },
@@ -241,16 +251,18 @@ export function validateConfig(input: Input): CaConfig {
     maxConcurrentStreams: atLeast(limitsIn, 'maxConcurrentStreams', 'limits.maxConcurrentStreams', l.maxConcurrentStreams, 1),
     maxRevocationFollowers: atLeast(limitsIn, 'maxRevocationFollowers', 'limits.maxRevocationFollowers', l.maxRevocationFollowers, 1),
     maxRevocationFollowersPerIdentity: atLeast(limitsIn, 'maxRevocationFollowersPerIdentity', 'limits.maxRevocationFollowersPerIdentity', l.maxRevocationFollowersPerIdentity, 1),
+    maxConnections: atLeast(limitsIn, 'maxConnections', 'limits.maxConnections', l.maxConnections, 1),
+    maxConnectionsPerAddress: atLeast(limitsIn, 'maxConnectionsPerAddress', 'limits.maxConnectionsPerAddress', l.maxConnectionsPerAddress, 1),
   };
   if (limits.maxCsrBytes + limits.maxAttestationPayloadBytes + 1024 > limits.maxMessageBytes) {
     problems.push('limits.maxMessageBytes: must hold an attestation message (maxCsrBytes + maxAttestationPayloadBytes + 1024)');
   }
   const rateIn = section('rateLimits');
   for (const key of Object.keys(rateIn)) {
-    if (![...RATE_CLASSES, 'auditInterval', 'maxKeys'].includes(key)) problems.push(`rateLimits.${key}: unknown setting`);
+    if (![...RATE_CLASSES, 'connect', 'auditInterval', 'maxKeys'].includes(key)) problems.push(`rateLimits.${key}: unknown setting`);
   }
   const r = DEFAULTS.rateLimits;
-  const rate = (c: RateClass): RateLimit | null => {
+  const rate = (c: RateClass | 'connect'): RateLimit | null => {
     const v = rateIn[c];
     if (v === undefined) return r[c];
     if (v === 'off') return null;
@@ -262,6 +274,7 @@ export function validateConfig(input: Input): CaConfig {
   };
   const rateLimits: RateLimits = {
     attest: rate('attest'), activate: rate('activate'), spawn: rate('spawn'), renew: rate('renew'), token: rate('token'), delegate: rate('delegate'), release: rate('release'),
+    connect: rate('connect'),
     auditIntervalMs: duration(rateIn, 'auditInterval', 'rateLimits.auditInterval', r.auditIntervalMs),
     maxKeys: atLeast(rateIn, 'maxKeys', 'rateLimits.maxKeys', r.maxKeys, 100),
   };

@@ -1,5 +1,6 @@
 import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
 import { chmod, mkdir, rm } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../agent-sdk/clock.js';
@@ -15,6 +16,7 @@ import { Journal } from './audit/journal.js';
 import { Authority } from './authority/authority.js';
 import { loadOrCreateKeys } from './authority/keys.js';
 import { CsrChecker } from './authority/csr-checker.js';
+import { ConnectionGate } from './limits/connection-gate.js';
 import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
 import type { CaConfig } from './config.js';
@@ -53,11 +55,12 @@ export class CaServer {
   readonly #store: LevelStore;
   readonly #limits: CallLimits;
   readonly #csrs: CsrChecker;
+  readonly #listeners: net.Server[];
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
-    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; beforeShutdown: () => void;
+    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -69,6 +72,7 @@ export class CaServer {
     this.#store = parts.store;
     this.#limits = parts.limits;
     this.#csrs = parts.csrs;
+    this.#listeners = parts.listeners;
     this.#beforeShutdown = parts.beforeShutdown;
   }
 
@@ -85,6 +89,8 @@ export class CaServer {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
+    // The gated TCP listeners, closed on a failed start and at shutdown.
+    const listeners: net.Server[] = [];
     const csrs = new CsrChecker({
       workers: config.csrWorkers, maxBytes: config.limits.maxCsrBytes,
       onWorkerFailed: (err) => log.error({ err }, 'a CSR check worker stopped; its pending checks failed'),
@@ -156,11 +162,20 @@ export class CaServer {
       };
       const rootsPem = Buffer.from(authority.bundle.toPem());
 
+      const gate = new ConnectionGate({
+        maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress,
+        rate: config.rateLimits.connect, maxKeys: config.rateLimits.maxKeys, bursts: limits.bursts, clock,
+        onAuditFailed: (err) => log.error({ err }, 'auditing a refused connection failed'),
+      });
       const publicServer = serverFor('public');
-      const publicPort = await bind(publicServer, config.publicAddress, grpc.ServerCredentials.createSsl(null, [keyCertPair], false));
+      const publicListener = await listenGated(publicServer, config.publicAddress, grpc.ServerCredentials.createSsl(null, [keyCertPair], false), gate, log);
+      listeners.push(publicListener);
       // Mutual TLS: a client certificate is required and verified against the roots by TLS itself.
       const mtlsServer = serverFor('mtls');
-      const mtlsPort = await bind(mtlsServer, config.mtlsAddress, grpc.ServerCredentials.createSsl(rootsPem, [keyCertPair], true));
+      const mtlsListener = await listenGated(mtlsServer, config.mtlsAddress, grpc.ServerCredentials.createSsl(rootsPem, [keyCertPair], true), gate, log);
+      listeners.push(mtlsListener);
+      const publicPort = (publicListener.address() as AddressInfo).port;
+      const mtlsPort = (mtlsListener.address() as AddressInfo).port;
       const adminServer = serverFor('admin');
       await rm(config.adminSocket, { force: true });
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
@@ -186,8 +201,10 @@ export class CaServer {
         store,
         limits,
         csrs,
+        listeners,
       });
     } catch (err) {
+      await Promise.all(listeners.map(closeListener));
       policy?.close();
       await csrs.close();
       await store.close();
@@ -198,7 +215,10 @@ export class CaServer {
   /** Stops the listeners (in-flight calls finish), writes a final checkpoint, closes the store. */
   async close(): Promise<void> {
     this.#beforeShutdown();
+    // No new connections; the open ones finish their calls.
+    const stopped = Promise.all(this.#listeners.map(closeListener));
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+    await stopped;
     // The refusals counted in open bursts go into the log before it closes. If that write fails the
     // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});
@@ -217,6 +237,36 @@ function methodsOf(
     if (METHOD_RULES[method.path]?.listener === listener && implementation[name]) picked[name] = implementation[name]!;
   }
   return picked;
+}
+
+/**
+ * Listens on `address` with a TCP server of our own and hands grpc-js only the
+ * connections `gate` admits (grpc-js does TLS and HTTP/2 on them as on its own).
+ */
+async function listenGated(
+  server: grpc.Server, address: string, credentials: grpc.ServerCredentials, gate: ConnectionGate, log: Logger,
+): Promise<net.Server> {
+  const injector = server.createConnectionInjector(credentials);
+  const listener = net.createServer((socket) => {
+    if (gate.admit(socket)) injector.injectConnection(socket);
+  });
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(Number(address.slice(at + 1)), host, () => {
+      listener.off('error', reject);
+      // Accept errors (out of file descriptors, ...) must not end the CA; the listener goes on.
+      listener.on('error', (err) => log.error({ err, address }, 'accepting a connection failed'));
+      resolve();
+    });
+  });
+  return listener;
+}
+
+/** Stops accepting; resolves at once when it was not listening. */
+function closeListener(listener: net.Server): Promise<void> {
+  return new Promise((resolve) => (listener.listening ? listener.close(() => resolve()) : resolve()));
 }
 
 function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {

@@ -4,6 +4,8 @@
  * used up, and the refusal audited.
  */
 import { connect } from 'node:http2';
+import net from 'node:net';
+import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
@@ -171,5 +173,52 @@ describe('resource limits', () => {
     first.cancel();
     second.cancel();
     await expect.poll(() => opened(c).then((s) => (s.cancel(), true), () => false), { timeout: 2_000 }).toBe(true);
+  });
+
+  it('fail/connections beyond limits.maxConnections(PerAddress) or rateLimits.connect are closed before TLS, audited once per burst', async () => {
+    const ca = await start({ limits: { maxConnections: 3, maxConnectionsPerAddress: 2 }, rateLimits: { connect: 'off' } });
+    const roots = ca.ca.authority.bundle.toPem();
+    const open: tls.TLSSocket[] = [];
+    /** A TLS connection from `localAddress`: true once its handshake is done, false when the CA closed it first. */
+    const dial = (address: string, localAddress = '127.0.0.1') => new Promise<boolean>((resolve) => {
+      const at = address.lastIndexOf(':');
+      const socket = tls.connect({
+        socket: net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)), localAddress }),
+        ca: roots, servername: 'tessera-ca', checkServerIdentity: () => undefined,
+        // HTTP/2 or the CA hangs up after the handshake. The mutual-TLS listener asks for a
+        // client certificate; what is tested here comes before TLS.
+        ALPNProtocols: ['h2'], rejectUnauthorized: false,
+      });
+      open.push(socket);
+      socket.once('secureConnect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+    clients.push({ close: () => open.forEach((socket) => socket.destroy()) });
+    const before = await headSequence(ca);
+    // (Held on the public listener: the mutual-TLS one closes these after the handshake, for want of a certificate.)
+    expect([await dial(ca.endpoints.address), await dial(ca.endpoints.address)]).toEqual([true, true]);
+    // Per address: a third from 127.0.0.1 is refused, on either listener.
+    expect([await dial(ca.endpoints.address), await dial(ca.endpoints.mtlsAddress)]).toEqual([false, false]);
+    // In all: 127.0.0.2 gets the third place, 127.0.0.3 nothing.
+    expect([await dial(ca.endpoints.address, '127.0.0.2'), await dial(ca.endpoints.mtlsAddress, '127.0.0.3')]).toEqual([true, false]);
+    expect((await auditAfter(ca, before)).map((r) => [r.operation, r.outcome, r.reason, r.address])).toEqual([
+      ['connect', 'denied', 'ERR_LIMIT_EXCEEDED', '127.0.0.1'], ['connect', 'denied', 'ERR_LIMIT_EXCEEDED', '127.0.0.3'],
+    ]);
+    // A closed connection frees its place.
+    open[0]!.destroy();
+    await expect.poll(() => dial(ca.endpoints.address, '127.0.0.3'), { timeout: 2_000 }).toBe(true);
+    open.forEach((socket) => socket.destroy());
+    await t!.close();
+
+    // New connections per address: a bucket of 2, refilled at one a second.
+    const limited = await start({ rateLimits: { connect: { perSecond: 1, burst: 2 } } });
+    const from = await headSequence(limited);
+    const dialed = [];
+    for (let i = 0; i < 4; i++) dialed.push(await dial(limited.endpoints.address));
+    expect(dialed).toEqual([true, true, false, false]);
+    expect((await auditAfter(limited, from)).map((r) => [r.operation, r.outcome, r.reason, r.address])).toEqual([
+      ['connect', 'denied', 'ERR_RATE_LIMITED', '127.0.0.1'],
+    ]);
   });
 });
