@@ -89,7 +89,7 @@ export class CaServer {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
-    // The gated TCP listeners, closed on a failed start and at shutdown.
+    // The gated TCP listeners; closing one stops new connections and leaves the open ones to grpc-js.
     const listeners: net.Server[] = [];
     const csrs = new CsrChecker({
       workers: config.csrWorkers, maxBytes: config.limits.maxCsrBytes,
@@ -204,7 +204,7 @@ export class CaServer {
         listeners,
       });
     } catch (err) {
-      await Promise.all(listeners.map(closeListener));
+      for (const listener of listeners) listener.close();
       policy?.close();
       await csrs.close();
       await store.close();
@@ -215,10 +215,9 @@ export class CaServer {
   /** Stops the listeners (in-flight calls finish), writes a final checkpoint, closes the store. */
   async close(): Promise<void> {
     this.#beforeShutdown();
-    // No new connections; the open ones finish their calls.
-    const stopped = Promise.all(this.#listeners.map(closeListener));
+    // No new connections; the open ones finish their calls (grpc-js closes their sessions).
+    for (const listener of this.#listeners) listener.close();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
-    await stopped;
     // The refusals counted in open bursts go into the log before it closes. If that write fails the
     // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});
@@ -262,11 +261,6 @@ async function listenGated(
     });
   });
   return listener;
-}
-
-/** Stops accepting; resolves at once when it was not listening. */
-function closeListener(listener: net.Server): Promise<void> {
-  return new Promise((resolve) => (listener.listening ? listener.close(() => resolve()) : resolve()));
 }
 
 function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
