@@ -5,7 +5,7 @@ import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { currentPolicy } from '../policy/policy.js';
 import { auditPosition } from './position.js';
-import { type TicketRecord, decodeRecord, encodeRecord, ticketKey } from './records.js';
+import { TICKET_REFUSALS, type TicketRecord, decodeRecord, encodeRecord, spendOneTime, ticketKey } from './records.js';
 import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
 
 /**
@@ -34,11 +34,8 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
     },
     audit: event,
     decide: (current) => {
-      const ticket = decodeRecord<TicketRecord>(current.get(recordKey));
-      if (!ticket) throw new TesseraError('ERR_TICKET_INVALID', 'spawn ticket is not known');
-      if (ticket.usedAtMs !== undefined) throw new TesseraError('ERR_TICKET_USED', 'spawn ticket was already used');
       const now = ctx.clock.now();
-      if (ticket.expiresAtMs <= now) throw new TesseraError('ERR_TICKET_EXPIRED', 'spawn ticket has expired');
+      const ticket = spendOneTime(decodeRecord<TicketRecord>(current.get(recordKey)), now, TICKET_REFUSALS);
       assertNotRevoked(current, revoked);
       const { parent, depth, delegationChain, lineage, lifetimeEndsAtMs } = ticket;
       const lifetimeCapMs = currentPolicy(ctx).forOrchestrator(ticket.orchestrator)?.maxLifetimeMs ?? ctx.config.limits.agentMaxLifetimeMs;
@@ -47,9 +44,8 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
         sponsor: ticket.sponsor, scopes: ticket.scopes, ttlMs: ticket.ttlMs, firstIssuedAtMs: now, renewals: 0,
         parent, depth: depth ?? 0, delegationChain: delegationChain ?? [], lineage, lifetimeEndsAtMs,
       }, key.subjectPublicKeyInfo, lifetimeCapMs);
-      const used: TicketRecord = { ...ticket, usedAtMs: now };
       return {
-        ops: [{ type: 'put', key: recordKey, value: encodeRecord(used) }, ...ops],
+        ops: [{ type: 'put', key: recordKey, value: encodeRecord(ticket) }, ...ops],
         result: svid,
         audit: {
           subject: ticket.spiffeId, orchestrator: ticket.orchestrator, task: ticket.task, sponsor: ticket.sponsor, serial: svid.serialHex,

@@ -4,7 +4,7 @@ import { orchestratorId } from '../../agent-sdk/tessera-id.js';
 import type { AttestationResult } from '../../node-attestor/types.js';
 import type { IssuanceContext } from './context.js';
 import { hashJoinToken, newJoinToken } from '../../node-attestor/join-token/server.js';
-import { type JoinTokenRecord, decodeRecord, encodeRecord, joinTokenKey } from './records.js';
+import { JOIN_TOKEN_REFUSALS, type JoinTokenRecord, decodeRecord, encodeRecord, joinTokenKey, spendOneTime } from './records.js';
 
 /**
  * Makes a one-time join token that attests the named orchestrator. Only the
@@ -58,12 +58,7 @@ export async function redeemJoinToken(ctx: IssuanceContext, token: string): Prom
     claim: {
       read: [key],
       consume: (current) => {
-        const record = decodeRecord<JoinTokenRecord>(current.get(key));
-        if (!record) throw new TesseraError('ERR_JOIN_TOKEN_INVALID', 'join token is not known');
-        if (record.usedAtMs !== undefined) throw new TesseraError('ERR_JOIN_TOKEN_USED', 'join token was already used');
-        const now = ctx.clock.now();
-        if (record.expiresAtMs <= now) throw new TesseraError('ERR_JOIN_TOKEN_EXPIRED', 'join token has expired');
-        const used: JoinTokenRecord = { ...record, usedAtMs: now };
+        const used = spendOneTime(decodeRecord<JoinTokenRecord>(current.get(key)), ctx.clock.now(), JOIN_TOKEN_REFUSALS);
         return [{ type: 'put', key, value: encodeRecord(used) }];
       },
     },

@@ -1,3 +1,4 @@
+import { type ErrorCode, TesseraError } from '../../agent-sdk/errors.js';
 import type { IdentityRevocation } from '../revocation/records.js';
 
 // The CA's state records. Secrets (spawn tickets, join tokens) are stored only as
@@ -34,6 +35,34 @@ export interface TicketRecord extends DelegationPosition {
   readonly ttlMs: number;
   readonly expiresAtMs: number;
   readonly usedAtMs?: number;
+}
+
+/** The refusals of one kind of one-time secret, and its name in their messages. */
+export interface OneTimeRefusals {
+  readonly name: string;
+  readonly unknown: ErrorCode;
+  readonly used: ErrorCode;
+  readonly expired: ErrorCode;
+}
+
+export const TICKET_REFUSALS: OneTimeRefusals = { name: 'spawn ticket', unknown: 'ERR_TICKET_INVALID', used: 'ERR_TICKET_USED', expired: 'ERR_TICKET_EXPIRED' };
+export const JOIN_TOKEN_REFUSALS: OneTimeRefusals = {
+  name: 'join token', unknown: 'ERR_JOIN_TOKEN_INVALID', used: 'ERR_JOIN_TOKEN_USED', expired: 'ERR_JOIN_TOKEN_EXPIRED',
+};
+
+/**
+ * Uses up a one-time secret's record inside a transaction: returns it marked
+ * used at `nowMs`, to be written in the same batch.
+ *
+ * @throws {TesseraError} `refusals`' code when the record is missing, already used or expired.
+ */
+export function spendOneTime<R extends { readonly expiresAtMs: number; readonly usedAtMs?: number }>(
+  record: R | undefined, nowMs: number, refusals: OneTimeRefusals,
+): R {
+  if (!record) throw new TesseraError(refusals.unknown, `${refusals.name} is not known`);
+  if (record.usedAtMs !== undefined) throw new TesseraError(refusals.used, `${refusals.name} was already used`);
+  if (record.expiresAtMs <= nowMs) throw new TesseraError(refusals.expired, `${refusals.name} has expired`);
+  return { ...record, usedAtMs: nowMs };
 }
 
 /** A join token: which orchestrator it attests. */
