@@ -18,7 +18,7 @@ export interface IssuanceContext {
   readonly clock: Clock;
   /**
    * For reads outside a transaction only: scans, and records that never change
-   * once written (a ticket's lineage). Decisions read through the journal.
+   * once written (the orchestrator a join token names). Decisions read through the journal.
    */
   readonly store: Store;
   /** The policy in force (ca/policy/policy-source.ts); absent means the built-in open policy. */
