@@ -67,7 +67,9 @@ describe('X509Source', () => {
   it('ok/a CA outage shorter than the SVID lifetime keeps the SVID and recovers', async () => {
     t = await startTestCa();
     const orchestrator = await orchestratorFor(t);
-    const agent = await orchestrator.spawn('task-1', { sponsor: 'user-1', ttlMs: 8000 });
+    // 12 s: the outage covers the half-life (6 s, jitter 10 %), and after it grpc-js's reconnect
+    // backoff (up to 5 s) still leaves the SVID time to renew on a loaded machine.
+    const agent = await orchestrator.spawn('task-1', { sponsor: 'user-1', ttlMs: 12_000 });
     const source = await X509Source.fromEnv({ ...agent.env }, { rotation: { retryMs: 200, maxRetryMs: 400 } });
     closers.push(source);
     const before = source.getX509Svid();
@@ -77,7 +79,7 @@ describe('X509Source', () => {
     const { address, mtlsAddress } = t.endpoints;
     await t.ca.close();
     // Past half-life the renewal fails; the current SVID stays in use.
-    await new Promise((r) => setTimeout(r, 4500));
+    await new Promise((r) => setTimeout(r, 6800));
     expect(failures.length).toBeGreaterThan(0);
     expect(failures[0]!.code).toBe('ERR_UNAVAILABLE');
     expect(source.getX509Svid()).toBe(before);
