@@ -28,7 +28,7 @@ import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
 import { bundleHandlers } from './api/bundle-service.js';
 import { svidHandlers } from './api/svid-service.js';
-import { revocationHandlers } from './api/revocation-service.js';
+import { revocationHandlers, revocationServiceDefinition } from './api/revocation-service.js';
 import { RevocationFeed } from './revocation/feed.js';
 import { schedulePruning } from './revocation/prune.js';
 import type { RevocationContext } from './revocation/revoke.js';
@@ -134,7 +134,7 @@ export class CaServer {
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
         [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority) as grpc.UntypedServiceImplementation],
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
-        [proto.RevocationService.service, revocation.handlers as grpc.UntypedServiceImplementation],
+        [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
       const serverFor = (listener: Listener) => {
         // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED); clients queue streams beyond the maximum.
