@@ -3,21 +3,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { TesseraError, type ErrorCode } from '../../agent-sdk/errors.js';
 import { hashJoinToken, joinTokenAttestor, newJoinToken, parseJoinToken } from '../../node-attestor/join-token/server.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
+import { expectRejection } from '../helpers/rejection.js';
 
 const noChallenge = async (): Promise<Uint8Array> => {
   throw new Error('join_token must not challenge');
 };
-
-async function expectRejection(promise: Promise<unknown>, code: ErrorCode, message: RegExp): Promise<TesseraError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TesseraError);
-  expect((err as TesseraError).code).toBe(code);
-  expect((err as TesseraError).message).toMatch(message);
-  return err as TesseraError;
-}
 
 function expectThrow(fn: () => unknown, code: ErrorCode, message: RegExp): Promise<TesseraError> {
   return expectRejection(Promise.resolve().then(fn), code, message);

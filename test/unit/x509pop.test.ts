@@ -1,7 +1,6 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../agent-sdk/clock.js';
-import { TesseraError, type ErrorCode } from '../../agent-sdk/errors.js';
 import type { Challenge, ServerAttestor } from '../../node-attestor/types.js';
 import { x509popAttestor } from '../../node-attestor/x509pop/server.js';
 import { x509popClient } from '../../node-attestor/x509pop/client.js';
@@ -14,17 +13,7 @@ import {
   signedBytes,
 } from '../../node-attestor/x509pop/wire.js';
 import { createIntermediate, createLeaf, createRoot, type TestCert } from '../helpers/pki.js';
-
-async function expectRejection(promise: Promise<unknown>, code: ErrorCode, message: RegExp): Promise<TesseraError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TesseraError);
-  expect((err as TesseraError).code).toBe(code);
-  expect((err as TesseraError).message).toMatch(message);
-  return err as TesseraError;
-}
+import { expectRejection } from '../helpers/rejection.js';
 
 const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
