@@ -202,7 +202,10 @@ describe('resource limits', () => {
     expect([await dial(ca.endpoints.address), await dial(ca.endpoints.mtlsAddress)]).toEqual([false, false]);
     // In all: 127.0.0.2 gets the third place, 127.0.0.3 nothing.
     expect([await dial(ca.endpoints.address, '127.0.0.2'), await dial(ca.endpoints.mtlsAddress, '127.0.0.3')]).toEqual([true, false]);
-    expect((await auditAfter(ca, before)).map((r) => [r.operation, r.outcome, r.reason, r.address])).toEqual([
+    // The socket is closed at once; its record is written after, so wait for it.
+    const connectRecords = async (of: typeof ca, after: number) =>
+      (await auditAfter(of, after)).map((r) => [r.operation, r.outcome, r.reason, r.address]);
+    await expect.poll(() => connectRecords(ca, before), { timeout: 2_000 }).toEqual([
       ['connect', 'denied', 'ERR_LIMIT_EXCEEDED', '127.0.0.1'], ['connect', 'denied', 'ERR_LIMIT_EXCEEDED', '127.0.0.3'],
     ]);
     // A closed connection frees its place.
@@ -217,7 +220,7 @@ describe('resource limits', () => {
     const dialed = [];
     for (let i = 0; i < 4; i++) dialed.push(await dial(limited.endpoints.address));
     expect(dialed).toEqual([true, true, false, false]);
-    expect((await auditAfter(limited, from)).map((r) => [r.operation, r.outcome, r.reason, r.address])).toEqual([
+    await expect.poll(() => connectRecords(limited, from), { timeout: 2_000 }).toEqual([
       ['connect', 'denied', 'ERR_RATE_LIMITED', '127.0.0.1'],
     ]);
   });
