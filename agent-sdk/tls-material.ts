@@ -274,7 +274,18 @@ export function verifyPeerCertificate(
   clock: Clock,
   revocations?: RevocationList,
 ): VerifiedX509Svid {
-  const chain = chainFromPeerCertificate(cert);
+  return verifyPeerChain(chainFromPeerCertificate(cert), svid, bundle, authorizer, trustDomains, clock, revocations);
+}
+
+function verifyPeerChain(
+  chain: readonly Buffer[],
+  svid: X509SvidSource,
+  bundle: X509BundleSource,
+  authorizer: Authorizer,
+  trustDomains: readonly string[] | undefined,
+  clock: Clock,
+  revocations: RevocationList | undefined,
+): VerifiedX509Svid {
   if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
   const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
   const nowMs = clock.now();
@@ -309,7 +320,33 @@ export function verifyPeerSocket(
     const remembered = rememberedVerification(leaf, bundles, clock.now());
     if (remembered) return admitVerified(remembered, authorizer, revocations);
   }
-  return verifyPeerCertificate(socket.getPeerCertificate(true), svid, bundle, authorizer, trustDomains, clock, revocations);
+  const chain = chainFromPeerCertificate(socket.getPeerCertificate(true));
+  return verifyPeerChain(completeLeafOnly(chain, svid), svid, bundle, authorizer, trustDomains, clock, revocations);
+}
+
+// Node 24.21.0 and 26.8.x (nodejs/node#65579), and any Node once
+// getPeerX509Certificate() was called on the socket, report only the client's
+// leaf to the server, though OpenSSL verified the whole chain it sent. Such a
+// chain is completed with the intermediates this process has seen: those of its
+// own SVID and those on peer paths it verified. Nothing is trusted for being
+// here: the path builder uses only a certificate that chains by name and
+// signature, and the path must still end at the peer's own trust domain's bundle.
+const MAX_KNOWN_INTERMEDIATES = MAX_CHAIN_CERTS - 1;
+const knownIntermediates = new Map<string, Buffer>();
+
+function learnIntermediates(certs: readonly Uint8Array[]): void {
+  for (const der of certs) {
+    const key = derKey(der);
+    knownIntermediates.delete(key);
+    knownIntermediates.set(key, Buffer.from(der));
+    if (knownIntermediates.size > MAX_KNOWN_INTERMEDIATES) knownIntermediates.delete(knownIntermediates.keys().next().value!);
+  }
+}
+
+function completeLeafOnly(chain: Buffer[], svid: X509SvidSource): Buffer[] {
+  if (chain.length !== 1) return chain;
+  learnIntermediates(svid.getX509Svid().certificates.slice(1));
+  return [chain[0]!, ...knownIntermediates.values()];
 }
 
 /** The checks that run on every connection, remembered path or not. */
@@ -328,10 +365,10 @@ function admitVerified(verified: VerifiedX509Svid, authorizer: Authorizer, revoc
 const MAX_REMEMBERED = 1024;
 const remembered = new Map<string, { leaf: Buffer; verified: VerifiedX509Svid; bundle: X509Bundle; fromMs: number; untilMs: number }>();
 
-const leafKey = (leaf: Uint8Array) => createHash('sha256').update(leaf).digest('base64');
+const derKey = (der: Uint8Array) => createHash('sha256').update(der).digest('base64');
 
 function rememberedVerification(leaf: Uint8Array, bundles: X509BundleSource, nowMs: number): VerifiedX509Svid | undefined {
-  const key = leafKey(leaf);
+  const key = derKey(leaf);
   const entry = remembered.get(key);
   if (!entry || !entry.leaf.equals(leaf)) return undefined;
   // RFC 5280 4.1.2.5: both bounds inclusive, as in verifyCertificateChain.
@@ -346,10 +383,11 @@ function verifyAndRemember(chain: readonly Buffer[], bundles: X509BundleSource, 
   let used: X509Bundle | undefined;
   const recording: X509BundleSource = { getX509BundleForTrustDomain: (td) => (used = bundles.getX509BundleForTrustDomain(td)) };
   const verified = verifyX509Svid(chain, recording, { nowMs });
+  learnIntermediates(verified.verifiedChain.slice(1, -1).map((cert) => cert.raw));
   if (used) {
     const validities = verified.verifiedChain.map(validityOf);
     if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
-    remembered.set(leafKey(chain[0]!), {
+    remembered.set(derKey(chain[0]!), {
       leaf: Buffer.from(chain[0]!),
       verified,
       bundle: used,

@@ -4,7 +4,10 @@
  * signed by the intermediate, with the chain and key shaped as X509Svid. Also a
  * source that can swap its SVID and emit 'update', as X509Source does.
  */
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { afterEach } from 'vitest';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import { SpiffeId, isSpiffeId } from '../../agent-sdk/spiffe-id.js';
@@ -90,4 +93,31 @@ export function closeAfterEach(): (() => Promise<void> | void)[] {
     while (closers.length) await closers.pop()!();
   });
   return closers;
+}
+
+/**
+ * Whether this Node reports a client's whole chain to a plain `node:tls` server
+ * (`getPeerCertificate(true)`): Node 24.21.0 and 26.8.x report only the leaf
+ * (nodejs/node#65579). Asked of the runtime with raw `node:tls`, no SDK code.
+ */
+export async function nodeReportsClientChain(td: TestTrustDomain, server: X509Svid, client: X509Svid): Promise<boolean> {
+  const pem = (svid: X509Svid) => ({
+    cert: svid.certificates.map((der) => new X509Certificate(der).toString()).join(''),
+    key: svid.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    ca: td.root.cert.toString(),
+  });
+  const listener = tls.createServer({ ...pem(server), requestCert: true, rejectUnauthorized: true });
+  const sawIssuer = new Promise<boolean>((resolve) => listener.once('secureConnection', (socket: tls.TLSSocket) => {
+    resolve(socket.getPeerCertificate(true).issuerCertificate !== undefined);
+    socket.destroy();
+  }));
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const socket = tls.connect({ ...pem(client), host: '127.0.0.1', port: (listener.address() as AddressInfo).port, checkServerIdentity: () => undefined });
+  socket.on('error', () => {});
+  try {
+    return await sawIssuer;
+  } finally {
+    socket.destroy();
+    await new Promise((resolve) => listener.close(resolve));
+  }
 }

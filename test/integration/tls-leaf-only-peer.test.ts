@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import type tls from 'node:tls';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectMtls, createMtlsServer, authorizeId, authorizeMemberOf, peerId, type TesseraError, type X509Svid } from '../../agent-sdk/index.js';
+import { createIntermediate } from '../helpers/pki.js';
+import {
+  type TestTrustDomain, closeAfterEach, createMtlsPki, issueSvid, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
+} from '../helpers/svid-pki.js';
+
+// Node 24.21.0 and 26.8.x report only a client's leaf to a node:tls server
+// (nodejs/node#65579): Node calls getPeerX509Certificate() during the handshake,
+// which drops the leaf from OpenSSL's peer chain. Calling it first, as these tests
+// do, puts any Node in that state. The SDK completes the path from intermediates
+// it knows and verifies it as usual.
+
+let td: TestTrustDomain, serverSvid: X509Svid, clientSvid: X509Svid, strangerSvid: X509Svid;
+const closers = closeAfterEach();
+
+beforeAll(async () => {
+  ({ td, serverSvid, clientSvid } = await createMtlsPki(`other.${TD}`));
+  // The same root, an intermediate this server has never seen.
+  const second = await createIntermediate(td.root, { cn: `${TD} intermediate 2` });
+  strangerSvid = await issueSvid({ ...td, intermediate: second }, `spiffe://${TD}/agent/orch-a/t1/i2`);
+});
+
+async function startLeafOnlyServer() {
+  const rejected: TesseraError[] = [];
+  const issuers: unknown[] = [];
+  const server = createMtlsServer({ getX509Svid: () => serverSvid }, { getX509BundleForTrustDomain: () => td.bundle }, authorizeMemberOf(TD), { revocations: null }, (socket) => {
+    socket.end(`${peerId(socket)}\n`);
+  });
+  // Ahead of the SDK's own listener: from here on Node reports the leaf alone.
+  server.prependListener('secureConnection', (socket: tls.TLSSocket) => {
+    socket.getPeerX509Certificate();
+    issuers.push(socket.getPeerCertificate(true).issuerCertificate);
+  });
+  server.on('peerRejected', (err: TesseraError) => rejected.push(err));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as AddressInfo).port, rejected, issuers };
+}
+
+/** The server's answer, or a rejection when it hangs up without one. */
+async function call(port: number, svid: X509Svid): Promise<string> {
+  const socket = await connectMtls(
+    { host: '127.0.0.1', port }, { getX509Svid: () => svid }, { getX509BundleForTrustDomain: () => td.bundle }, authorizeId(SERVER_ID),
+    { revocations: null },
+  );
+  closers.push(() => void socket.destroy());
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('end', () => (text ? resolve(text.trim()) : reject(new Error('closed without an answer'))));
+    socket.on('error', reject);
+  });
+}
+
+describe('node:tls server that sees only the client leaf', () => {
+  it('ok/a client whose intermediate the server knows (its own) is verified and admitted', async () => {
+    const h = await startLeafOnlyServer();
+    expect(await call(h.port, clientSvid)).toBe(CLIENT_ID);
+    expect(h.issuers).toEqual([undefined]);
+    expect(h.rejected).toEqual([]);
+  });
+
+  it('fail/a client under an intermediate the server has never seen is refused, though OpenSSL accepted its chain', async () => {
+    const h = await startLeafOnlyServer();
+    await expect(call(h.port, strangerSvid)).rejects.toThrow();
+    expect(h.issuers).toEqual([undefined]);
+    expect(h.rejected.map((e) => [e.code, e.message])).toEqual([['ERR_SVID_INVALID', 'certificate chain does not lead to a trusted root']]);
+  });
+});
