@@ -300,7 +300,8 @@ function verifyPeerChain(
  * costs `getPeerCertificate(true)`, which builds Node's object for every
  * certificate of the chain (about ten times the leaf's), and a full verification.
  * (Not `getPeerX509Certificate()`: in Node it deletes the leaf from OpenSSL's peer
- * chain, so a later `getPeerCertificate(true)` on the socket loses the chain.)
+ * chain, so a later `getPeerCertificate(true)` on the socket loses the chain.) A
+ * chain that Node reports as the leaf alone is completed first (see below).
  *
  * @throws like verifyPeerCertificate.
  * @example const verified = verifyPeerSocket(socket, source, source, authorizeAny(), undefined, systemClock);
