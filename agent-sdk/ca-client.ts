@@ -25,7 +25,7 @@ import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { caId } from './tessera-id.js';
 import { spiffeIdFromCertificate } from './verify.js';
-import { derToPem } from './tls-material.js';
+import { svidPem } from './tls-material.js';
 
 /** Where the CA listens. */
 export interface CaEndpoints {
@@ -309,10 +309,10 @@ export class CaClient {
     const svid = this.#svid.getX509Svid();
     if (this.#mtls?.svid !== svid || this.#mtls.bundle !== this.#bundle) {
       closeClients(this.#mtls?.clients);
-      const chainPem = svid.certificates.map(derToPem).join('');
-      const keyPem = svid.privateKey.export({ format: 'pem', type: 'pkcs8' });
+      // The same PEM the agent's own mTLS server and clients use: the key is exported once per SVID.
+      const pem = svidPem(this.#svid);
       const credentials = grpc.credentials.createSsl(
-        Buffer.from(this.#bundle.toPem()), Buffer.from(keyPem), Buffer.from(chainPem),
+        Buffer.from(this.#bundle.toPem()), Buffer.from(pem.key), Buffer.from(pem.cert),
         { checkServerIdentity: checkCaIdentity(this.#bundle.trustDomain) },
       );
       this.#mtls = { svid, bundle: this.#bundle, clients: makeClients(this.#endpoints.mtlsAddress, credentials, this.#bundle.trustDomain) };
