@@ -9,7 +9,9 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { afterEach } from 'vitest';
+import { authorizeId } from '../../agent-sdk/authorizer.js';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
+import { connectMtls } from '../../agent-sdk/tls.js';
 import { SpiffeId, isSpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { createIntermediate, createLeaf, createRoot, type CertOptions, type TestCert } from './pki.js';
@@ -120,4 +122,22 @@ export async function nodeReportsClientChain(td: TestTrustDomain, server: X509Sv
     socket.destroy();
     await new Promise((resolve) => listener.close(resolve));
   }
+}
+
+/**
+ * Connects to the MTLS_SERVER_ID server on `port` as `client` (no revocation
+ * list) and resolves with everything it sent, trimmed; rejects when it hangs up
+ * without an answer.
+ */
+export async function callMtlsServer(port: number, client: X509Svid, bundle: X509Bundle): Promise<string> {
+  const socket = await connectMtls(
+    { host: '127.0.0.1', port }, { getX509Svid: () => client }, { getX509BundleForTrustDomain: () => bundle }, authorizeId(MTLS_SERVER_ID),
+    { revocations: null },
+  );
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('end', () => (text ? resolve(text.trim()) : reject(new Error('closed without an answer'))));
+    socket.on('error', reject);
+  });
 }

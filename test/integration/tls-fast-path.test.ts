@@ -1,9 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import type tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PeerError,
-  connectMtls,
   createMtlsServer,
   authorizeId,
   peerId,
@@ -16,8 +14,8 @@ import {
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import { RevocationList } from '../../agent-sdk/revocation-list.js';
 import {
-  type TestTrustDomain, closeAfterEach, createMtlsPki, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
-  nodeReportsClientChain,
+  type TestTrustDomain, closeAfterEach, createMtlsPki, MTLS_CLIENT_ID as CLIENT_ID, MTLS_TD as TD,
+  callMtlsServer, nodeReportsClientChain,
 } from '../helpers/svid-pki.js';
 
 // The SDK remembers a verified peer path by its leaf (agent-sdk/tls-material.ts),
@@ -55,18 +53,7 @@ async function startServer(authorizer: Authorizer, bundles: X509BundleSource, op
 }
 
 /** Connects as the client and resolves with the server's answer, or rejects when the server hangs up. */
-async function call(port: number): Promise<string> {
-  const socket: tls.TLSSocket = await connectMtls(
-    { host: '127.0.0.1', port }, { getX509Svid: () => clientSvid }, { getX509BundleForTrustDomain: () => td.bundle }, authorizeId(SERVER_ID),
-    { revocations: null },
-  );
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.on('end', () => (text ? resolve(text.trim()) : reject(new Error('closed without an answer'))));
-    socket.on('error', reject);
-  });
-}
+const call = (port: number) => callMtlsServer(port, clientSvid, td.bundle);
 
 describe('tls fast path: a returning peer', () => {
   it('ok/is admitted again, and the authorizer still decides on every connection', async () => {

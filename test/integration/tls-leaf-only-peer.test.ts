@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectMtls, createMtlsServer, authorizeId, authorizeMemberOf, peerId, type TesseraError, type X509Svid } from '../../agent-sdk/index.js';
+import { createMtlsServer, authorizeMemberOf, peerId, type TesseraError, type X509Svid } from '../../agent-sdk/index.js';
 import { createIntermediate } from '../helpers/pki.js';
 import {
-  type TestTrustDomain, closeAfterEach, createMtlsPki, issueSvid, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
+  type TestTrustDomain, callMtlsServer, closeAfterEach, createMtlsPki, issueSvid, MTLS_CLIENT_ID as CLIENT_ID, MTLS_TD as TD,
 } from '../helpers/svid-pki.js';
 
 // Node 24.21.0 and 26.8.x report only a client's leaf to a node:tls server
@@ -40,32 +40,17 @@ async function startLeafOnlyServer() {
   return { port: (server.address() as AddressInfo).port, rejected, issuers };
 }
 
-/** The server's answer, or a rejection when it hangs up without one. */
-async function call(port: number, svid: X509Svid): Promise<string> {
-  const socket = await connectMtls(
-    { host: '127.0.0.1', port }, { getX509Svid: () => svid }, { getX509BundleForTrustDomain: () => td.bundle }, authorizeId(SERVER_ID),
-    { revocations: null },
-  );
-  closers.push(() => void socket.destroy());
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.on('end', () => (text ? resolve(text.trim()) : reject(new Error('closed without an answer'))));
-    socket.on('error', reject);
-  });
-}
-
 describe('node:tls server that sees only the client leaf', () => {
   it('ok/a client whose intermediate the server knows (its own) is verified and admitted', async () => {
     const h = await startLeafOnlyServer();
-    expect(await call(h.port, clientSvid)).toBe(CLIENT_ID);
+    expect(await callMtlsServer(h.port, clientSvid, td.bundle)).toBe(CLIENT_ID);
     expect(h.issuers).toEqual([undefined]);
     expect(h.rejected).toEqual([]);
   });
 
   it('fail/a client under an intermediate the server has never seen is refused, though OpenSSL accepted its chain', async () => {
     const h = await startLeafOnlyServer();
-    await expect(call(h.port, strangerSvid)).rejects.toThrow();
+    await expect(callMtlsServer(h.port, strangerSvid, td.bundle)).rejects.toThrow();
     expect(h.issuers).toEqual([undefined]);
     expect(h.rejected.map((e) => [e.code, e.message])).toEqual([['ERR_SVID_INVALID', 'certificate chain does not lead to a trusted root']]);
   });
