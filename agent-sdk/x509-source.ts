@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { OrchestratorAttestor } from './attestor.js';
 import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle.js';
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
@@ -11,6 +11,7 @@ import { RevocationFollower } from './revocation.js';
 import { revocationSubjectOf } from './tls-material.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate } from './certificate.js';
+import { spiffeIdFromCertificate } from './verify.js';
 import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
 
 /** The environment variables an orchestrator passes to a child (see `Orchestrator.spawn`). */
@@ -304,7 +305,19 @@ function newKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 }
 
+/**
+ * The SVID the CA issued for `privateKey`. Its certificate must name the ID the
+ * CA reported and hold this key: a CA fault caught here is a failed activation or
+ * renewal with a clear reason, not a certificate that every peer and OpenSSL
+ * refuse later. (Its chain is for peers to verify; the CA was authenticated.)
+ *
+ * @throws {SvidError} ERR_SVID_INVALID.
+ */
 function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
-  const leaf = readCertificate(issued.certificates[0]!);
+  const der = issued.certificates[0]!;
+  const leaf = readCertificate(der);
+  if (!spiffeIdFromCertificate(der).equals(issued.id)) throw new SvidError('ERR_SVID_INVALID', `the CA returned a certificate that does not name ${issued.id}`);
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  if (!spki.equals(leaf.subjectPublicKeyInfo)) throw new SvidError('ERR_SVID_INVALID', 'the CA returned a certificate for another key');
   return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
 }
