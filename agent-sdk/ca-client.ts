@@ -25,7 +25,7 @@ import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { caId } from './tessera-id.js';
 import { spiffeIdFromCertificate } from './verify.js';
-import { svidPem } from './tls-material.js';
+import { clientContext } from './tls-material.js';
 
 /** Where the CA listens. */
 export interface CaEndpoints {
@@ -309,11 +309,12 @@ export class CaClient {
     const svid = this.#svid.getX509Svid();
     if (this.#mtls?.svid !== svid || this.#mtls.bundle !== this.#bundle) {
       closeClients(this.#mtls?.clients);
-      // The same PEM the agent's own mTLS server and clients use: the key is exported once per SVID.
-      const pem = svidPem(this.#svid);
-      const credentials = grpc.credentials.createSsl(
-        Buffer.from(this.#bundle.toPem()), Buffer.from(pem.key), Buffer.from(pem.cert),
-        { checkServerIdentity: checkCaIdentity(this.#bundle.trustDomain) },
+      // The context the agent's own node:tls clients use for this SVID and these roots:
+      // OpenSSL parses the key and certificates once per rotation, not once per use.
+      const bundle = this.#bundle;
+      const roots = { getX509BundleForTrustDomain: (td: string) => (td === bundle.trustDomain ? bundle : undefined) };
+      const credentials = grpc.credentials.createFromSecureContext(
+        clientContext(this.#svid, roots, [bundle.trustDomain]), { checkServerIdentity: checkCaIdentity(bundle.trustDomain) },
       );
       this.#mtls = { svid, bundle: this.#bundle, clients: makeClients(this.#endpoints.mtlsAddress, credentials, this.#bundle.trustDomain) };
     }

@@ -4,9 +4,9 @@
  * naming OpenSSL's verification failures with Tessera's error codes. Not part of
  * the public surface.
  */
-import { type X509Certificate, createHash } from 'node:crypto';
+import { type X509Certificate, constants, createHash } from 'node:crypto';
+import { type DetailedPeerCertificate, type PeerCertificate, type SecureContext, type SecureContextOptions, type TLSSocket, createSecureContext } from 'node:tls';
 import { authorizePeer, type Authorizer } from './authorizer.js';
-import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import type { X509Bundle, X509BundleSource } from './bundle.js';
 import { readCertificate } from './certificate.js';
 import { MAX_CHAIN_CERTS } from './chain.js';
@@ -45,6 +45,41 @@ export function svidPem(source: X509SvidSource): SvidPem {
     pemCache.set(svid, pem);
   }
   return pem;
+}
+
+/**
+ * Secure-context options with the current SVID and trusted roots. Session tickets
+ * are off: a resumed session skips certificate checks (DESIGN.md).
+ *
+ * @throws like svidPem and rootsPem.
+ * @example server.setSecureContext(contextOptions(source, source, undefined))
+ */
+export function contextOptions(svid: X509SvidSource, bundle: X509BundleSource, trustDomains: readonly string[] | undefined): SecureContextOptions {
+  const { cert, key } = svidPem(svid);
+  const ca = rootsPem(bundle, trustDomainsOf(svid, trustDomains));
+  return { cert, key, ca, minVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET };
+}
+
+// One client context per SVID (and set of roots), shared by every connection made
+// with it, node:tls ones and the channel to the CA alike: OpenSSL parses the key
+// and certificates once, not per handshake. A rotated SVID is a new object, so
+// its PEM and its context are new too.
+const clientContexts = new WeakMap<SvidPem, { ca: string; context: SecureContext }>();
+
+/**
+ * The client secure context for the current SVID and the roots of `trustDomains`.
+ *
+ * @throws like contextOptions; whatever OpenSSL throws for the material.
+ * @example tls.connect({ secureContext: clientContext(source, source, undefined), ... })
+ */
+export function clientContext(svid: X509SvidSource, bundle: X509BundleSource, trustDomains: readonly string[] | undefined): SecureContext {
+  const opts = contextOptions(svid, bundle, trustDomains);
+  const pem = svidPem(svid);
+  const cached = clientContexts.get(pem);
+  if (cached && cached.ca === opts.ca) return cached.context;
+  const context = createSecureContext(opts);
+  clientContexts.set(pem, { ca: opts.ca as string, context });
+  return context;
 }
 
 /**

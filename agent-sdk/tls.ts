@@ -10,7 +10,6 @@
  * the connection when its peer is revoked later). Only then is the peer's
  * SPIFFE ID recorded for `peerId(socket)`.
  */
-import { constants } from 'node:crypto';
 import tls from 'node:tls';
 import type { Authorizer } from './authorizer.js';
 import type { X509BundleSource } from './bundle.js';
@@ -21,14 +20,12 @@ import type { SpiffeId } from './spiffe-id.js';
 import type { X509SvidSource } from './svid.js';
 import {
   asPeerFailure,
+  clientContext,
+  contextOptions,
   expiryOf,
   fireAt,
   peerCertificateFailure,
   revocationSubjectOf,
-  rootsPem,
-  type SvidPem,
-  svidPem,
-  trustDomainsOf,
   verifyPeerCertificate,
   verifyPeerSocket,
 } from './tls-material.js';
@@ -72,31 +69,6 @@ export function peerId(socket: tls.TLSSocket): SpiffeId {
   const id = verifiedPeers.get(socket);
   if (!id) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'connection has no verified peer');
   return id;
-}
-
-/**
- * Secure-context options with the current SVID and trusted roots. Session tickets
- * are off: a resumed session skips certificate checks (DESIGN.md).
- */
-function contextOptions(svid: X509SvidSource, bundle: X509BundleSource, trustDomains: readonly string[] | undefined): tls.SecureContextOptions {
-  const { cert, key } = svidPem(svid);
-  const ca = rootsPem(bundle, trustDomainsOf(svid, trustDomains));
-  return { cert, key, ca, minVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET };
-}
-
-// One client context per SVID (and set of roots), shared by every connection made
-// with it: OpenSSL parses the key and certificates once, not per handshake. A
-// rotated SVID is a new object, so its PEM and its context are new too.
-const clientContexts = new WeakMap<SvidPem, { ca: string; context: tls.SecureContext }>();
-
-function clientContext(svid: X509SvidSource, bundle: X509BundleSource, trustDomains: readonly string[] | undefined): tls.SecureContext {
-  const opts = contextOptions(svid, bundle, trustDomains);
-  const pem = svidPem(svid);
-  const cached = clientContexts.get(pem);
-  if (cached && cached.ca === opts.ca) return cached.context;
-  const context = tls.createSecureContext(opts);
-  clientContexts.set(pem, { ca: opts.ca as string, context });
-  return context;
 }
 
 /**
