@@ -9,6 +9,8 @@ import { createCsr } from '../../agent-sdk/csr.js';
 import { staticSource } from '../../agent-sdk/source.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { X509Source } from '../../agent-sdk/x509-source.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { newKey } from '../helpers/agents.js';
 import { refusal } from '../helpers/task-agents.js';
 import {
@@ -96,5 +98,22 @@ describe('release at task end', () => {
     const [entry] = await world.service.source.caClient.completeTask('task-c');
     expect(entry!.target).toBe('orch-svc/task-c');
     expect(await statuses(world, 'task-c')).toEqual({ [a.getX509Svid().id.toString()]: 'ACTIVE' });
+  });
+
+  it('fail/a released orchestrator attesting again under its name while the entry is in force -> ERR_REVOKED, audited; its join token is not used up', async () => {
+    world = await startWorld();
+    const { t } = world;
+    const id = world.orchestrator.id.toString();
+    await world.orchestrator.source.release();
+    const { token } = await t.admin.createJoinToken({ orchestrator: 'orch-a' });
+    const attest = () => X509Source.fromAttestation({ attestor: joinTokenClient(token), endpoints: t.endpoints, bundle: t.ca.authority.bundle });
+    const err = await refusal(attest(), 'ERR_REVOKED', grpcStatus.PERMISSION_DENIED);
+    expect(err.message).toMatch(/^orchestrator orch-a was revoked or released; it can attest again after \d{4}-\d\d-\d\dT/);
+    // Not ERR_JOIN_TOKEN_USED: the refused attestation left the token as it was.
+    await refusal(attest(), 'ERR_REVOKED');
+    const { records } = await t.admin.listAuditRecords({ limit: 1000 });
+    expect(records.filter((r) => r.operation === 'attest' && r.outcome === 'denied').map((r) => [r.reason, r.subject, r.attestor])).toEqual([
+      ['ERR_REVOKED', id, 'join_token'], ['ERR_REVOKED', id, 'join_token'],
+    ]);
   });
 });
