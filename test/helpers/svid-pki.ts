@@ -141,3 +141,16 @@ export async function callMtlsServer(port: number, client: X509Svid, bundle: X50
     socket.on('error', reject);
   });
 }
+
+/** Everything a connection receives until it closes; '' when it could not be opened at all. */
+export function textUntilClose(connecting: Promise<tls.TLSSocket>): Promise<string> {
+  return connecting.then(
+    (socket) => new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', () => {});
+      socket.once('close', () => resolve(text));
+    }),
+    () => '',
+  );
+}

@@ -1,26 +1,12 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LevelStore } from '../../ca/store/level-store.js';
 import { auditKey } from '../../ca/audit/record.js';
-
-// The built command, as `npx tessera` runs it (npm test builds first).
-const MAIN = new URL('../../dist/ca/main.js', import.meta.url).pathname;
-const run = promisify(execFile);
-
-async function tessera(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { TESSERA_MAIN as MAIN, tessera } from '../helpers/ca-process.js';
 
 let dataDir: string;
 let ca: ChildProcess | undefined;

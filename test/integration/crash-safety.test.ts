@@ -39,6 +39,7 @@ import { agentSpawn } from '../../agent-sdk/orchestrator.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type CaProcess, bundleOf, startCaProcess, tessera, whenReachable } from '../helpers/ca-process.js';
+import { textUntilClose } from '../helpers/svid-pki.js';
 
 const KILLS = 6;
 const TD = 'tessera.local';
@@ -162,6 +163,14 @@ describe('crash safety: SIGKILL under mixed load', () => {
       return candidates[Math.floor(Math.random() * candidates.length)];
     };
     const live = (a: Agent) => a.revocation === undefined && !a.retired;
+    /** Runs `work` on a random live agent, again and again until the load ends; pauses while there is none. */
+    const onLiveAgents = async (work: (agent: Agent) => Promise<void>) => {
+      while (loading) {
+        const agent = pick(live);
+        if (agent) await work(agent);
+        else await pause();
+      }
+    };
     // A renewal or token request racing a revocation of the same agent may be refused.
     const racing = (a: Agent): ErrorCode[] => (a.revocation ? ['ERR_REVOKED'] : []);
 
@@ -240,47 +249,33 @@ describe('crash safety: SIGKILL under mixed load', () => {
           }
         }
       },
-      async renewals() {
-        while (loading) {
-          const agent = pick(live);
-          if (!agent) {
+      renewals: () => onLiveAgents(async (agent) => {
+        const key = newKey();
+        try {
+          const issued = await agent.client.renew(createCsr(key));
+          ledger.received(issued, 'renew');
+          agent.svid = toSvid(issued, key);
+          agent.renewalInDoubt = false;
+          ledger.succeeded();
+        } catch (err) {
+          // A renewal that committed while its answer was lost leaves this SVID superseded (docs/decisions.md).
+          if (ledger.failed(`renew ${agent.id}`, err, [...racing(agent), ...(agent.renewalInDoubt ? ['ERR_PERMISSION_DENIED'] : [])])) {
+            agent.renewalInDoubt = true;
             await pause();
-            continue;
-          }
-          const key = newKey();
-          try {
-            const issued = await agent.client.renew(createCsr(key));
-            ledger.received(issued, 'renew');
-            agent.svid = toSvid(issued, key);
-            agent.renewalInDoubt = false;
-            ledger.succeeded();
-          } catch (err) {
-            // A renewal that committed while its answer was lost leaves this SVID superseded (docs/decisions.md).
-            if (ledger.failed(`renew ${agent.id}`, err, [...racing(agent), ...(agent.renewalInDoubt ? ['ERR_PERMISSION_DENIED'] : [])])) {
-              agent.renewalInDoubt = true;
-              await pause();
-            } else if (agent.renewalInDoubt) {
-              agent.retired = true;
-            }
+          } else if (agent.renewalInDoubt) {
+            agent.retired = true;
           }
         }
-      },
-      async taskTokens() {
-        while (loading) {
-          const agent = pick(live);
-          if (!agent) {
-            await pause();
-            continue;
-          }
-          try {
-            const { token } = await agent.client.mintJwtSvid({ audience: `spiffe://${TD}/service/search`, scopes: ['search:query'] });
-            ledger.jtis.add(jtiOf(token));
-            ledger.succeeded();
-          } catch (err) {
-            if (ledger.failed(`mint ${agent.id}`, err, racing(agent))) await pause();
-          }
+      }),
+      taskTokens: () => onLiveAgents(async (agent) => {
+        try {
+          const { token } = await agent.client.mintJwtSvid({ audience: `spiffe://${TD}/service/search`, scopes: ['search:query'] });
+          ledger.jtis.add(jtiOf(token));
+          ledger.succeeded();
+        } catch (err) {
+          if (ledger.failed(`mint ${agent.id}`, err, racing(agent))) await pause();
         }
-      },
+      }),
       // Every third live agent is revoked, alternately by identity and by its current certificate.
       async revocations() {
         for (let n = 0; loading; n++) {
@@ -395,15 +390,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
       const subject = { id: agent.id, serialHex: readCertificate(svid.certificates[0]!).serialHex };
       expect(validator.revocations!.isRevoked(subject), `validator knows ${agent.id} is revoked`).toBe(true);
       const before = rejected.length;
-      const answer = await connectMtls({ host: '127.0.0.1', port }, staticSource(svid, bundle), staticSource(svid, bundle), authorizeAny()).then(
-        (socket) => new Promise<string>((resolve) => {
-          let text = '';
-          socket.on('data', (d: Buffer) => (text += d.toString()));
-          socket.on('error', () => {});
-          socket.once('close', () => resolve(text));
-        }),
-        () => '',
-      );
+      const answer = await textUntilClose(connectMtls({ host: '127.0.0.1', port }, staticSource(svid, bundle), staticSource(svid, bundle), authorizeAny()));
       expect(answer, `the validator served revoked ${agent.id}`).toBe('');
       await vi.waitFor(() => expect(rejected.slice(before)).toContain('ERR_REVOKED'));
     }

@@ -18,18 +18,13 @@ import { errorFromServiceError } from '../../agent-sdk/error-status.js';
 import {
   TestSource, issueSvid, type TestTrustDomain, closeAfterEach, createMtlsPki, MTLS_CLIENT_ID as CLIENT_ID, MTLS_SERVER_ID as SERVER_ID, MTLS_TD as TD,
 } from '../helpers/svid-pki.js';
+import { jsonMethod } from '../helpers/json-grpc.js';
 
 
 // A two-method JSON service, so the test needs no .proto.
-const json = {
-  requestSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  requestDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-  responseSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  responseDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-};
 const EchoService = {
-  say: { path: '/test.Echo/Say', requestStream: false, responseStream: false, ...json },
-  admin: { path: '/test.Echo/Admin', requestStream: false, responseStream: false, ...json },
+  say: jsonMethod('/test.Echo/Say'),
+  admin: jsonMethod('/test.Echo/Admin'),
 } satisfies grpc.ServiceDefinition;
 const EchoClient = grpc.makeGenericClientConstructor(EchoService, 'Echo');
 type Echo = InstanceType<typeof EchoClient>;

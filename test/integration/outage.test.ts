@@ -43,19 +43,13 @@ import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { type CaProcess, bundleOf, startCaProcess, whenReachable } from '../helpers/ca-process.js';
+import { jsonMethod } from '../helpers/json-grpc.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/tool`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// A one-method JSON gRPC service, so the test needs no .proto.
-const json = {
-  requestSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  requestDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-  responseSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  responseDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-};
-const EchoService = { say: { path: '/test.Echo/Say', requestStream: false, responseStream: false, ...json } } satisfies grpc.ServiceDefinition;
+const EchoService = { say: jsonMethod('/test.Echo/Say') } satisfies grpc.ServiceDefinition;
 const EchoClient = grpc.makeGenericClientConstructor(EchoService, 'Echo');
 type Echo = InstanceType<typeof EchoClient>;
 /** What the services answer: who called, with which certificate. */

@@ -21,6 +21,7 @@ import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
 import { X509Source } from '../../agent-sdk/x509-source.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
+import { textUntilClose } from '../helpers/svid-pki.js';
 import { refusal } from '../helpers/task-agents.js';
 
 // The built command, as `npx tessera` runs it (npm test builds first).
@@ -116,15 +117,7 @@ describe('revocation survives kill -9', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     expect(validator.revocations!.isRevoked({ id: aId })).toBe(true);
-    const attempt = await connectMtls({ host: '127.0.0.1', port }, a, a, authorizeAny()).then(
-      (s) => new Promise<string>((resolve) => {
-        let text = '';
-        s.on('data', (d: Buffer) => (text += d.toString()));
-        s.on('error', () => {});
-        s.once('close', () => resolve(text));
-      }),
-      () => '',
-    );
+    const attempt = await textUntilClose(connectMtls({ host: '127.0.0.1', port }, a, a, authorizeAny()));
     expect(attempt).toBe('');
     await vi.waitFor(() => expect(rejected.map((e) => e.code)).toContain('ERR_REVOKED'));
     const fine = await connectMtls({ host: '127.0.0.1', port }, b, b, authorizeAny());

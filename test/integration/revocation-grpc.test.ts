@@ -11,6 +11,7 @@ import { mtlsChannelCredentials, mtlsServerCredentials, peerIdFromCall } from '.
 import { serveMtlsGrpc } from '../../agent-sdk/grpc-serve.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { type World, spawnAgent, startWorld } from '../helpers/revocation-world.js';
+import { jsonMethod } from '../helpers/json-grpc.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -19,15 +20,9 @@ afterEach(async () => {
 });
 
 // A JSON service with a unary and a server-streaming method, so the test needs no .proto.
-const json = {
-  requestSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  requestDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-  responseSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-  responseDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-};
 const Tool = {
-  say: { path: '/test.Tool/Say', requestStream: false, responseStream: false, ...json },
-  watch: { path: '/test.Tool/Watch', requestStream: false, responseStream: true, ...json },
+  say: jsonMethod('/test.Tool/Say'),
+  watch: jsonMethod('/test.Tool/Watch', true),
 } satisfies grpc.ServiceDefinition;
 const ToolClient = grpc.makeGenericClientConstructor(Tool, 'Tool');
 type Client = InstanceType<typeof ToolClient>;

@@ -21,6 +21,7 @@ import { mtlsChannelCredentials, mtlsServerCredentials } from '../../agent-sdk/g
 import { attestOrchestrator, newKey, toSvid } from '../helpers/agents.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { auditAfter, closeAll, expectDenied, headSequence, presenting, refusal, spawnAgent } from '../helpers/task-agents.js';
+import { jsonMethod } from '../helpers/json-grpc.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/search`;
@@ -232,13 +233,7 @@ describe('task tokens over real mTLS', () => {
 describe('task tokens on a gRPC service', () => {
   it('ok/a token in the authorization metadata is accepted on the bound channel; fail/on another agent\'s channel -> ERR_TOKEN_BINDING', async () => {
     const { t, orchestrator, alice, bob, bundle } = await setup();
-    const json = {
-      requestSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-      requestDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-      responseSerialize: (v: unknown) => Buffer.from(JSON.stringify(v)),
-      responseDeserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown,
-    };
-    const ToolService = { search: { path: '/test.Tool/Search', requestStream: false, responseStream: false, ...json } } satisfies grpc.ServiceDefinition;
+    const ToolService = { search: jsonMethod('/test.Tool/Search') } satisfies grpc.ServiceDefinition;
     const server = new grpc.Server();
     server.addService(ToolService, {
       search: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
