@@ -20,8 +20,10 @@ export interface Output {
 export async function startCa(config: CaConfig, log: Logger, stop: Promise<unknown>, io: Output): Promise<number> {
   const ca = await CaServer.start(config, { clock: systemClock, log });
   io.out(JSON.stringify({ publicAddress: ca.publicAddress, mtlsAddress: ca.mtlsAddress, adminSocket: ca.adminSocket, trustDomain: config.trustDomain }));
-  await stop;
+  const signal = await stop;
+  log.info({ signal }, 'tessera CA stopping');
   await ca.close();
+  log.info({}, 'tessera CA stopped');
   return 0;
 }
 
