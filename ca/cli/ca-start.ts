@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { validateConfig } from '../config.js';
+import { parseJsonFile } from '../json-file.js';
+import { loadPolicyFile } from '../policy/policy-source.js';
 import { createLogger } from '../log.js';
 import type { CliCommand } from './command.js';
 import { startCa } from './commands.js';
@@ -34,7 +36,7 @@ export const caStart: CliCommand<Options> = {
     .addOption(logLevelOption()),
   async run(opts, _operands, ctx) {
     const file = opts.config ? await readConfigFile(opts.config) : {};
-    const config = validateConfig({
+    const config = namingFile(opts.config, () => validateConfig({
       ...file,
       // Precedence: flag, then file, then $TESSERA_DATA_DIR, then ./.data.
       dataDir: opts.dataDir || typeof file.dataDir !== 'string' ? dataDirOf(opts, ctx) : file.dataDir,
@@ -43,19 +45,32 @@ export const caStart: CliCommand<Options> = {
       ...(opts.mtlsListen && { mtlsAddress: opts.mtlsListen }),
       ...(opts.socket && { adminSocket: opts.socket }),
       ...(opts.policy && { policyFile: resolve(opts.policy) }),
-    });
+    }));
+    // A bad policy stops the start before the CA makes keys or opens its store.
+    if (config.policyFile) await loadPolicyFile(config.policyFile, config);
     return startCa(config, createLogger(opts.logLevel), ctx.stopRequested(), ctx.io);
   },
 };
 
-/** @throws {TesseraError} ERR_CONFIG_INVALID naming the file when it cannot be read or is not a JSON object. */
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let parsed: unknown;
+/** Runs `validate`; its ERR_CONFIG_INVALID names the configuration file the settings came from. */
+function namingFile<T>(file: string | undefined, validate: () => T): T {
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    return validate();
   } catch (err) {
-    throw new TesseraError('ERR_CONFIG_INVALID', `${path}: ${(err as Error).message}`);
+    if (!file || !(err instanceof TesseraError) || err.code !== 'ERR_CONFIG_INVALID') throw err;
+    throw new TesseraError('ERR_CONFIG_INVALID', err.message.replace(/^invalid configuration/, `invalid configuration (${file} and the flags)`));
   }
+}
+
+/** @throws {TesseraError} ERR_CONFIG_INVALID naming the file (and the line and column of a JSON syntax error). */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new TesseraError('ERR_CONFIG_INVALID', `${path}: the configuration file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const parsed = parseJsonFile(text, path, 'ERR_CONFIG_INVALID');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new TesseraError('ERR_CONFIG_INVALID', `${path}: must hold a JSON object`);
   }
