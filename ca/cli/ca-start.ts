@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { Option } from 'commander';
 import { resolve } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { validateConfig } from '../config.js';
 import { parseJsonFile } from '../json-file.js';
 import { loadPolicyFile } from '../policy/policy-source.js';
-import { createLogger } from '../log.js';
+import { LOG_FORMATS, type LogFormat, createLogger, textDestination } from '../log.js';
 import type { CliCommand } from './command.js';
 import { startCa } from './commands.js';
 import { type LogLevel, dataDirOf, hostPortArg, logLevelOption } from './options.js';
@@ -18,6 +19,8 @@ interface Options {
   mtlsListen?: string;
   socket?: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  metricsListen?: string;
 }
 
 /** `tessera ca start`: runs the CA in the foreground until SIGTERM or SIGINT. */
@@ -33,7 +36,9 @@ export const caStart: CliCommand<Options> = {
     .option('--listen <host:port>', 'the public TLS listener (attestation, activation, bundle)', hostPortArg)
     .option('--mtls-listen <host:port>', 'the mutual-TLS listener (spawn, renewal, tokens)', hostPortArg)
     .option('--socket <path>', 'the admin socket (default: <data dir>/admin.sock)')
-    .addOption(logLevelOption()),
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP: loopback or a monitoring network)', hostPortArg)
+    .addOption(logLevelOption())
+    .addOption(new Option('--log-format <format>', 'json lines, or text for a terminal').choices(LOG_FORMATS).default('json')),
   async run(opts, _operands, ctx) {
     const file = opts.config ? await readConfigFile(opts.config) : {};
     const config = namingFile(opts.config, () => validateConfig({
@@ -48,7 +53,8 @@ export const caStart: CliCommand<Options> = {
     }));
     // A bad policy stops the start before the CA makes keys or opens its store.
     if (config.policyFile) await loadPolicyFile(config.policyFile, config);
-    return startCa(config, createLogger(opts.logLevel), ctx.stopRequested(), ctx.io);
+    const log = createLogger(opts.logLevel, opts.logFormat === 'text' ? textDestination(ctx.io.err) : undefined);
+    return startCa(config, { log, ...(opts.metricsListen && { metricsAddress: opts.metricsListen }) }, ctx.stopRequested(), ctx.io);
   },
 };
 

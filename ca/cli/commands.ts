@@ -7,6 +7,8 @@ import { AdminClient } from '../admin-client.js';
 import { verifyAudit } from '../audit/verify.js';
 import type { CaConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { CaMetrics } from '../metrics/ca-metrics.js';
+import { serveMetrics } from '../metrics/metrics-server.js';
 import { CaServer } from '../server.js';
 import { LevelStore } from '../store/level-store.js';
 
@@ -16,13 +18,32 @@ export interface Output {
   err(line: string): void;
 }
 
-/** `tessera ca start`: runs the CA until `stop` resolves (main.ts ties it to SIGTERM/SIGINT). */
-export async function startCa(config: CaConfig, log: Logger, stop: Promise<unknown>, io: Output): Promise<number> {
-  const ca = await CaServer.start(config, { clock: systemClock, log });
-  io.out(JSON.stringify({ publicAddress: ca.publicAddress, mtlsAddress: ca.mtlsAddress, adminSocket: ca.adminSocket, trustDomain: config.trustDomain }));
+/**
+ * `tessera ca start`: runs the CA until `stop` resolves (main.ts ties it to
+ * SIGTERM/SIGINT), with a Prometheus endpoint on `metricsAddress` when given
+ * (bound first, so a port in use stops the start before the CA opens anything).
+ */
+export async function startCa(
+  config: CaConfig, params: { log: Logger; metricsAddress?: string }, stop: Promise<unknown>, io: Output,
+): Promise<number> {
+  const { log } = params;
+  const metrics = params.metricsAddress === undefined ? undefined : new CaMetrics();
+  const endpoint = metrics && (await serveMetrics(metrics, params.metricsAddress!, log));
+  let ca: CaServer;
+  try {
+    ca = await CaServer.start(config, { clock: systemClock, log, ...(metrics && { metrics }) });
+  } catch (err) {
+    await endpoint?.close();
+    throw err;
+  }
+  io.out(JSON.stringify({
+    publicAddress: ca.publicAddress, mtlsAddress: ca.mtlsAddress, adminSocket: ca.adminSocket, trustDomain: config.trustDomain,
+    ...(endpoint && { metricsAddress: endpoint.address }),
+  }));
   const signal = await stop;
   log.info({ signal }, 'tessera CA stopping');
   await ca.close();
+  await endpoint?.close();
   log.info({}, 'tessera CA stopped');
   return 0;
 }

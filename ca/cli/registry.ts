@@ -3,6 +3,7 @@ import { agentsShow } from './agents-show.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
 import { caStart } from './ca-start.js';
+import { healthcheck } from './healthcheck.js';
 import type { CliCommand } from './command.js';
 import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
@@ -23,4 +24,5 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   revoke,
   agentsList,
   agentsShow,
+  healthcheck,
 ];
