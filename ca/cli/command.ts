@@ -30,6 +30,6 @@ export interface CliCommand<Options = Record<string, unknown>> {
   readonly path: readonly [string, ...string[]];
   /** Declares the summary, operands and options (with their parsers) on `cmd`. */
   define(cmd: Command): void;
-  /** Runs the command with the parsed, checked values; resolves with the exit status. */
-  run(options: Options, operands: string[], ctx: CliContext): Promise<number>;
+  /** Runs the command with the parsed, checked values; resolves with the exit status. `command` is its place in the tree (for `completion`). */
+  run(options: Options, operands: string[], ctx: CliContext, command: Command): Promise<number>;
 }

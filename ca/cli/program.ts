@@ -39,7 +39,7 @@ export function buildProgram(commands: ReadonlyArray<CliCommand<never>>, ctx: Cl
     command.define(cmd);
     cmd.action(async (...args: unknown[]) => {
       const self = args.at(-1) as Command;
-      status = await command.run(self.opts() as never, self.processedArgs as string[], ctx);
+      status = await command.run(self.opts() as never, self.processedArgs as string[], ctx, self);
     });
   }
   // A group's summary names its subcommands: "ca: start, init".

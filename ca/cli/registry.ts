@@ -2,9 +2,13 @@ import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
+import { caInit } from './ca-init.js';
 import { caStart } from './ca-start.js';
+import { configCheck } from './config-check.js';
+import { policyCheck } from './policy-check.js';
 import { healthcheck } from './healthcheck.js';
 import type { CliCommand } from './command.js';
+import { completion } from './completion.js';
 import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
 
@@ -18,6 +22,9 @@ import { tokenCreate } from './token-create.js';
  */
 export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   caStart,
+  caInit,
+  configCheck,
+  policyCheck,
   tokenCreate,
   auditList,
   auditVerify,
@@ -25,4 +32,5 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   agentsList,
   agentsShow,
   healthcheck,
+  completion,
 ];
