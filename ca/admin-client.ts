@@ -14,6 +14,13 @@ import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeR
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
 
+/** No CA answers on the admin socket (not running, or another socket): ERR_UNAVAILABLE naming the socket. */
+export class CaUnreachableError extends TesseraError {
+  constructor(readonly socketPath: string) {
+    super('ERR_UNAVAILABLE', `no CA answers on the admin socket ${socketPath}`);
+  }
+}
+
 /** Exactly one thing to revoke (see `tessera revoke`); `task` is "<orchestrator>/<task>". */
 export type RevokeTargetRequest =
   | { serial: string } | { jti: string } | { agent: string } | { task: string } | { chain: string };
@@ -88,7 +95,7 @@ export class AdminClient {
   #errorOf(err: grpc.ServiceError): TesseraError {
     const error = errorFromServiceError(err);
     const fromCa = err.metadata?.get(ERROR_CODE_TRAILER).length > 0;
-    return error.code === 'ERR_UNAVAILABLE' && !fromCa ? new TesseraError('ERR_UNAVAILABLE', `no CA answers on the admin socket ${this.#socketPath}`) : error;
+    return error.code === 'ERR_UNAVAILABLE' && !fromCa ? new CaUnreachableError(this.#socketPath) : error;
   }
 }
 

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { TesseraError } from '../agent-sdk/errors.js';
+import { CaUnreachableError } from './admin-client.js';
 
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
@@ -24,7 +25,7 @@ export function checkHealth(socketPath: string, service = '', timeoutMs = 5000):
     client.Check({ service }, { deadline: Date.now() + timeoutMs }, (err, res) => {
       if (!err) return resolve(res!.status);
       if (err.code === grpc.status.NOT_FOUND) return reject(new TesseraError('ERR_NOT_FOUND', `the CA knows no service "${service}"`));
-      reject(new TesseraError('ERR_UNAVAILABLE', `no CA answers on the admin socket ${socketPath}`));
+      reject(new CaUnreachableError(socketPath));
     });
   }).finally(() => client.close());
 }

@@ -2,6 +2,7 @@
 // command line. It knows no command; every command brings its own options.
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { CaUnreachableError } from '../admin-client.js';
 import type { CliCommand, CliContext } from './command.js';
 
 /** Exit status of a command line that does not parse (unknown command or option, extra operand). */
@@ -71,7 +72,7 @@ export async function runProgram(commands: ReadonlyArray<CliCommand<never>>, arg
     if (err instanceof CommanderError) return reportUsage(err, failedIn(), ctx);
     if (err instanceof TesseraError) {
       ctx.io.err(`tessera: ${err.code}: ${err.message}`);
-      if (err.code === 'ERR_UNAVAILABLE') {
+      if (err instanceof CaUnreachableError) {
         ctx.io.err('  Is the CA running? Point at its admin socket with --socket PATH, or at its data directory with --data-dir DIR or $TESSERA_DATA_DIR.');
       }
       return 1;
