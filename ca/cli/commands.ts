@@ -7,9 +7,7 @@ import { AdminClient } from '../admin-client.js';
 import { verifyAudit } from '../audit/verify.js';
 import type { CaConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { CaMetrics } from '../metrics/ca-metrics.js';
-import { serveMetrics } from '../metrics/metrics-server.js';
-import { CaServer } from '../server.js';
+import type { CaServer } from '../server.js';
 import { LevelStore } from '../store/level-store.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
@@ -27,8 +25,12 @@ export async function startCa(
   config: CaConfig, params: { log: Logger; metricsAddress?: string }, stop: Promise<unknown>, io: Output,
 ): Promise<number> {
   const { log } = params;
-  const metrics = params.metricsAddress === undefined ? undefined : new CaMetrics();
-  const endpoint = metrics && (await serveMetrics(metrics, params.metricsAddress!, log));
+  // Loaded here, not at the top: every other command line would pay for the server, gRPC health and prom-client.
+  const [{ CaServer }, metricsModule, metricsServer] = await Promise.all([
+    import('../server.js'), import('../metrics/ca-metrics.js'), import('../metrics/metrics-server.js'),
+  ]);
+  const metrics = params.metricsAddress === undefined ? undefined : new metricsModule.CaMetrics();
+  const endpoint = metrics && (await metricsServer.serveMetrics(metrics, params.metricsAddress!, log));
   let ca: CaServer;
   try {
     ca = await CaServer.start(config, { clock: systemClock, log, ...(metrics && { metrics }) });

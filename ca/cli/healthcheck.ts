@@ -1,4 +1,3 @@
-import { checkHealth } from '../health-client.js';
 import type { CliCommand } from './command.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
@@ -16,6 +15,8 @@ export const healthcheck: CliCommand<Options> = {
     .option('--service <name>', "one service's status, such as tessera.v1.SVIDService (default: the CA as a whole)", '')
     .addOption(jsonOption('print { "status": ... } as JSON'))),
   async run(opts, _operands, ctx) {
+    // Loaded on use, so other command lines do not load grpc-health-check.
+    const { checkHealth } = await import('../health-client.js');
     const status = await checkHealth(socketOf(opts, ctx), opts.service);
     ctx.io.out(opts.json ? JSON.stringify({ status }) : status);
     return status === 'SERVING' ? 0 : 1;
