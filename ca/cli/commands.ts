@@ -26,11 +26,9 @@ export async function startCa(
 ): Promise<number> {
   const { log } = params;
   // Loaded here, not at the top: every other command line would pay for the server, gRPC health and prom-client.
-  const [{ CaServer }, metricsModule, metricsServer] = await Promise.all([
-    import('../server.js'), import('../metrics/ca-metrics.js'), import('../metrics/metrics-server.js'),
-  ]);
-  const metrics = params.metricsAddress === undefined ? undefined : new metricsModule.CaMetrics();
-  const endpoint = metrics && (await metricsServer.serveMetrics(metrics, params.metricsAddress!, log));
+  const { CaServer } = await import('../server.js');
+  const metrics = params.metricsAddress === undefined ? undefined : new (await import('../metrics/ca-metrics.js')).CaMetrics();
+  const endpoint = metrics && (await (await import('../metrics/metrics-server.js')).serveMetrics(metrics, params.metricsAddress!, log));
   let ca: CaServer;
   try {
     ca = await CaServer.start(config, { clock: systemClock, log, ...(metrics && { metrics }) });
