@@ -24,6 +24,7 @@ import { tesseraProto } from './proto.js';
 import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { caId } from './tessera-id.js';
+import { int32Seconds } from './wire-seconds.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import { clientContext } from './tls-material.js';
 
@@ -147,11 +148,12 @@ export class CaClient {
    * Asks for an identity for a new agent of a task (orchestrators only, over
    * mutual TLS) and returns its one-time spawn ticket.
    *
-   * @throws {TesseraError} ERR_PERMISSION_DENIED, ERR_INVALID_ARGUMENT, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_PERMISSION_DENIED, ERR_INVALID_ARGUMENT, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL beyond int32 seconds.
    */
   async spawn(params: { taskId: string; scopes?: string[]; sponsor: string; ttlMs?: number }): Promise<SpawnedAgent> {
     const request = {
-      taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000),
+      taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'),
     };
     const client = this.#mtlsClients().svid;
     const res = await unary<SpawnResponse__Output>((m, o, cb) => client.Spawn(request, m, o, cb));
@@ -184,10 +186,11 @@ export class CaClient {
    * Mints a task token (JWT-SVID) for `audience` over mutual TLS (agents only),
    * bound to the certificate of the SVID this client presents now.
    *
-   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_SCOPE_NOT_GRANTED, ERR_INVALID_ARGUMENT, ERR_PEER_UNAUTHORIZED, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_SCOPE_NOT_GRANTED, ERR_INVALID_ARGUMENT, ERR_PEER_UNAUTHORIZED, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL beyond int32 seconds.
    */
   async mintJwtSvid(params: { audience: string; scopes?: readonly string[]; ttlMs?: number }): Promise<{ token: string; id: SpiffeId; expiresAtMs: number }> {
-    const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000) };
+    const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') };
     const client = this.#mtlsClients().svid;
     const res = await unary<MintJWTSVIDResponse__Output>((m, o, cb) => client.MintJWTSVID(request, m, o, cb));
     if (!res.svid?.token) throw new TesseraError('ERR_INTERNAL', 'the CA returned no token');
@@ -198,11 +201,12 @@ export class CaClient {
    * The first half of a delegation (agents only, over mutual TLS): returns the
    * record naming the sub-agent, to be signed by this client's SVID key.
    *
-   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_DELEGATION_DENIED, ERR_POLICY_DENIED, ERR_PERMISSION_DENIED, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_DELEGATION_DENIED, ERR_POLICY_DENIED, ERR_PERMISSION_DENIED, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL or lifetime beyond int32 seconds.
    */
   async prepareDelegation(params: { scopes: readonly string[]; ttlMs?: number; lifetimeMs?: number }): Promise<PreparedDelegation> {
     const request = {
-      scopes: [...params.scopes], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000), lifetimeSeconds: Math.ceil((params.lifetimeMs ?? 0) / 1000),
+      scopes: [...params.scopes], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'), lifetimeSeconds: int32Seconds(params.lifetimeMs ?? 0, 'lifetimeMs'),
     };
     const client = this.#mtlsClients().svid;
     const res = await unary<PrepareDelegationResponse__Output>((m, o, cb) => client.PrepareDelegation(request, m, o, cb));

@@ -5,6 +5,7 @@ import type { CreateJoinTokenResponse__Output } from '../agent-sdk/gen/tessera/v
 import type { ListAuditRecordsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuditRecordsResponse.js';
 import type { VerifyAuditResponse__Output } from '../agent-sdk/gen/tessera/v1/VerifyAuditResponse.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
+import { int32Seconds } from '../agent-sdk/wire-seconds.js';
 import type { AgentInfo__Output } from '../agent-sdk/gen/tessera/v1/AgentInfo.js';
 import type { GetAgentResponse__Output } from '../agent-sdk/gen/tessera/v1/GetAgentResponse.js';
 import type { ListAgentsRequest } from '../agent-sdk/gen/tessera/v1/ListAgentsRequest.js';
@@ -32,10 +33,10 @@ export class AdminClient {
     this.#client = new (tesseraProto().tessera.v1.AdminService)(`unix:${socketPath}`, grpc.credentials.createInsecure());
   }
 
-  /** @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_UNAVAILABLE when the CA is not running. */
+  /** @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_VALUE_OUT_OF_RANGE for a TTL beyond int32 seconds, ERR_UNAVAILABLE when the CA is not running. */
   createJoinToken(params: { orchestrator: string; ttlMs?: number }): Promise<CreateJoinTokenResponse__Output> {
     return this.#call((cb) => this.#client.CreateJoinToken(
-      { orchestrator: params.orchestrator, ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000) }, deadline(), cb,
+      { orchestrator: params.orchestrator, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') }, deadline(), cb,
     ));
   }
 

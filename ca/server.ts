@@ -35,6 +35,7 @@ import type { RevocationContext } from './revocation/revoke.js';
 import { type Listener, METHOD_RULES } from './api/authz.js';
 import type { HandlerDeps } from './api/handler.js';
 import { CallLimits } from './limits/call-limits.js';
+import { checkedRequests } from './api/request-decode.js';
 
 /** How often expired revocation entries are deleted from the store. */
 const PRUNE_EVERY_MS = 60_000;
@@ -143,7 +144,7 @@ export class CaServer {
           'grpc.max_concurrent_streams': config.limits.maxConcurrentStreams,
         });
         for (const [definition, implementation] of handlers) {
-          server.addService(definition, methodsOf(listener, definition, implementation));
+          server.addService(checkedRequests(definition), methodsOf(listener, definition, implementation));
         }
         return server;
       };
