@@ -28,17 +28,17 @@ export function revocationAdminHandlers(
     }),
     ListAgents: unaryHandler(deps, `${SERVICE}/ListAgents`, async (req) => {
       const status = STATUS_OF.get(req.status);
-      const agents = await listAgents(rctx, rctx.feed.list, {
+      const agents = await checkAudited(rctx.journal, { operation: 'agents.list' }, () => listAgents(rctx, rctx.feed.list, {
         ...(req.orchestrator && { orchestrator: req.orchestrator }),
         ...(req.task && { task: req.task }),
         ...(status && { status }),
         ...(req.afterSpiffeId && { after: req.afterSpiffeId }),
         limit: Math.min(req.limit > 0 ? req.limit : 100, 1000),
-      });
+      }));
       return { agents: agents.map(agentInfo) };
     }),
     GetAgent: unaryHandler(deps, `${SERVICE}/GetAgent`, async (req) => {
-      const { agent, descendants } = await getAgent(rctx, rctx.feed.list, req.spiffeId);
+      const { agent, descendants } = await checkAudited(rctx.journal, { operation: 'agents.get' }, () => getAgent(rctx, rctx.feed.list, req.spiffeId));
       return { agent: agentInfo(agent), descendants: descendants.map(agentInfo) };
     }),
   };

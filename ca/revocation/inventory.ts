@@ -86,18 +86,20 @@ export interface AgentFilter {
  * Agent instances in SPIFFE ID order, filtered. Reads a consistent-enough
  * snapshot: the store as it is while the scan runs.
  *
- * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad orchestrator or task name.
+ * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad orchestrator or task name or `after` cursor.
  * @example await listAgents(ctx, feed.list, { orchestrator: 'orch-a', limit: 100 });
  */
 export async function listAgents(ctx: IssuanceContext, revocations: RevocationList, filter: AgentFilter): Promise<AgentView[]> {
   const orchestrator = filter.orchestrator ? parsePathSegment(filter.orchestrator) : undefined;
   const task = filter.task ? parsePathSegment(filter.task) : undefined;
+  // The cursor becomes a key-range start: only a canonical ID, never raw caller bytes.
+  const after = filter.after ? SpiffeId.parse(filter.after).toString() : undefined;
   // Agent IDs are agent/<orchestrator>/<task>/<instance>: an orchestrator (and a task) is a key prefix.
   let prefix = `spiffe://${ctx.authority.trustDomain}/agent/`;
   if (orchestrator) prefix += `${orchestrator}/${task ? `${task}/` : ''}`;
   const range = prefixRange(identityKey(prefix));
   // The smallest key after identityKey(after).
-  const start = filter.after ? identityKey(filter.after) + '\u0000' : range.gte;
+  const start = after ? identityKey(after) + '\u0000' : range.gte;
   const now = ctx.clock.now();
   const found: AgentView[] = [];
   for await (const [, value] of ctx.store.entries({ gte: start > range.gte ? start : range.gte, lt: range.lt })) {

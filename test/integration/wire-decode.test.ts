@@ -91,3 +91,41 @@ describe('a oneof names exactly one member', () => {
     expect((await recordsAfter(before)).map((r) => [r.operation, r.outcome, r.reason])).toEqual([['attest', 'denied', 'ERR_INVALID_ARGUMENT']]);
   });
 });
+
+describe('every ID-shaped field goes through the strict SPIFFE ID parser', () => {
+  // Each is refused by the parser (DESIGN: reject, never normalise) but sorts as a key-range start.
+  const VALID = 'spiffe://tessera.local/agent/orch-a/task-1/0000';
+  const ILLEGAL = [
+    'spiffe://TESSERA.local/agent/orch-a', 'spiffe://tessera.local/agent/../admin', 'spiffe://tessera.local/agent/./x',
+    'spiffe://tessera.local/agent/%2e%2e', 'spiffe://tessera.local/agent//x', 'spiffe://tessera.local/agent/',
+    'spiffe://tessera.local:443/agent/x', 'spiffe://u@tessera.local/agent/x', 'spiffe://tessera.local/agent/x?q',
+    'spiffe://tessera.local/agent/x#f', 'spiffe://tessera.local/agent/x\u0000', 'spiffe://tessera.local/agent/\u00e9',
+    `spiffe://tessera.local/${'a'.repeat(2048)}`, 'SPIFFE://tessera.local/agent/x', 'tessera.local/agent/x', '\u0000',
+    ...[0x20, 0x2f, 0x5c, 0x7f, 0xff].map((c) => `${VALID}${String.fromCharCode(c)}`),
+  ];
+
+  it('fail/ListAgents with an illegal after_spiffe_id cursor -> ERR_SPIFFE_ID_INVALID, audited', async () => {
+    t = await startTestCa();
+    const before = await head();
+    for (const after of ILLEGAL) {
+      await expectRejection(t.admin.listAgents({ afterSpiffeId: after }), 'ERR_SPIFFE_ID_INVALID', /./);
+    }
+    const records = await recordsAfter(before);
+    expect(records.map((r) => [r.operation, r.outcome, r.reason])).toEqual(ILLEGAL.map(() => ['agents.list', 'denied', 'ERR_SPIFFE_ID_INVALID']));
+    expect(await t.admin.listAgents({ afterSpiffeId: VALID })).toEqual([]);
+  });
+
+  it('fail/the other ID-shaped filters and targets are refused the same way', async () => {
+    t = await startTestCa();
+    for (const bad of ['orch a', '..', 'a/b', 'a%2f', '']) {
+      if (bad) await expectRejection(t.admin.listAgents({ orchestrator: bad }), 'ERR_SPIFFE_ID_INVALID', /./);
+      if (bad) await expectRejection(t.admin.listAgents({ orchestrator: 'orch-a', task: bad }), 'ERR_SPIFFE_ID_INVALID', /./);
+      await expectRejection(t.admin.createJoinToken({ orchestrator: bad }), 'ERR_SPIFFE_ID_INVALID', /./);
+    }
+    for (const bad of ILLEGAL) {
+      await expectRejection(t.admin.getAgent(bad), 'ERR_SPIFFE_ID_INVALID', /./);
+      await expectRejection(t.admin.revoke({ agent: bad }), 'ERR_SPIFFE_ID_INVALID', /./);
+      await expectRejection(t.admin.revoke({ chain: bad }), 'ERR_SPIFFE_ID_INVALID', /./);
+    }
+  });
+});
