@@ -11,6 +11,8 @@ import type { GetAgentResponse__Output } from '../agent-sdk/gen/tessera/v1/GetAg
 import type { ListAgentsRequest } from '../agent-sdk/gen/tessera/v1/ListAgentsRequest.js';
 import type { ListAgentsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAgentsResponse.js';
 import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeResponse.js';
+import type { BanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/BanOrchestratorResponse.js';
+import type { UnbanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/UnbanOrchestratorResponse.js';
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
 
@@ -55,10 +57,12 @@ export class AdminClient {
    * empty list means it was already revoked.
    *
    * @throws {TesseraError} ERR_INVALID_ARGUMENT / ERR_SPIFFE_ID_INVALID for a malformed
-   * target or reason, ERR_NOT_FOUND for a serial or identity the CA never issued, ERR_UNAVAILABLE.
+   * target or reason, ERR_NOT_FOUND for a serial or identity the CA never issued or a task it
+   * never spawned an agent for, ERR_UNAVAILABLE. `cascade` with an orchestrator `agent` also
+   * revokes every task it has agents in.
    * @example await admin.revoke({ agent: 'spiffe://tessera.local/agent/o/t/i', reason: 'key leaked' });
    */
-  revoke(target: RevokeTargetRequest & { reason?: string }): Promise<RevocationEntry[]> {
+  revoke(target: RevokeTargetRequest & { reason?: string; cascade?: boolean }): Promise<RevocationEntry[]> {
     return this.#call<RevokeResponse__Output>((cb) => this.#client.Revoke(target, deadline(), cb)).then((res) => res.entries.map(revocationEntryFromWire));
   }
 
@@ -70,6 +74,21 @@ export class AdminClient {
   /** One identity and its delegation subtree. @throws {TesseraError} ERR_NOT_FOUND, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
   getAgent(spiffeId: string): Promise<GetAgentResponse__Output> {
     return this.#call((cb) => this.#client.GetAgent({ spiffeId }, deadline(), cb));
+  }
+
+  /**
+   * Bans an orchestrator name from attesting until unbanOrchestrator, and revokes its current identity.
+   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_UNAVAILABLE.
+   * @example await admin.banOrchestrator({ orchestrator: 'orch-a', reason: 'host compromised' });
+   */
+  banOrchestrator(params: { orchestrator: string; reason?: string }): Promise<{ banned: boolean; entries: RevocationEntry[] }> {
+    return this.#call<BanOrchestratorResponse__Output>((cb) => this.#client.BanOrchestrator(params, deadline(), cb))
+      .then((res) => ({ banned: res.banned, entries: res.entries.map(revocationEntryFromWire) }));
+  }
+
+  /** Lifts a ban; resolves false when there was none. @throws {TesseraError} ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
+  unbanOrchestrator(orchestrator: string): Promise<boolean> {
+    return this.#call<UnbanOrchestratorResponse__Output>((cb) => this.#client.UnbanOrchestrator({ orchestrator }, deadline(), cb)).then((res) => res.lifted);
   }
 
   close(): void {
