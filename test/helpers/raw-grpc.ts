@@ -42,16 +42,28 @@ export function rawUnary(client: grpc.Client, path: string, bytes: Buffer): Prom
   });
 }
 
-/** Opens a stream of `path` (server or bidi streaming), writes `messages`, and resolves with how it ended. */
+/**
+ * Opens a stream of `path` (server or bidi streaming), writes `messages` (a bidi
+ * stream is then half-closed), and resolves with how it ended: its error, or OK
+ * at its first message or its end (the stream is then cancelled).
+ */
 export function rawStream(client: grpc.Client, path: string, messages: Buffer[], bidi: boolean): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const options = { deadline: Date.now() + 10_000 };
     const call = bidi
       ? client.makeBidiStreamRequest(path, identity, identity, options)
       : client.makeServerStreamRequest(path, identity, identity, messages[0]!, options);
-    call.on('data', () => {});
+    const ok = () => {
+      resolve({ status: grpc.status.OK, code: undefined, details: '' });
+      call.cancel();
+    };
+    call.on('data', ok);
     call.on('error', (err: grpc.ServiceError) => resolve({ status: err.code, code: err.metadata?.get(ERROR_CODE_TRAILER)[0] as string | undefined, details: err.details }));
-    call.on('end', () => resolve({ status: grpc.status.OK, code: undefined, details: '' }));
-    if (bidi) for (const m of messages) (call as grpc.ClientDuplexStream<Buffer, Buffer>).write(m);
+    call.on('end', ok);
+    if (bidi) {
+      const duplex = call as grpc.ClientDuplexStream<Buffer, Buffer>;
+      for (const m of messages) duplex.write(m);
+      duplex.end();
+    }
   });
 }
