@@ -1,5 +1,5 @@
 import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -22,7 +22,13 @@ import { CsrChecker } from './authority/csr-checker.js';
 import { ConnectionGate } from './limits/connection-gate.js';
 import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
+import { claimAdminSocket } from './admin-socket.js';
 import type { CaConfig } from './config.js';
+import { buildInfo } from './build-info.js';
+import { CaHealth } from './health.js';
+import type { AuthorityExpiry, CaMetrics } from './metrics/ca-metrics.js';
+import { observeAll, operationLog } from './operation-log.js';
+import { observeCalls } from './api/call-observer.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
 import type { Logger } from './log.js';
@@ -42,6 +48,11 @@ import { checkedRequests } from './api/request-decode.js';
 
 /** How often expired revocation entries are deleted from the store. */
 const PRUNE_EVERY_MS = 60_000;
+/** Never written: health probes read it to see that the store answers. */
+const HEALTH_PROBE_KEY = 'health/probe';
+const WATCH_REVOCATIONS = '/tessera.v1.RevocationService/WatchRevocations';
+/** What grpc.health.v1 reports on, besides the server as a whole (''). */
+const SERVICE_NAMES = ['NodeAttestationService', 'SVIDService', 'TrustBundleService', 'AdminService', 'RevocationService'].map((s) => `tessera.v1.${s}`);
 
 /**
  * The running CA: store, keys, authority, journal, attestors and the three
@@ -89,8 +100,10 @@ export class CaServer {
    * signed mark the previous start left; see ca/audit/start-check.ts).
    * @example const ca = await CaServer.start(validateConfig({ dataDir }), { clock: systemClock, log });
    */
-  static async start(config: CaConfig, deps: { clock: Clock; log: Logger }): Promise<CaServer> {
-    const { clock, log } = deps;
+  static async start(config: CaConfig, deps: { clock: Clock; log: Logger; metrics?: CaMetrics }): Promise<CaServer> {
+    const { clock, log, metrics } = deps;
+    // Refused before anything is opened or made; checked again just before binding.
+    await claimAdminSocket(config.adminSocket);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
@@ -112,8 +125,15 @@ export class CaServer {
       // Nothing is issued on a chain that does not verify (ERR_AUDIT_CHAIN_BROKEN stops the start).
       const { anchorFile } = config.audit;
       await verifyAuditAtStart(store, { roots: authority.bundle.certificates, signer: auditSigner, nowMs: clock.now(), log, ...(anchorFile && { anchorFile }) });
+      // The certificates the CA cannot work without (its server SVID joins below); health and metrics watch their expiry.
+      const expiring: AuthorityExpiry[] = [
+        { authority: 'x509_root', notAfterMs: keys.root.notAfterMs }, { authority: 'x509_intermediate', notAfterMs: keys.intermediate.notAfterMs },
+      ];
+      const health = new CaHealth({
+        services: SERVICE_NAMES, clock, notAfterMs: () => Math.min(...expiring.map((e) => e.notAfterMs)), probeStore: () => store.get(HEALTH_PROBE_KEY),
+      });
       const journal = await Journal.open({
-        store, clock,
+        store, clock, observer: observeAll(operationLog(log), metrics, health),
         checkpoint: {
           signer: auditSigner,
           everyRecords: config.audit.checkpointEveryRecords,
@@ -147,15 +167,18 @@ export class CaServer {
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
+      const openCalls = new Map<string, number>();
       const serverFor = (listener: Listener) => {
         // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED); clients queue streams beyond the maximum.
         const server = new grpc.Server({
           'grpc.max_receive_message_length': config.limits.maxMessageBytes,
           'grpc.max_concurrent_streams': config.limits.maxConcurrentStreams,
+          ...(metrics && { interceptors: [observeCalls((method, code, seconds) => metrics.rpcHandled(method, code, seconds), openCalls)] }),
         });
         for (const [definition, implementation] of handlers) {
           server.addService(checkedRequests(definition), methodsOf(listener, definition, implementation));
         }
+        health.addTo(server);
         return server;
       };
 
@@ -167,6 +190,7 @@ export class CaServer {
         notAfterMs: clock.now() + config.ttl.caServerMs,
       });
       await journal.record({ operation: 'ca.server_svid', subject: serverSvid.spiffeId, serial: serverSvid.serialHex }, 'allowed');
+      expiring.push({ authority: 'ca_server_svid', notAfterMs: serverSvid.notAfterMs });
       const keyCertPair = {
         private_key: Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' })),
         cert_chain: Buffer.from(serverSvid.certificates.map(derToPem).join('')),
@@ -188,15 +212,18 @@ export class CaServer {
       const publicPort = (publicListener.address() as AddressInfo).port;
       const mtlsPort = (mtlsListener.address() as AddressInfo).port;
       const adminServer = serverFor('admin');
-      await rm(config.adminSocket, { force: true });
+      await claimAdminSocket(config.adminSocket);
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
-      log.info({ trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
+      health.start();
+      metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: () => expiring, now: () => clock.now() });
+      log.info({ version: buildInfo.version, trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
         // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
         beforeShutdown: () => {
+          health.stop();
           stopPruning();
           policy?.close();
           revocation.close();

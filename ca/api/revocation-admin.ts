@@ -47,6 +47,7 @@ export function revocationAdminHandlers(
         ...(status && { status }),
         ...(req.afterSpiffeId && { after: req.afterSpiffeId }),
         limit: Math.min(req.limit > 0 ? req.limit : 100, 1000),
+        includeOrchestrators: req.includeOrchestrators,
       }));
       return { agents: agents.map(agentInfo) };
     }),

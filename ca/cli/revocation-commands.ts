@@ -38,13 +38,13 @@ export async function revokeCommand(
 }
 
 /**
- * `tessera agents list [--orchestrator O] [--task T] [--status S] [--limit N] [--json]`:
- * one agent instance per line, in SPIFFE ID order.
+ * `tessera agents list [--orchestrator O] [--task T] [--status S] [--limit N] [--orchestrators] [--json]`:
+ * one agent instance per line, in SPIFFE ID order; with `orchestrators`, the orchestrators after them.
  *
  * @throws {TesseraError} ERR_INVALID_ARGUMENT for an unknown status or a bad limit; whatever the CA refuses with.
  */
 export async function listAgentsCommand(
-  socket: string, params: { orchestrator?: string; task?: string; status?: string; limit: number; json: boolean }, io: Output,
+  socket: string, params: { orchestrator?: string; task?: string; status?: string; limit: number; json: boolean; orchestrators?: boolean }, io: Output,
 ): Promise<number> {
   if (params.status !== undefined && !(STATUSES as readonly string[]).includes(params.status)) {
     throw new TesseraError('ERR_INVALID_ARGUMENT', `--status is one of ${STATUSES.join(', ')}`);
@@ -56,6 +56,7 @@ export async function listAgentsCommand(
     for (let left = params.limit; left > 0;) {
       const page = await admin.listAgents({
         orchestrator: params.orchestrator ?? '', task: params.task ?? '', afterSpiffeId: after, limit: Math.min(left, PAGE),
+        includeOrchestrators: params.orchestrators ?? false,
         status: params.status ? `AGENT_STATUS_${params.status.toUpperCase()}` as 'AGENT_STATUS_ACTIVE' : 'AGENT_STATUS_UNSPECIFIED',
       });
       for (const agent of page) io.out(params.json ? JSON.stringify(plain(agent)) : line(agent));
@@ -126,7 +127,8 @@ function plain(agent: AgentInfo__Output): Record<string, unknown> {
 
 function line(agent: AgentInfo__Output): string {
   const fields = [
-    `task=${agent.orchestrator}/${agent.task}`, `sponsor=${agent.sponsor}`, `depth=${agent.depth}`,
+    agent.kind === 'orchestrator' ? 'orchestrator' : `task=${agent.orchestrator}/${agent.task}`,
+    agent.kind !== 'orchestrator' && `sponsor=${agent.sponsor}`, `depth=${agent.depth}`,
     agent.parent && `parent=${agent.parent}`, `scopes=${agent.scopes.join(',') || '-'}`,
     `issued=${new Date(agent.issuedAtMs).toISOString()}`, `expires=${new Date(agent.expiresAtMs).toISOString()}`, `renewals=${agent.renewals}`,
   ].filter(Boolean);

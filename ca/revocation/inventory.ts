@@ -80,6 +80,8 @@ export interface AgentFilter {
   /** Start after this SPIFFE ID. */
   readonly after?: string;
   readonly limit: number;
+  /** Orchestrators too, after the agents (SPIFFE ID order); none when a task is named. */
+  readonly includeOrchestrators?: boolean;
 }
 
 /**
@@ -95,18 +97,22 @@ export async function listAgents(ctx: IssuanceContext, revocations: RevocationLi
   // The cursor becomes a key-range start: only a canonical ID, never raw caller bytes.
   const after = filter.after ? SpiffeId.parse(filter.after).toString() : undefined;
   // Agent IDs are agent/<orchestrator>/<task>/<instance>: an orchestrator (and a task) is a key prefix.
-  let prefix = `spiffe://${ctx.authority.trustDomain}/agent/`;
-  if (orchestrator) prefix += `${orchestrator}/${task ? `${task}/` : ''}`;
-  const range = prefixRange(identityKey(prefix));
+  const td = `spiffe://${ctx.authority.trustDomain}`;
+  const prefixes = [`${td}/agent/${orchestrator ? `${orchestrator}/${task ? `${task}/` : ''}` : ''}`];
+  // orchestrator/<name> sorts after agent/..., so the pages stay in SPIFFE ID order.
+  if (filter.includeOrchestrators && !task) prefixes.push(orchestrator ? `${td}/orchestrator/${orchestrator}` : `${td}/orchestrator/`);
   // The smallest key after identityKey(after).
-  const start = after ? identityKey(after) + '\u0000' : range.gte;
+  const start = after ? identityKey(after) + '\u0000' : '';
   const now = ctx.clock.now();
   const found: AgentView[] = [];
-  for await (const [, value] of ctx.store.entries({ gte: start > range.gte ? start : range.gte, lt: range.lt })) {
-    const view = viewOf(decodeRecord<Identity>(value)!, revocations, now);
-    if ((task && view.task !== task) || (filter.status && view.status !== filter.status)) continue;
-    found.push(view);
-    if (found.length >= filter.limit) break;
+  for (const prefix of prefixes) {
+    const range = orchestrator && prefix.includes('/orchestrator/') ? { gte: identityKey(prefix), lt: identityKey(prefix) + '\u0000' } : prefixRange(identityKey(prefix));
+    for await (const [, value] of ctx.store.entries({ gte: start > range.gte ? start : range.gte, lt: range.lt })) {
+      const view = viewOf(decodeRecord<Identity>(value)!, revocations, now);
+      if ((task && view.task !== task) || (filter.status && view.status !== filter.status)) continue;
+      found.push(view);
+      if (found.length >= filter.limit) return found;
+    }
   }
   return found;
 }

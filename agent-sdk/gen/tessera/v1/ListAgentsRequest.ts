@@ -26,6 +26,11 @@ export interface ListAgentsRequest {
    * At most this many agents; 0 means 100, and more than 1000 is cut to 1000.
    */
   'limit'?: (number);
+  /**
+   * Orchestrators too (they sort after the agents): with `orchestrator` set only
+   * that one, with `task` set none.
+   */
+  'includeOrchestrators'?: (boolean);
 }
 
 /**
@@ -52,4 +57,9 @@ export interface ListAgentsRequest__Output {
    * At most this many agents; 0 means 100, and more than 1000 is cut to 1000.
    */
   'limit': (number);
+  /**
+   * Orchestrators too (they sort after the agents): with `orchestrator` set only
+   * that one, with `task` set none.
+   */
+  'includeOrchestrators': (boolean);
 }
