@@ -7,7 +7,10 @@ import { sealAuditBreak } from '../audit/seal.js';
 import { loadOrCreateKeys } from '../authority/keys.js';
 import type { CaConfig } from '../config.js';
 import { LevelStore } from '../store/level-store.js';
+import { type CaConfigOptions, addCaConfigOptions, caConfigFrom } from './ca-config.js';
+import type { CliCommand } from './command.js';
 import type { Output } from './commands.js';
+import { integerArg } from './options.js';
 
 /**
  * `tessera audit seal --at N`: with the CA stopped (LevelDB admits one process),
@@ -43,3 +46,17 @@ export async function sealAudit(config: CaConfig, at: number, io: Output): Promi
     await store.close();
   }
 }
+
+interface SealOptions extends CaConfigOptions {
+  at: number;
+}
+
+/** `tessera audit seal --at N`: acknowledge the audit break at record N (the CA stopped). */
+export const auditSeal: CliCommand<SealOptions> = {
+  path: ['audit', 'seal'],
+  define: (cmd) => addCaConfigOptions(cmd
+    .summary('acknowledge a known break in the audit chain, so the CA starts again')
+    .description('With the CA stopped: signs a seal for the break `tessera audit verify` reports at record N (and only there), appends an audit.seal record and a checkpoint. Records from N to the current head are taken as found.')
+    .requiredOption('--at <seq>', 'the first bad record, as `tessera audit verify` names it', integerArg(1, Number.MAX_SAFE_INTEGER))),
+  run: async (opts, _operands, ctx) => sealAudit(await caConfigFrom(opts, ctx), opts.at, ctx.io),
+};
