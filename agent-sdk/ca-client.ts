@@ -70,9 +70,11 @@ const DEFAULT_DEADLINE_MS = 10_000;
 /**
  * How long a call waits for a channel that is not connected (a CA restarting)
  * before it is sent anyway and fails ERR_UNAVAILABLE; within the call's deadline.
- * Twice the longest reconnect backoff (makeClients): a CA that is up is found.
+ * Longer than the longest reconnect backoff (1 s, makeClients, plus grpc's 20 %
+ * jitter), so a CA that is up is found; short, so a renewal against a CA that is
+ * down still fails (and is retried by the source) soon.
  */
-const READY_WAIT_MS = 2_000;
+const READY_WAIT_MS = 1_500;
 
 /**
  * The typed gRPC client for the CA. It verifies the CA's server SVID

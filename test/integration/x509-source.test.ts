@@ -69,7 +69,7 @@ describe('X509Source', () => {
     t = await startTestCa();
     const orchestrator = await orchestratorFor(t);
     // 12 s: the outage covers the half-life (6 s, jitter 10 %); the failed renewal waits for the CA up to
-    // 2 s, and after the restart the reconnect backoff (up to 1 s) still leaves the SVID time to renew.
+    // 1.5 s, and after the restart the reconnect backoff (up to 1 s) still leaves the SVID time to renew.
     const agent = await orchestrator.spawn('task-1', { sponsor: 'user-1', ttlMs: 12_000 });
     const source = await X509Source.fromEnv({ ...agent.env }, { rotation: { retryMs: 200, maxRetryMs: 400 } });
     closers.push(source);
