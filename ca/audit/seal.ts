@@ -47,6 +47,14 @@ export async function readSeals(store: Store, roots: readonly crypto.X509Certifi
 }
 
 /**
+ * Whether a seal took the head anchored at `seq` (signed at `timeMs`) out of
+ * the chain: a seal from a break at or below it, made after it was signed.
+ */
+export function sealedAway(seals: ReadonlyMap<number, { timeMs: number }>, seq: number, timeMs: number): boolean {
+  return [...seals].some(([brokenAt, seal]) => brokenAt <= seq && timeMs <= seal.timeMs);
+}
+
+/**
  * Seals the break at record `at`: `at` must be where verification of the log
  * now fails (so the operator acknowledges the break they saw, not another).
  * Writes the signed seal and removes checkpoints above the current head (they

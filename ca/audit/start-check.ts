@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { CheckpointSigner, Journal } from './journal.js';
 import { verifyAnchor } from './anchor.js';
 import { CHECKPOINT_PREFIX, auditKey, parseRecord, parseSequenceKey, prefixRange } from './record.js';
-import { readSeals, signHead } from './seal.js';
+import { readSeals, sealedAway, signHead } from './seal.js';
 import { verifiedCheckpoint, verifyAudit } from './verify.js';
 
 /** The signed head of the chain as far as a start verified it (checkpoint format). */
@@ -47,7 +47,6 @@ export async function verifyAuditAtStart(
 
 async function checkAnchorAtStart(store: Store, file: string, roots: crypto.X509Certificate[], log: Logger): Promise<void> {
   const seals = await readSeals(store, roots);
-  const sealedAfter = (seq: number, timeMs: number) => [...seals].some(([brokenAt, seal]) => brokenAt <= seq && timeMs <= seal.timeMs);
   const hashAt = async (seq: number) => {
     const bytes = await store.get(auditKey(seq));
     try {
@@ -56,7 +55,7 @@ async function checkAnchorAtStart(store: Store, file: string, roots: crypto.X509
       return 'malformed';
     }
   };
-  const result = await verifyAnchor(file, roots, hashAt, sealedAfter).catch((err: NodeJS.ErrnoException) => {
+  const result = await verifyAnchor(file, roots, hashAt, (seq, timeMs) => sealedAway(seals, seq, timeMs)).catch((err: NodeJS.ErrnoException) => {
     // No anchor yet: nothing was anchored (the first checkpoint creates the file).
     if (err.code === 'ENOENT') return { ok: true as const };
     throw err;

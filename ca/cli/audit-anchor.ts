@@ -5,7 +5,7 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import { AdminClient } from '../admin-client.js';
 import { verifyAnchor } from '../audit/anchor.js';
 import { auditKey, parseRecord } from '../audit/record.js';
-import { readSeals } from '../audit/seal.js';
+import { readSeals, sealedAway } from '../audit/seal.js';
 import { LevelStore } from '../store/level-store.js';
 import type { Output } from './commands.js';
 
@@ -32,8 +32,7 @@ export async function verifyAnchorFile(dataDir: string, socket: string, file: st
     };
     // A sealed break takes the heads anchored before the seal, from the break on, out of the chain.
     const seals = store ? await readSeals(store, [root]) : new Map<number, { timeMs: number }>();
-    const sealedAfter = (seq: number, timeMs: number) => [...seals].some(([brokenAt, seal]) => brokenAt <= seq && timeMs <= seal.timeMs);
-    const result = await verifyAnchor(file, [root], hashAt, sealedAfter);
+    const result = await verifyAnchor(file, [root], hashAt, (seq, timeMs) => sealedAway(seals, seq, timeMs));
     if (params.json) io.out(JSON.stringify({ anchor: file, ...result }));
     else if (result.ok) io.out(`anchor OK: ${result.anchors} anchored checkpoints found in the log`);
     else io.out(`anchor BROKEN at ${result.reason === 'anchor_signature_invalid' ? 'line' : 'record'} ${result.firstBadSequence}: ${result.reason}`);
