@@ -18,21 +18,31 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('tessera ban, unban, revoke --cascade, audit seal, audit verify --anchor', () => {
-  it('ok/the operator bans and unbans, cascades a revocation, seals a known break and checks the anchor', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tessera-cli16-'));
-    const dataDir = join(dir, 'data');
-    const anchor = join(dir, 'anchor.jsonl');
-    ca = await startCaProcess({ dataDir, config: { audit: { anchorFile: anchor } } });
+/** A CA process with an anchor file, in a fresh directory. */
+async function startWithAnchor(): Promise<{ dataDir: string; anchor: string }> {
+  dir = await mkdtemp(join(tmpdir(), 'tessera-cli16-'));
+  const dataDir = join(dir, 'data');
+  const anchor = join(dir, 'anchor.jsonl');
+  ca = await startCaProcess({ dataDir, config: { audit: { anchorFile: anchor } } });
+  return { dataDir, anchor };
+}
 
+describe('tessera ban, unban, revoke --cascade, audit seal, audit verify --anchor', () => {
+  it('ok/the operator bans and unbans an orchestrator; --cascade with a task is refused', async () => {
+    const { dataDir } = await startWithAnchor();
     const banned = await tessera('ban', 'orch-b', '--reason', 'decommissioned', '--data-dir', dataDir);
     expect([banned.code, JSON.parse(banned.stdout)]).toEqual([0, { banned: true, entries: [] }]);
     expect(JSON.parse((await tessera('unban', 'orch-b', '--data-dir', dataDir)).stdout)).toEqual({ lifted: true });
     const cascade = await tessera('revoke', '--task', 'orch-b/t', '--cascade', '--data-dir', dataDir);
     expect(cascade.code).not.toBe(0);
     expect(cascade.stderr).toContain('ERR_INVALID_ARGUMENT');
+  });
 
-    await ca.stop('SIGTERM');
+  it('ok/with the CA stopped: verify --anchor, a deleted record named, sealed exactly there, verified again', async () => {
+    const { dataDir, anchor } = await startWithAnchor();
+    // Records to break: a ban and its lifting.
+    for (const command of ['ban', 'unban']) expect((await tessera(command, 'orch-b', '--data-dir', dataDir)).code).toBe(0);
+    await ca!.stop('SIGTERM');
     ca = undefined;
     const verified = await tessera('audit', 'verify', '--anchor', anchor, '--data-dir', dataDir);
     expect([verified.code, verified.stdout]).toEqual([0, expect.stringMatching(/audit log OK.*\nanchor OK: \d+ anchored checkpoints/s)]);
@@ -50,6 +60,5 @@ describe('tessera ban, unban, revoke --cascade, audit seal, audit verify --ancho
     expect([sealed.code, sealed.stdout]).toEqual([0, expect.stringMatching(/^sealed the audit break at record 2/)]);
     const after = await tessera('audit', 'verify', '--anchor', anchor, '--data-dir', dataDir);
     expect([after.code, after.stdout]).toEqual([0, expect.stringMatching(/audit log OK.*\nanchor OK/s)]);
-    ca = await startCaProcess({ dataDir, config: { audit: { anchorFile: anchor } } });
   });
 });
