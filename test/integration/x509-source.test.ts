@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,9 @@ describe('X509Source', () => {
   });
 
   it('ok/the private key never touches the file system', async () => {
+    // Only files written while the test ran: the shared tmpdir holds every other run's files too,
+    // and reading them all outlasted the test's time on a loaded machine.
+    const startedMs = Date.now() - 1_000;
     t = await startTestCa();
     const orchestrator = await orchestratorFor(t);
     const agent = await orchestrator.spawn('task-1', { sponsor: 'user-1' });
@@ -106,7 +109,7 @@ describe('X509Source', () => {
       key.export({ format: 'jwk' }).d as string,
     ];
     for (const dir of [t.dataDir, tmpdir()]) {
-      for (const file of await listFiles(dir)) {
+      for (const file of await listFiles(dir, startedMs)) {
         const content = await readFile(file).catch(() => Buffer.alloc(0));
         for (const needle of needles) expect(content.includes(needle), `${file} holds the agent key`).toBe(false);
       }
@@ -115,14 +118,15 @@ describe('X509Source', () => {
   });
 });
 
-async function listFiles(dir: string, depth = 0): Promise<string[]> {
+/** The files under `dir` (four levels deep) modified at or after `sinceMs`. */
+async function listFiles(dir: string, sinceMs: number, depth = 0): Promise<string[]> {
   if (depth > 4) return [];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const out: string[] = [];
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(path, depth + 1)));
-    else if (e.isFile()) out.push(path);
+    if (e.isDirectory()) out.push(...(await listFiles(path, sinceMs, depth + 1)));
+    else if (e.isFile() && ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0) >= sinceMs) out.push(path);
   }
   return out;
 }
