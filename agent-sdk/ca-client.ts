@@ -24,6 +24,7 @@ import { tesseraProto } from './proto.js';
 import { SpiffeId } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { caId } from './tessera-id.js';
+import { int32Seconds } from './wire-seconds.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import { clientContext } from './tls-material.js';
 
@@ -66,6 +67,14 @@ export interface PreparedDelegation {
 }
 
 const DEFAULT_DEADLINE_MS = 10_000;
+/**
+ * How long a call waits for a channel that is not connected (a CA restarting)
+ * before it is sent anyway and fails ERR_UNAVAILABLE; within the call's deadline.
+ * Longer than the longest reconnect backoff (1 s, makeClients, plus grpc's 20 %
+ * jitter), so a CA that is up is found; short, so a renewal against a CA that is
+ * down still fails (and is retried by the source) soon.
+ */
+const READY_WAIT_MS = 1_500;
 
 /**
  * The typed gRPC client for the CA. It verifies the CA's server SVID
@@ -116,7 +125,10 @@ export class CaClient {
    */
   async attest(attestor: OrchestratorAttestor, csr: Uint8Array): Promise<IssuedCertificates> {
     const payload = await attestor.payload();
-    const call = this.#publicClients().attestation.Attest({ deadline: Date.now() + DEFAULT_DEADLINE_MS });
+    const deadline = Date.now() + DEFAULT_DEADLINE_MS;
+    const { attestation } = this.#publicClients();
+    await whenReady(attestation);
+    const call = attestation.Attest({ deadline });
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (err: unknown) => {
@@ -147,14 +159,15 @@ export class CaClient {
    * Asks for an identity for a new agent of a task (orchestrators only, over
    * mutual TLS) and returns its one-time spawn ticket.
    *
-   * @throws {TesseraError} ERR_PERMISSION_DENIED, ERR_INVALID_ARGUMENT, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_PERMISSION_DENIED, ERR_INVALID_ARGUMENT, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL beyond int32 seconds.
    */
   async spawn(params: { taskId: string; scopes?: string[]; sponsor: string; ttlMs?: number }): Promise<SpawnedAgent> {
     const request = {
-      taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000),
+      taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'),
     };
     const client = this.#mtlsClients().svid;
-    const res = await unary<SpawnResponse__Output>((m, o, cb) => client.Spawn(request, m, o, cb));
+    const res = await unary<SpawnResponse__Output>(client, (m, o, cb) => client.Spawn(request, m, o, cb));
     return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
   }
 
@@ -165,7 +178,7 @@ export class CaClient {
    */
   async activate(ticket: string, csr: Uint8Array): Promise<IssuedCertificates> {
     const client = this.#publicClients().svid;
-    const res = await unary<ActivateResponse__Output>((m, o, cb) => client.Activate({ ticket, csr }, m, o, cb));
+    const res = await unary<ActivateResponse__Output>(client, (m, o, cb) => client.Activate({ ticket, csr }, m, o, cb));
     return this.#issued(res.svid, res.bundle);
   }
 
@@ -176,7 +189,7 @@ export class CaClient {
    */
   async renew(csr: Uint8Array): Promise<IssuedCertificates> {
     const client = this.#mtlsClients().svid;
-    const res = await unary<RenewX509SVIDResponse__Output>((m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
+    const res = await unary<RenewX509SVIDResponse__Output>(client, (m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
     return this.#issued(res.svid, res.bundle);
   }
 
@@ -184,12 +197,13 @@ export class CaClient {
    * Mints a task token (JWT-SVID) for `audience` over mutual TLS (agents only),
    * bound to the certificate of the SVID this client presents now.
    *
-   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_SCOPE_NOT_GRANTED, ERR_INVALID_ARGUMENT, ERR_PEER_UNAUTHORIZED, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_SCOPE_NOT_GRANTED, ERR_INVALID_ARGUMENT, ERR_PEER_UNAUTHORIZED, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL beyond int32 seconds.
    */
   async mintJwtSvid(params: { audience: string; scopes?: readonly string[]; ttlMs?: number }): Promise<{ token: string; id: SpiffeId; expiresAtMs: number }> {
-    const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000) };
+    const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') };
     const client = this.#mtlsClients().svid;
-    const res = await unary<MintJWTSVIDResponse__Output>((m, o, cb) => client.MintJWTSVID(request, m, o, cb));
+    const res = await unary<MintJWTSVIDResponse__Output>(client, (m, o, cb) => client.MintJWTSVID(request, m, o, cb));
     if (!res.svid?.token) throw new TesseraError('ERR_INTERNAL', 'the CA returned no token');
     return { token: res.svid.token, id: SpiffeId.parse(res.svid.spiffeId), expiresAtMs: res.svid.expiresAtMs };
   }
@@ -198,14 +212,15 @@ export class CaClient {
    * The first half of a delegation (agents only, over mutual TLS): returns the
    * record naming the sub-agent, to be signed by this client's SVID key.
    *
-   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_DELEGATION_DENIED, ERR_POLICY_DENIED, ERR_PERMISSION_DENIED, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_SCOPE_INVALID, ERR_DELEGATION_DENIED, ERR_POLICY_DENIED, ERR_PERMISSION_DENIED, ERR_UNAVAILABLE;
+   * ERR_VALUE_OUT_OF_RANGE (nothing sent) for a TTL or lifetime beyond int32 seconds.
    */
   async prepareDelegation(params: { scopes: readonly string[]; ttlMs?: number; lifetimeMs?: number }): Promise<PreparedDelegation> {
     const request = {
-      scopes: [...params.scopes], ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000), lifetimeSeconds: Math.ceil((params.lifetimeMs ?? 0) / 1000),
+      scopes: [...params.scopes], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'), lifetimeSeconds: int32Seconds(params.lifetimeMs ?? 0, 'lifetimeMs'),
     };
     const client = this.#mtlsClients().svid;
-    const res = await unary<PrepareDelegationResponse__Output>((m, o, cb) => client.PrepareDelegation(request, m, o, cb));
+    const res = await unary<PrepareDelegationResponse__Output>(client, (m, o, cb) => client.PrepareDelegation(request, m, o, cb));
     return { delegationId: res.delegationId, record: res.record, id: SpiffeId.parse(res.spiffeId), expiresAtMs: res.expiresAtMs };
   }
 
@@ -217,14 +232,14 @@ export class CaClient {
    */
   async delegate(delegationId: string, signature: Uint8Array): Promise<SpawnedAgent> {
     const client = this.#mtlsClients().svid;
-    const res = await unary<DelegateResponse__Output>((m, o, cb) => client.Delegate({ delegationId, signature }, m, o, cb));
+    const res = await unary<DelegateResponse__Output>(client, (m, o, cb) => client.Delegate({ delegationId, signature }, m, o, cb));
     return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
   }
 
   /** Fetches the current trust bundle. @throws {TesseraError} ERR_UNAVAILABLE */
   async getTrustBundle(): Promise<X509Bundle> {
     const client = this.#publicClients().bundle;
-    const res = await unary<GetTrustBundleResponse__Output>((m, o, cb) => client.GetTrustBundle({}, m, o, cb));
+    const res = await unary<GetTrustBundleResponse__Output>(client, (m, o, cb) => client.GetTrustBundle({}, m, o, cb));
     return this.#adoptBundle(res.bundle);
   }
 
@@ -249,7 +264,7 @@ export class CaClient {
    */
   async releaseIdentity(): Promise<RevocationEntry[]> {
     const client = this.#mtlsClients().revocation;
-    const res = await unary<ReleaseIdentityResponse__Output>((m, o, cb) => client.ReleaseIdentity({}, m, o, cb));
+    const res = await unary<ReleaseIdentityResponse__Output>(client, (m, o, cb) => client.ReleaseIdentity({}, m, o, cb));
     return res.entries.map(revocationEntryFromWire);
   }
 
@@ -262,7 +277,7 @@ export class CaClient {
    */
   async completeTask(taskId: string): Promise<RevocationEntry[]> {
     const client = this.#mtlsClients().revocation;
-    const res = await unary<CompleteTaskResponse__Output>((m, o, cb) => client.CompleteTask({ taskId }, m, o, cb));
+    const res = await unary<CompleteTaskResponse__Output>(client, (m, o, cb) => client.CompleteTask({ taskId }, m, o, cb));
     return res.entries.map(revocationEntryFromWire);
   }
 
@@ -326,12 +341,12 @@ function makeClients(address: string, credentials: grpc.ChannelCredentials, trus
   const v1 = tesseraProto().tessera.v1;
   // One channel shared by the three stubs. SNI must be a host name, not the IP
   // we may dial; the server's identity is checked by SPIFFE ID, not by name.
-  // The source retries renewals on its own schedule; keep grpc's reconnect
-  // backoff short so a CA that is back is seen by the next retry.
+  // Calls wait for the channel (whenReady); a reconnect backoff of at most 1 s
+  // lets a CA that is back be seen within that wait.
   const svid = new v1.SVIDService(address, credentials, {
     'grpc.ssl_target_name_override': trustDomain,
     'grpc.initial_reconnect_backoff_ms': 250,
-    'grpc.max_reconnect_backoff_ms': 5000,
+    'grpc.max_reconnect_backoff_ms': 1000,
   });
   const channelOverride = svid.getChannel();
   return {
@@ -365,10 +380,22 @@ export function checkCaIdentity(trustDomain: string): (host: string, cert: PeerC
 
 type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
 
-/** One unary call with the default deadline, failures as TesseraErrors. */
-function unary<Res>(invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown): Promise<Res> {
+/**
+ * Resolves once `client`'s channel is connected, or after READY_WAIT_MS: a call
+ * on a channel between reconnect attempts would otherwise fail at once.
+ */
+function whenReady(client: grpc.Client): Promise<void> {
+  return new Promise((resolve) => client.waitForReady(Date.now() + READY_WAIT_MS, () => resolve()));
+}
+
+/** One unary call with the default deadline, after waiting for the channel; failures as TesseraErrors. */
+async function unary<Res>(
+  client: grpc.Client, invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown,
+): Promise<Res> {
+  const deadline = Date.now() + DEFAULT_DEADLINE_MS;
+  await whenReady(client);
   return new Promise((resolve, reject) => {
-    invoke(new grpc.Metadata(), { deadline: Date.now() + DEFAULT_DEADLINE_MS }, (err, res) => {
+    invoke(new grpc.Metadata(), { deadline }, (err, res) => {
       if (err || !res) reject(err ? errorFromServiceError(err) : new TesseraError('ERR_INTERNAL', 'empty response'));
       else resolve(res);
     });

@@ -43,6 +43,12 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   // A configured size or count limit (message, CSR, attestation payload, revocation followers).
   ERR_LIMIT_EXCEEDED: status.RESOURCE_EXHAUSTED,
   ERR_INTERNAL: status.INTERNAL,
+  // The request's bytes are not a valid message of its type (a wire value that does not fit its field).
+  ERR_REQUEST_UNDECODABLE: status.INVALID_ARGUMENT,
+  // A number outside the range its field can carry, refused before it is encoded.
+  ERR_VALUE_OUT_OF_RANGE: status.INVALID_ARGUMENT,
+  // An orchestrator the operator banned: it may not attest until the ban is lifted.
+  ERR_BANNED: status.PERMISSION_DENIED,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

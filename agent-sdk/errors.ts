@@ -40,7 +40,10 @@ export type ErrorCode =
   | 'ERR_REVOCATION_STALE'
   | 'ERR_RATE_LIMITED'
   | 'ERR_LIMIT_EXCEEDED'
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  | 'ERR_REQUEST_UNDECODABLE'
+  | 'ERR_VALUE_OUT_OF_RANGE'
+  | 'ERR_BANNED';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -81,6 +84,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_RATE_LIMITED',
   'ERR_LIMIT_EXCEEDED',
   'ERR_INTERNAL',
+  'ERR_REQUEST_UNDECODABLE',
+  'ERR_VALUE_OUT_OF_RANGE',
+  'ERR_BANNED',
 ];
 
 /**

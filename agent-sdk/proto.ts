@@ -14,11 +14,13 @@ export type TesseraProto = AdminProto & BundleProto & AttestationProto & SvidPro
 // The same options as the generator flags in scripts/gen-proto.mjs, so the
 // runtime objects have exactly the shapes of the generated types.
 const LOAD_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
-const FILES = ['admin.proto', 'bundle.proto', 'node_attestation.proto', 'svid.proto', 'revocation.proto'].map((f) => `tessera/v1/${f}`);
+/** The tessera.v1 proto files, relative to protoRoot(). */
+export const PROTO_FILES = ['admin.proto', 'bundle.proto', 'node_attestation.proto', 'svid.proto', 'revocation.proto'].map((f) => `tessera/v1/${f}`);
 
+/** The folder holding the tessera proto files. */
 // proto/ sits at the package root; this module runs from agent-sdk/ in the
 // sources and from dist/agent-sdk/ when built, so look upwards for it.
-function protoRoot(): string {
+export function protoRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'proto/tessera/v1/types.proto'))) return join(dir, 'proto');
     if (dirname(dir) === dir) throw new Error('proto/tessera/v1 not found above the tessera package');
@@ -30,7 +32,7 @@ let loaded: TesseraProto | undefined;
 /** The tessera.v1 service definitions and clients, loaded once. */
 export function tesseraProto(): TesseraProto {
   loaded ??= grpc.loadPackageDefinition(
-    protoLoader.loadSync(FILES, { ...LOAD_OPTIONS, includeDirs: [protoRoot()] }),
+    protoLoader.loadSync(PROTO_FILES, { ...LOAD_OPTIONS, includeDirs: [protoRoot()] }),
   ) as unknown as TesseraProto;
   return loaded;
 }

@@ -78,7 +78,8 @@ export async function validateJwtSvid(token: string, options: JwtSvidValidationO
   // JWT-SVID 2: only alg, kid and typ; decided before any key is chosen, so `none` and HS256 never reach a verifier.
   if (Object.keys(header).some((p) => !HEADER_PARAMETERS.has(p))) invalid('unexpected JOSE header parameter');
   if (header.alg !== JWT_SVID_ALGORITHM) invalid(`algorithm ${String(header.alg)} is not allowed`);
-  if (header.typ !== undefined && header.typ !== 'JWT') invalid('typ must be JWT');
+  // JWT-SVID 2.3: typ is optional; when set it is JWT or JOSE.
+  if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') invalid('typ must be JWT or JOSE');
   if (typeof header.kid !== 'string') invalid('no kid');
   const subject = typeof unverified.sub === 'string' ? parseSubject(unverified.sub, invalid) : invalid('no sub');
   const bundle = jwtBundleFor(options.bundle, subject.trustDomain);

@@ -6,11 +6,14 @@ import type { CreateJoinTokenResponse__Output } from '../agent-sdk/gen/tessera/v
 import type { ListAuditRecordsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuditRecordsResponse.js';
 import type { VerifyAuditResponse__Output } from '../agent-sdk/gen/tessera/v1/VerifyAuditResponse.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
+import { int32Seconds } from '../agent-sdk/wire-seconds.js';
 import type { AgentInfo__Output } from '../agent-sdk/gen/tessera/v1/AgentInfo.js';
 import type { GetAgentResponse__Output } from '../agent-sdk/gen/tessera/v1/GetAgentResponse.js';
 import type { ListAgentsRequest } from '../agent-sdk/gen/tessera/v1/ListAgentsRequest.js';
 import type { ListAgentsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAgentsResponse.js';
 import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeResponse.js';
+import type { BanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/BanOrchestratorResponse.js';
+import type { UnbanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/UnbanOrchestratorResponse.js';
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
 
@@ -42,10 +45,10 @@ export class AdminClient {
     this.#client = new (tesseraProto().tessera.v1.AdminService)(`unix:${socketPath}`, grpc.credentials.createInsecure());
   }
 
-  /** @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_UNAVAILABLE when the CA is not running. */
+  /** @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_VALUE_OUT_OF_RANGE for a TTL beyond int32 seconds, ERR_UNAVAILABLE when the CA is not running. */
   createJoinToken(params: { orchestrator: string; ttlMs?: number }): Promise<CreateJoinTokenResponse__Output> {
     return this.#call((cb) => this.#client.CreateJoinToken(
-      { orchestrator: params.orchestrator, ttlSeconds: Math.ceil((params.ttlMs ?? 0) / 1000) }, deadline(), cb,
+      { orchestrator: params.orchestrator, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') }, deadline(), cb,
     ));
   }
 
@@ -64,10 +67,12 @@ export class AdminClient {
    * empty list means it was already revoked.
    *
    * @throws {TesseraError} ERR_INVALID_ARGUMENT / ERR_SPIFFE_ID_INVALID for a malformed
-   * target or reason, ERR_NOT_FOUND for a serial or identity the CA never issued, ERR_UNAVAILABLE.
+   * target or reason, ERR_NOT_FOUND for a serial or identity the CA never issued or a task it
+   * never spawned an agent for, ERR_UNAVAILABLE. `cascade` with an orchestrator `agent` also
+   * revokes every task it has agents in.
    * @example await admin.revoke({ agent: 'spiffe://tessera.local/agent/o/t/i', reason: 'key leaked' });
    */
-  revoke(target: RevokeTargetRequest & { reason?: string }): Promise<RevocationEntry[]> {
+  revoke(target: RevokeTargetRequest & { reason?: string; cascade?: boolean }): Promise<RevocationEntry[]> {
     return this.#call<RevokeResponse__Output>((cb) => this.#client.Revoke(target, deadline(), cb)).then((res) => res.entries.map(revocationEntryFromWire));
   }
 
@@ -79,6 +84,21 @@ export class AdminClient {
   /** One identity and its delegation subtree. @throws {TesseraError} ERR_NOT_FOUND, ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
   getAgent(spiffeId: string): Promise<GetAgentResponse__Output> {
     return this.#call((cb) => this.#client.GetAgent({ spiffeId }, deadline(), cb));
+  }
+
+  /**
+   * Bans an orchestrator name from attesting until unbanOrchestrator, and revokes its current identity.
+   * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad name, ERR_UNAVAILABLE.
+   * @example await admin.banOrchestrator({ orchestrator: 'orch-a', reason: 'host compromised' });
+   */
+  banOrchestrator(params: { orchestrator: string; reason?: string }): Promise<{ banned: boolean; entries: RevocationEntry[] }> {
+    return this.#call<BanOrchestratorResponse__Output>((cb) => this.#client.BanOrchestrator(params, deadline(), cb))
+      .then((res) => ({ banned: res.banned, entries: res.entries.map(revocationEntryFromWire) }));
+  }
+
+  /** Lifts a ban; resolves false when there was none. @throws {TesseraError} ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
+  unbanOrchestrator(orchestrator: string): Promise<boolean> {
+    return this.#call<UnbanOrchestratorResponse__Output>((cb) => this.#client.UnbanOrchestrator({ orchestrator }, deadline(), cb)).then((res) => res.lifted);
   }
 
   close(): void {

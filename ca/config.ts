@@ -51,7 +51,12 @@ export interface CaConfig {
   };
   /** Token buckets per caller (see ca/limits/); `null` turns a class off. */
   readonly rateLimits: RateLimits;
-  readonly audit: { readonly checkpointEveryRecords: number; readonly checkpointEveryMs: number };
+  readonly audit: {
+    readonly checkpointEveryRecords: number;
+    readonly checkpointEveryMs: number;
+    /** A file outside the data directory (another disk) each signed checkpoint is also appended to; see ca/audit/anchor.ts. */
+    readonly anchorFile?: string;
+  };
   /** PEM roots that x509pop orchestrator certificates must chain to; x509pop is off when empty. */
   readonly x509popRootsPem: string;
   /**
@@ -283,6 +288,7 @@ export function validateConfig(input: Input): CaConfig {
   const audit = {
     checkpointEveryRecords: count(auditIn, 'checkpointEveryRecords', 'audit.checkpointEveryRecords', DEFAULTS.audit.checkpointEveryRecords),
     checkpointEveryMs: duration(auditIn, 'checkpointEvery', 'audit.checkpointEvery', DEFAULTS.audit.checkpointEveryMs),
+    ...(auditIn.anchorFile !== undefined && { anchorFile: text(auditIn.anchorFile, 'audit.anchorFile') }),
   };
   const x509popRootsPem = input.x509popRootsPem === undefined ? '' : text(input.x509popRootsPem, 'x509popRootsPem');
   const policyFile = input.policyFile === undefined ? '' : text(input.policyFile, 'policyFile');

@@ -4,6 +4,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { AdminServiceClient as _tessera_v1_AdminServiceClient, AdminServiceDefinition as _tessera_v1_AdminServiceDefinition } from './tessera/v1/AdminService.js';
 import type { AgentInfo as _tessera_v1_AgentInfo, AgentInfo__Output as _tessera_v1_AgentInfo__Output } from './tessera/v1/AgentInfo.js';
 import type { AuditRecord as _tessera_v1_AuditRecord, AuditRecord__Output as _tessera_v1_AuditRecord__Output } from './tessera/v1/AuditRecord.js';
+import type { BanOrchestratorRequest as _tessera_v1_BanOrchestratorRequest, BanOrchestratorRequest__Output as _tessera_v1_BanOrchestratorRequest__Output } from './tessera/v1/BanOrchestratorRequest.js';
+import type { BanOrchestratorResponse as _tessera_v1_BanOrchestratorResponse, BanOrchestratorResponse__Output as _tessera_v1_BanOrchestratorResponse__Output } from './tessera/v1/BanOrchestratorResponse.js';
 import type { CompleteTaskRequest as _tessera_v1_CompleteTaskRequest, CompleteTaskRequest__Output as _tessera_v1_CompleteTaskRequest__Output } from './tessera/v1/CompleteTaskRequest.js';
 import type { CompleteTaskResponse as _tessera_v1_CompleteTaskResponse, CompleteTaskResponse__Output as _tessera_v1_CompleteTaskResponse__Output } from './tessera/v1/CompleteTaskResponse.js';
 import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _tessera_v1_CreateJoinTokenRequest__Output } from './tessera/v1/CreateJoinTokenRequest.js';
@@ -20,6 +22,8 @@ import type { RevocationEntry as _tessera_v1_RevocationEntry, RevocationEntry__O
 import type { RevocationServiceClient as _tessera_v1_RevocationServiceClient, RevocationServiceDefinition as _tessera_v1_RevocationServiceDefinition } from './tessera/v1/RevocationService.js';
 import type { RevokeRequest as _tessera_v1_RevokeRequest, RevokeRequest__Output as _tessera_v1_RevokeRequest__Output } from './tessera/v1/RevokeRequest.js';
 import type { RevokeResponse as _tessera_v1_RevokeResponse, RevokeResponse__Output as _tessera_v1_RevokeResponse__Output } from './tessera/v1/RevokeResponse.js';
+import type { UnbanOrchestratorRequest as _tessera_v1_UnbanOrchestratorRequest, UnbanOrchestratorRequest__Output as _tessera_v1_UnbanOrchestratorRequest__Output } from './tessera/v1/UnbanOrchestratorRequest.js';
+import type { UnbanOrchestratorResponse as _tessera_v1_UnbanOrchestratorResponse, UnbanOrchestratorResponse__Output as _tessera_v1_UnbanOrchestratorResponse__Output } from './tessera/v1/UnbanOrchestratorResponse.js';
 import type { VerifyAuditRequest as _tessera_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _tessera_v1_VerifyAuditRequest__Output } from './tessera/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _tessera_v1_VerifyAuditResponse__Output } from './tessera/v1/VerifyAuditResponse.js';
 import type { WatchRevocationsRequest as _tessera_v1_WatchRevocationsRequest, WatchRevocationsRequest__Output as _tessera_v1_WatchRevocationsRequest__Output } from './tessera/v1/WatchRevocationsRequest.js';
@@ -39,6 +43,8 @@ export interface ProtoGrpcType {
       AgentInfo: MessageTypeDefinition<_tessera_v1_AgentInfo, _tessera_v1_AgentInfo__Output>
       AgentStatus: EnumTypeDefinition
       AuditRecord: MessageTypeDefinition<_tessera_v1_AuditRecord, _tessera_v1_AuditRecord__Output>
+      BanOrchestratorRequest: MessageTypeDefinition<_tessera_v1_BanOrchestratorRequest, _tessera_v1_BanOrchestratorRequest__Output>
+      BanOrchestratorResponse: MessageTypeDefinition<_tessera_v1_BanOrchestratorResponse, _tessera_v1_BanOrchestratorResponse__Output>
       CompleteTaskRequest: MessageTypeDefinition<_tessera_v1_CompleteTaskRequest, _tessera_v1_CompleteTaskRequest__Output>
       CompleteTaskResponse: MessageTypeDefinition<_tessera_v1_CompleteTaskResponse, _tessera_v1_CompleteTaskResponse__Output>
       CreateJoinTokenRequest: MessageTypeDefinition<_tessera_v1_CreateJoinTokenRequest, _tessera_v1_CreateJoinTokenRequest__Output>
@@ -61,6 +67,8 @@ export interface ProtoGrpcType {
       RevocationService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_RevocationServiceClient> & { service: _tessera_v1_RevocationServiceDefinition }
       RevokeRequest: MessageTypeDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeRequest__Output>
       RevokeResponse: MessageTypeDefinition<_tessera_v1_RevokeResponse, _tessera_v1_RevokeResponse__Output>
+      UnbanOrchestratorRequest: MessageTypeDefinition<_tessera_v1_UnbanOrchestratorRequest, _tessera_v1_UnbanOrchestratorRequest__Output>
+      UnbanOrchestratorResponse: MessageTypeDefinition<_tessera_v1_UnbanOrchestratorResponse, _tessera_v1_UnbanOrchestratorResponse__Output>
       VerifyAuditRequest: MessageTypeDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditRequest__Output>
       VerifyAuditResponse: MessageTypeDefinition<_tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditResponse__Output>
       WatchRevocationsRequest: MessageTypeDefinition<_tessera_v1_WatchRevocationsRequest, _tessera_v1_WatchRevocationsRequest__Output>

@@ -8,6 +8,7 @@ import type { IssuanceContext } from '../issuance/context.js';
 import { attestOrchestrator } from '../issuance/attest.js';
 import { checkAudited } from '../issuance/context.js';
 import { type HandlerDeps, admitCall } from './handler.js';
+import { UndecodableRequest } from './request-decode.js';
 import { toStatus } from './status.js';
 import { trustBundleMessage, x509SvidMessage } from './wire.js';
 
@@ -83,9 +84,11 @@ class Inbox {
 
   constructor(call: AttestCall) {
     this.#call = call;
-    call.on('data', (message: AttestRequest__Output) => {
+    call.on('data', (message: AttestRequest__Output | UndecodableRequest) => {
       this.received += 1;
-      if (this.#waiter) {
+      if (message instanceof UndecodableRequest) {
+        this.fail(message.error);
+      } else if (this.#waiter) {
         this.#waiter.resolve(message);
         this.#waiter = undefined;
       } else if (this.#queue.length === 0) {

@@ -50,6 +50,8 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AdminService/Revoke': { listener: 'admin', caller: 'operator', operation: 'revoke' },
   '/tessera.v1.AdminService/ListAgents': { listener: 'admin', caller: 'operator', operation: 'agents.list' },
   '/tessera.v1.AdminService/GetAgent': { listener: 'admin', caller: 'operator', operation: 'agents.get' },
+  '/tessera.v1.AdminService/BanOrchestrator': { listener: 'admin', caller: 'operator', operation: 'orchestrator.ban' },
+  '/tessera.v1.AdminService/UnbanOrchestrator': { listener: 'admin', caller: 'operator', operation: 'orchestrator.unban' },
   '/tessera.v1.RevocationService/WatchRevocations': { listener: 'mtls', caller: 'svid', operation: 'revocation.watch' },
   '/tessera.v1.RevocationService/ReleaseIdentity': { listener: 'mtls', caller: 'svid', operation: 'release', rateLimit: 'release' },
   '/tessera.v1.RevocationService/CompleteTask': { listener: 'mtls', caller: 'orchestrator', operation: 'task.complete', rateLimit: 'release' },

@@ -8,6 +8,7 @@ import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
 import type { CallLimits } from '../limits/call-limits.js';
 import { addressKeyOf } from '../limits/peer-address.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
+import { requireDecoded } from './request-decode.js';
 import { toStatus } from './status.js';
 
 /** What every handler wrapper needs. */
@@ -22,7 +23,7 @@ export interface HandlerDeps {
   readonly limits?: CallLimits;
 }
 
-type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>;
+type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'> & { readonly request?: unknown };
 
 /**
  * Authorizes a call per METHOD_RULES, takes it from its rate limit (per caller
@@ -31,7 +32,8 @@ type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | '
  * ca/limits/burst-audit.ts), any other once per call. Returns the
  * authenticated peer for mTLS methods.
  *
- * @throws {TesseraError} ERR_RATE_LIMITED, ERR_REVOKED, or authorizeCall's refusals.
+ * @throws {TesseraError} ERR_RATE_LIMITED, ERR_REVOKED, authorizeCall's refusals, or
+ * the refusal of a request that did not decode (see request-decode.ts).
  */
 export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedCall): Promise<Peer | undefined> {
   try {
@@ -40,6 +42,8 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
     await limitCall(deps, path, call, peer);
     // The same check validators make: the ID, the certificate, the task, and the lineage's ancestors.
     if (peer) deps.revocations?.check(revocationSubjectOf(peer.id, peer.leaf));
+    // A unary or server-streaming call's one message; the attestation stream checks each of its own.
+    if ('request' in call) requireDecoded(call.request);
     return peer;
   } catch (err) {
     // A rate-limit refusal was audited per burst by the limiter.

@@ -7,6 +7,8 @@ import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
 import { checkAudited } from '../issuance/context.js';
 import { type AgentStatus, type AgentView, getAgent, listAgents } from '../revocation/inventory.js';
 import { type RevocationContext, type RevokeTarget, revoke } from '../revocation/revoke.js';
+import { banOrchestrator, unbanOrchestrator } from '../revocation/ban.js';
+import { revokeCascade } from '../revocation/cascade.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
 
 const SERVICE = '/tessera.v1.AdminService';
@@ -16,30 +18,41 @@ const STATUS_WIRE: Record<AgentStatus, AgentStatus__Output> = {
 };
 const STATUS_OF = new Map(Object.entries(STATUS_WIRE).map(([k, v]) => [v as string, k as AgentStatus]));
 
-/** Revoke, ListAgents and GetAgent: the operator's side of revocation and the inventory. */
+/** Revoke, ListAgents, GetAgent and the bans: the operator's side of revocation and the inventory. */
 export function revocationAdminHandlers(
   deps: HandlerDeps, rctx: RevocationContext,
-): Pick<AdminServiceHandlers, 'Revoke' | 'ListAgents' | 'GetAgent'> {
+): Pick<AdminServiceHandlers, 'Revoke' | 'ListAgents' | 'GetAgent' | 'BanOrchestrator' | 'UnbanOrchestrator'> {
   return {
     Revoke: unaryHandler(deps, `${SERVICE}/Revoke`, async (req) => {
-      const target = await checkAudited(rctx.journal, { operation: 'revoke' }, () => targetOf(req));
-      const entries = await revoke(rctx, target, { cause: 'operator', reason: req.reason });
+      const target = await checkAudited(rctx.journal, { operation: 'revoke' }, () => {
+        if (req.cascade && req.target !== 'agent') throw new TesseraError('ERR_INVALID_ARGUMENT', 'cascade applies to an orchestrator named by agent');
+        return targetOf(req);
+      });
+      const options = { cause: 'operator' as const, reason: req.reason };
+      const entries = target.kind === 'agent' && req.cascade ? await revokeCascade(rctx, target.spiffeId, options) : await revoke(rctx, target, options);
       return { entries: entries.map(revocationEntryToWire) };
     }),
+    BanOrchestrator: unaryHandler(deps, `${SERVICE}/BanOrchestrator`, async (req) => {
+      const { banned, entries } = await banOrchestrator(rctx, { orchestrator: req.orchestrator, reason: req.reason });
+      return { banned, entries: entries.map(revocationEntryToWire) };
+    }),
+    UnbanOrchestrator: unaryHandler(deps, `${SERVICE}/UnbanOrchestrator`, async (req) => ({
+      lifted: await unbanOrchestrator(rctx, { orchestrator: req.orchestrator }),
+    })),
     ListAgents: unaryHandler(deps, `${SERVICE}/ListAgents`, async (req) => {
       const status = STATUS_OF.get(req.status);
-      const agents = await listAgents(rctx, rctx.feed.list, {
+      const agents = await checkAudited(rctx.journal, { operation: 'agents.list' }, () => listAgents(rctx, rctx.feed.list, {
         ...(req.orchestrator && { orchestrator: req.orchestrator }),
         ...(req.task && { task: req.task }),
         ...(status && { status }),
         ...(req.afterSpiffeId && { after: req.afterSpiffeId }),
         limit: Math.min(req.limit > 0 ? req.limit : 100, 1000),
         includeOrchestrators: req.includeOrchestrators,
-      });
+      }));
       return { agents: agents.map(agentInfo) };
     }),
     GetAgent: unaryHandler(deps, `${SERVICE}/GetAgent`, async (req) => {
-      const { agent, descendants } = await getAgent(rctx, rctx.feed.list, req.spiffeId);
+      const { agent, descendants } = await checkAudited(rctx.journal, { operation: 'agents.get' }, () => getAgent(rctx, rctx.feed.list, req.spiffeId));
       return { agent: agentInfo(agent), descendants: descendants.map(agentInfo) };
     }),
   };

@@ -42,6 +42,8 @@ export interface CheckpointOptions {
   signer: CheckpointSigner;
   everyRecords: number;
   everyMs: number;
+  /** Called with each checkpoint once it is stored, e.g. to append it to an anchor outside the data directory. */
+  onCheckpoint?(checkpoint: Checkpoint): Promise<void>;
 }
 
 /** What `decide` returns when it allows the operation. */
@@ -183,6 +185,16 @@ export class Journal {
   /** The last durable record's sequence number and hash (0 and 64 zeros when empty). */
   head(): { seq: number; hash: string } {
     return { ...this.#head };
+  }
+
+  /**
+   * Signs a checkpoint over the current head now, once the queued work is
+   * durable, if records were added since the last one (used at start to sign
+   * a tail a crash left unsigned).
+   */
+  async checkpoint(): Promise<void> {
+    while (this.#draining) await this.#draining;
+    if (this.#checkpoints?.pending(this.#head)) await this.#writeCheckpoint();
   }
 
   /**
@@ -354,8 +366,10 @@ export class Journal {
     const head = { ...this.#head, timeMs: Math.floor(this.#clock.now()) };
     const signature = Buffer.from(await scheduler.signer.sign(checkpointSigningBytes(head))).toString('base64');
     const signerChain = scheduler.signer.chain.map((der) => Buffer.from(der).toString('base64'));
-    await this.#store.write([{ type: 'put', key: checkpointKey(head.seq), value: encodeCheckpoint({ ...head, signature, signerChain }) }]);
+    const checkpoint = { ...head, signature, signerChain };
+    await this.#store.write([{ type: 'put', key: checkpointKey(head.seq), value: encodeCheckpoint(checkpoint) }]);
     scheduler.written(head);
+    await scheduler.onCheckpoint?.(checkpoint);
   }
 }
 
@@ -424,6 +438,7 @@ function hashAt(bytes: Uint8Array): string | undefined {
 /** When to sign the head next; the journal does the signing, serialized with its writes. */
 class CheckpointScheduler {
   readonly signer: CheckpointSigner;
+  readonly onCheckpoint: CheckpointOptions['onCheckpoint'];
   readonly #everyRecords: number;
   readonly #everyMs: number;
   readonly #clock: Clock;
@@ -438,6 +453,7 @@ class CheckpointScheduler {
       throw new TypeError('checkpoint everyRecords must be a positive integer and everyMs positive');
     }
     this.signer = signer;
+    this.onCheckpoint = options.onCheckpoint;
     this.#everyRecords = everyRecords;
     this.#everyMs = everyMs;
     this.#clock = clock;

@@ -6,9 +6,10 @@
 import * as crypto from 'node:crypto';
 import type { Store } from '../store/store.js';
 import {
-  AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, checkpointSigningBytes, hashRecord, parseCheckpoint,
+  AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, auditKey, checkpointKey, checkpointSigningBytes, hashRecord, parseCheckpoint,
   parseRecord, parseSequenceKey, prefixRange, type AuditRecord, type Checkpoint,
 } from './record.js';
+import { readSeals } from './seal.js';
 
 /** Why verification failed; stable, for tools and tests to branch on. */
 export type AuditFailureReason =
@@ -30,6 +31,10 @@ export interface AuditVerification {
   /** The first record that does not fit (for a checkpoint failure: its seq). */
   firstBadSequence?: number;
   reason?: AuditFailureReason;
+  /** Breaks an operator sealed that verification stepped over. */
+  sealed?: number;
+  /** When ok: the last record verified (or `after`), where a later verification may resume. */
+  head?: { seq: number; hash: string };
 }
 
 class AuditFailure {
@@ -37,51 +42,107 @@ class AuditFailure {
 }
 
 /**
- * Verifies the whole audit log in `store`: sequence numbers 1..n without a
- * gap, each prevHash equal to the previous hash, each hash recomputed, each
- * checkpoint signed by a CA certificate chaining to one of `roots` (valid at
- * the checkpoint's time) over a head that is present in the log. Never throws
- * for a bad log (only if the store itself fails); names the first bad record.
+ * Verifies the audit log in `store`: sequence numbers without a gap, each
+ * prevHash equal to the previous hash, each hash recomputed, each checkpoint
+ * signed by a CA certificate chaining to one of `roots` (valid at the
+ * checkpoint's time) over a head that is present in the log. A break an
+ * operator sealed (ca/audit/seal.ts) is stepped over: the chain goes on from
+ * the head the seal signed, and `sealed` counts it. With `after` (a head
+ * verified before, the CA's signed mark), only what follows it is checked.
+ * Never throws for a bad log (only if the store itself fails); names the first bad record.
  *
  * @example
  * const result = await verifyAudit(store, { roots: bundle.roots });
  * if (!result.ok) console.error(`audit broken at ${result.firstBadSequence}: ${result.reason}`);
  */
-export async function verifyAudit(store: Store, params: { roots: crypto.X509Certificate[] }): Promise<AuditVerification> {
-  const checkpoints = store.entries(prefixRange(CHECKPOINT_PREFIX))[Symbol.asyncIterator]();
+export async function verifyAudit(
+  store: Store, params: { roots: crypto.X509Certificate[]; after?: { seq: number; hash: string } },
+): Promise<AuditVerification> {
+  const { roots, after } = params;
+  const seals = await readSeals(store, roots);
+  const start = after?.seq ?? 0;
+  const checkpoints = store.entries({ ...prefixRange(CHECKPOINT_PREFIX), gte: checkpointKey(start + 1) })[Symbol.asyncIterator]();
   let nextCheckpoint = await checkpoints.next();
   let records = 0;
   let verifiedCheckpoints = 0;
-  let prevHash = GENESIS_HASH;
+  let sealed = 0;
+  let expected = start + 1;
+  let prevHash = after?.hash ?? GENESIS_HASH;
+  /** Up to which seq records and checkpoints are taken as a seal signed them. */
+  let skipThrough = 0;
   try {
-    for await (const [key, value] of store.entries(prefixRange(AUDIT_PREFIX))) {
-      const record = checkRecord(key, value, records + 1, prevHash);
+    const range = { ...prefixRange(AUDIT_PREFIX), gte: auditKey(start + 1) };
+    if (after && !(await headMatches(store, after))) throw new AuditFailure(after.seq, 'hash_mismatch');
+    for await (const [key, value] of store.entries(range)) {
+      if ((parseSequenceKey(key, AUDIT_PREFIX) ?? 0) <= skipThrough) continue;
+      let record: AuditRecord;
+      try {
+        record = checkRecord(key, value, expected, prevHash);
+      } catch (err) {
+        const seal = err instanceof AuditFailure ? seals.get(err.seq) : undefined;
+        if (!seal) throw err;
+        sealed++;
+        skipThrough = seal.seq;
+        expected = seal.seq + 1;
+        prevHash = seal.hash;
+        if ((parseSequenceKey(key, AUDIT_PREFIX) ?? 0) <= skipThrough) continue;
+        record = checkRecord(key, value, expected, prevHash);
+      }
       // Every checkpoint up to this seq must name exactly this record.
       while (!nextCheckpoint.done) {
         // Order by the key alone, so each checkpoint is verified once, when the chain reaches it.
         const [cpKey, cpValue] = nextCheckpoint.value;
-        if ((parseSequenceKey(cpKey, CHECKPOINT_PREFIX) ?? 0) > record.seq) break;
-        const checkpoint = checkCheckpoint(cpKey, cpValue, params.roots);
-        if (checkpoint.seq !== record.seq || checkpoint.hash !== record.hash) {
-          throw new AuditFailure(checkpoint.seq, 'checkpoint_hash_mismatch');
+        const cpSeq = parseSequenceKey(cpKey, CHECKPOINT_PREFIX) ?? 0;
+        if (cpSeq > record.seq) break;
+        if (cpSeq > skipThrough) {
+          const checkpoint = checkCheckpoint(cpKey, cpValue, roots);
+          if (checkpoint.seq !== record.seq || checkpoint.hash !== record.hash) {
+            throw new AuditFailure(checkpoint.seq, 'checkpoint_hash_mismatch');
+          }
+          verifiedCheckpoints++;
         }
-        verifiedCheckpoints++;
         nextCheckpoint = await checkpoints.next();
       }
       records++;
+      expected = record.seq + 1;
       prevHash = record.hash;
     }
     // Checkpoints beyond the last record: someone cut the tail of signed history.
     if (!nextCheckpoint.done) {
-      checkCheckpoint(...nextCheckpoint.value, params.roots);
-      throw new AuditFailure(records + 1, 'truncated_below_checkpoint');
+      checkCheckpoint(...nextCheckpoint.value, roots);
+      if (!seals.has(expected)) throw new AuditFailure(expected, 'truncated_below_checkpoint');
+      sealed++;
     }
-    return { ok: true, records, checkpoints: verifiedCheckpoints };
+    return { ok: true, records, checkpoints: verifiedCheckpoints, ...(sealed > 0 && { sealed }), head: { seq: expected - 1, hash: prevHash } };
   } catch (err) {
     if (!(err instanceof AuditFailure)) throw err;
     return { ok: false, records, checkpoints: verifiedCheckpoints, firstBadSequence: err.seq, reason: err.reason };
   } finally {
     await checkpoints.return?.();
+  }
+}
+
+/** Whether the record at `head.seq` is still the one with `head.hash`. */
+async function headMatches(store: Store, head: { seq: number; hash: string }): Promise<boolean> {
+  const bytes = await store.get(auditKey(head.seq));
+  try {
+    return bytes !== undefined && hashRecord(parseRecord(bytes)) === head.hash;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stored checkpoint `value` if it parses and its signer chains to `roots`
+ * with a valid signature; undefined otherwise. For signed heads kept elsewhere
+ * (the start-up mark, the anchor file).
+ */
+export function verifiedCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.X509Certificate[]): Checkpoint | undefined {
+  try {
+    return checkCheckpoint(key, value, roots);
+  } catch (err) {
+    if (err instanceof AuditFailure) return undefined;
+    throw err;
   }
 }
 
@@ -113,7 +174,8 @@ function checkCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.
   } catch {
     throw new AuditFailure(keySeq ?? 0, 'malformed_checkpoint');
   }
-  if (keySeq !== checkpoint.seq) throw new AuditFailure(keySeq ?? checkpoint.seq, 'malformed_checkpoint');
+  // A head kept under another key (the start-up mark, an anchor line) has no seq in its key.
+  if (key.startsWith(CHECKPOINT_PREFIX) && keySeq !== checkpoint.seq) throw new AuditFailure(keySeq ?? checkpoint.seq, 'malformed_checkpoint');
   if (!chainsToRoot(chain, roots, checkpoint.timeMs)) throw new AuditFailure(checkpoint.seq, 'checkpoint_signer_untrusted');
   const signature = Buffer.from(checkpoint.signature, 'base64');
   if (!crypto.verify('sha256', checkpointSigningBytes(checkpoint), chain[0]!.publicKey, signature)) {

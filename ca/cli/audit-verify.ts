@@ -1,9 +1,11 @@
 import type { CliCommand } from './command.js';
+import { verifyAnchorFile } from './audit-anchor.js';
 import { verifyAuditLog } from './commands.js';
 import { type AdminOptions, addAdminOptions, dataDirOf, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
   json?: boolean;
+  anchor?: string;
 }
 
 /** `tessera audit verify`: checks the hash chain and its signed checkpoints. */
@@ -12,6 +14,11 @@ export const auditVerify: CliCommand<Options> = {
   define: (cmd) => addAdminOptions(cmd
     .summary('check the audit hash chain and its signed checkpoints')
     .description('Checks the audit hash chain and its signed checkpoints, through the running CA or, when none runs, on the data directory itself.\nExit status 0 when the chain verifies, 1 when it does not (naming the first record that does not fit).')
+    .option('--anchor <file>', 'also check that every checkpoint anchored in this file (config audit.anchorFile) is in the log')
     .addOption(jsonOption('print the result as JSON'))),
-  run: (opts, _operands, ctx) => verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false }, ctx.io),
+  run: async (opts, _operands, ctx) => {
+    const chain = await verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false }, ctx.io);
+    if (!opts.anchor) return chain;
+    return Math.max(chain, await verifyAnchorFile(dataDirOf(opts, ctx), socketOf(opts, ctx), opts.anchor, { json: opts.json ?? false }, ctx.io));
+  },
 };

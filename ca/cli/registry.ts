@@ -2,6 +2,9 @@ import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
+import { auditSeal } from './audit-seal.js';
+import { ban } from './ban.js';
+import { unban } from './unban.js';
 import { caInit } from './ca-init.js';
 import { caStart } from './ca-start.js';
 import { configCheck } from './config-check.js';
@@ -28,7 +31,10 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   tokenCreate,
   auditList,
   auditVerify,
+  auditSeal,
   revoke,
+  ban,
+  unban,
   agentsList,
   agentsShow,
   healthcheck,

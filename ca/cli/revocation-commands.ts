@@ -15,7 +15,7 @@ const PAGE = 1000;
  * @throws {TesseraError} ERR_INVALID_ARGUMENT unless exactly one target is given; whatever the CA refuses with.
  */
 export async function revokeCommand(
-  socket: string, options: Partial<Record<(typeof TARGETS)[number] | 'reason', string>>, io: Output,
+  socket: string, options: Partial<Record<(typeof TARGETS)[number] | 'reason', string>> & { cascade?: boolean }, io: Output,
 ): Promise<number> {
   const given = TARGETS.filter((t) => options[t] !== undefined);
   if (given.length !== 1) throw new TesseraError('ERR_INVALID_ARGUMENT', 'name exactly one of --serial, --jti, --agent, --task, --chain');
@@ -23,7 +23,7 @@ export async function revokeCommand(
   const target = { [kind]: options[kind]! } as RevokeTargetRequest;
   const admin = new AdminClient(socket);
   try {
-    const entries = await admin.revoke({ ...target, ...(options.reason !== undefined && { reason: options.reason }) });
+    const entries = await admin.revoke({ ...target, ...(options.reason !== undefined && { reason: options.reason }), ...(options.cascade && { cascade: true }) });
     io.out(JSON.stringify({
       entries: entries.map((e) => ({
         sequence: e.sequence, kind: e.kind, target: e.target, coveredIds: e.coveredIds, cause: e.cause,

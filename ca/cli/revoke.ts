@@ -9,6 +9,7 @@ interface Options extends AdminOptions {
   task?: string;
   chain?: string;
   reason?: string;
+  cascade?: boolean;
   json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export const revoke: CliCommand<Options> = {
     .option('--task <orchestrator/task>', 'every agent of a task')
     .option('--chain <spiffe-id>', 'an identity and every sub-agent it delegated to')
     .option('--reason <text>', 'why, for the audit log')
+    .option('--cascade', 'with --agent naming an orchestrator: also revoke every task it has agents in (audited)')
     .addOption(jsonOption('print JSON (the only form)'))),
   run: (opts, _operands, ctx) => revokeCommand(socketOf(opts, ctx), opts, ctx.io),
 };

@@ -6,7 +6,8 @@ import { issueSvid } from './issue.js';
 import { currentPolicy } from '../policy/policy.js';
 import { auditPosition } from './position.js';
 import { TICKET_REFUSALS, type TicketRecord, decodeRecord, encodeRecord, spendOneTime, ticketKey } from './records.js';
-import { assertNotRevoked, guardKeysOf } from '../revocation/records.js';
+import { assertNotRevoked, guardKeysOf, revokedKey } from '../revocation/records.js';
+import { orchestratorId } from '../../agent-sdk/tessera-id.js';
 
 /**
  * Flow 3: redeems a spawn ticket and a CSR for the agent's first SVID. The
@@ -29,7 +30,8 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
     read: [recordKey],
     readAlso: (current) => {
       const named = decodeRecord<TicketRecord>(current.get(recordKey));
-      revoked = named ? guardKeysOf(named) : [];
+      // A revoked orchestrator's unredeemed tickets die with it (docs/revocation.md).
+      revoked = named ? [...guardKeysOf(named), revokedKey.id(orchestratorId(ctx.authority.trustDomain, named.orchestrator).toString())] : [];
       return revoked;
     },
     audit: event,

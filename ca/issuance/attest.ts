@@ -8,13 +8,15 @@ import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { decodeRecord } from './records.js';
 import { type RevokedIndex, revokedKey } from '../revocation/records.js';
+import { assertNotBanned, banKey } from '../revocation/ban.js';
 
 /**
  * Flow 1: runs one node attestation and issues the orchestrator's SVID. The
  * orchestrator name comes only from what the plugin proved.
  *
  * @throws {TesseraError} ERR_ATTESTOR_UNKNOWN, ERR_CSR_INVALID, the plugin's refusal, or
- *   ERR_REVOKED while a revocation (or release) of this orchestrator's ID is in force;
+ *   ERR_REVOKED while a revocation (or release) of this orchestrator's ID is in force,
+ *   ERR_BANNED while an operator's ban of its name is;
  *   each is audited, and a refused attestation uses up no one-time proof.
  */
 export async function attestOrchestrator(
@@ -34,9 +36,10 @@ export async function attestOrchestrator(
   const spiffeId = orchestratorId(ctx.authority.trustDomain, proven).toString();
   const revoked = revokedKey.id(spiffeId);
   return ctx.journal.commit({
-    read: [...(claim?.read ?? []), revoked],
+    read: [...(claim?.read ?? []), revoked, banKey(proven)],
     audit: { ...event, orchestrator: proven, subject: spiffeId },
     decide: (current) => {
+      assertNotBanned(current, proven);
       // The entry refuses every SVID with this ID until it is pruned, a new one too:
       // say so now rather than issue a certificate nobody accepts.
       const entry = decodeRecord<RevokedIndex>(current.get(revoked));

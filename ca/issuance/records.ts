@@ -10,6 +10,8 @@ export const joinTokenKey = (tokenHash: string) => `join_token/${tokenHash}`;
 export const identityKey = (spiffeId: string) => `identity/${spiffeId}`;
 export const serialKey = (serialHex: string) => `serial/${serialHex}`;
 export const delegationKey = (delegationId: string) => `delegation/${delegationId}`;
+/** Written by the first spawn of a task, so revoking a task can tell one that never existed. */
+export const taskKey = (orchestrator: string, task: string) => `task/${orchestrator}/${task}`;
 
 /** Where an agent sits in its delegation tree: the same fields on tickets and identities. */
 export interface DelegationPosition {

@@ -7,7 +7,7 @@ import { parseScopes } from '../../agent-sdk/scope.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { auditPosition, rootPosition } from './position.js';
-import { type TicketRecord, encodeRecord, ticketKey } from './records.js';
+import { type TicketRecord, encodeRecord, taskKey, ticketKey } from './records.js';
 import { assertNotRevoked, revokedKey } from '../revocation/records.js';
 
 const SPONSOR = /^[\x21-\x7e]{1,256}$/;
@@ -66,7 +66,10 @@ export async function spawnAgent(
         spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, scopes, ttlMs, expiresAtMs: ticketExpiresAtMs, ...position,
       };
       return {
-        ops: [{ type: 'put', key: ticketKey(hashOneTimeSecret(ticket)), value: encodeRecord(record) }],
+        ops: [
+          { type: 'put', key: ticketKey(hashOneTimeSecret(ticket)), value: encodeRecord(record) },
+          { type: 'put', key: taskKey(who.orchestrator, task), value: encodeRecord({ orchestrator: who.orchestrator, task }) },
+        ],
         result: { spiffeId, ticket, ticketExpiresAtMs },
         audit: { subject: spiffeId, orchestrator: who.orchestrator, task, sponsor: params.sponsor, ...auditPosition(position) },
       };

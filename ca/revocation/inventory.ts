@@ -88,19 +88,21 @@ export interface AgentFilter {
  * Agent instances in SPIFFE ID order, filtered. Reads a consistent-enough
  * snapshot: the store as it is while the scan runs.
  *
- * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad orchestrator or task name.
+ * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad orchestrator or task name or `after` cursor.
  * @example await listAgents(ctx, feed.list, { orchestrator: 'orch-a', limit: 100 });
  */
 export async function listAgents(ctx: IssuanceContext, revocations: RevocationList, filter: AgentFilter): Promise<AgentView[]> {
   const orchestrator = filter.orchestrator ? parsePathSegment(filter.orchestrator) : undefined;
   const task = filter.task ? parsePathSegment(filter.task) : undefined;
+  // The cursor becomes a key-range start: only a canonical ID, never raw caller bytes.
+  const after = filter.after ? SpiffeId.parse(filter.after).toString() : undefined;
   // Agent IDs are agent/<orchestrator>/<task>/<instance>: an orchestrator (and a task) is a key prefix.
   const td = `spiffe://${ctx.authority.trustDomain}`;
   const prefixes = [`${td}/agent/${orchestrator ? `${orchestrator}/${task ? `${task}/` : ''}` : ''}`];
   // orchestrator/<name> sorts after agent/..., so the pages stay in SPIFFE ID order.
   if (filter.includeOrchestrators && !task) prefixes.push(orchestrator ? `${td}/orchestrator/${orchestrator}` : `${td}/orchestrator/`);
   // The smallest key after identityKey(after).
-  const start = filter.after ? identityKey(filter.after) + '\u0000' : '';
+  const start = after ? identityKey(after) + '\u0000' : '';
   const now = ctx.clock.now();
   const found: AgentView[] = [];
   for (const prefix of prefixes) {

@@ -14,7 +14,7 @@ import type { AuditEvent } from '../audit/record.js';
 import { prefixRange } from '../audit/record.js';
 import type { IssuanceContext } from '../issuance/context.js';
 import { checkAudited } from '../issuance/context.js';
-import { type IdentityRecord, type SerialRecord, decodeRecord, encodeRecord, identityKey, serialKey } from '../issuance/records.js';
+import { type IdentityRecord, type SerialRecord, decodeRecord, encodeRecord, identityKey, serialKey, taskKey } from '../issuance/records.js';
 import type { StoreOp } from '../store/store.js';
 import type { RevocationFeed } from './feed.js';
 import {
@@ -65,7 +65,7 @@ const OPERATION: Record<RevocationCause, (kind: RevocationKind) => string> = {
  *
  * @throws {TesseraError} ERR_INVALID_ARGUMENT / ERR_SPIFFE_ID_INVALID for a
  * malformed target or reason, ERR_NOT_FOUND for a serial or identity this CA
- * never issued; each is audited.
+ * never issued or (for an operator) a task it never spawned an agent for; each is audited.
  * @example await revoke(rctx, { kind: 'agent', spiffeId }, { cause: 'operator', reason: 'key leaked' });
  */
 export async function revoke(rctx: RevocationContext, target: RevokeTarget, options: RevokeOptions): Promise<StoredRevocation[]> {
@@ -88,7 +88,8 @@ export async function revoke(rctx: RevocationContext, target: RevokeTarget, opti
     case 'agent':
       return revokeIdentity(params, target.spiffeId);
     case 'task':
-      return revokeSet(params, 'task', await checkAudited(rctx.journal, event, () => taskTarget(rctx, target.orchestrator, target.task)));
+      // An operator is told a task never existed; an orchestrator may complete one of its own in advance.
+      return revokeSet(params, 'task', await checkAudited(rctx.journal, event, () => taskTarget(rctx, target.orchestrator, target.task, options.cause === 'operator')));
     case 'chain':
       return revokeSet(params, 'chain', await checkAudited(rctx.journal, event, () => chainTarget(rctx, target.spiffeId)));
   }
@@ -191,8 +192,10 @@ async function revokeIdentity(params: Params, spiffeId: string): Promise<StoredR
       const identity = decodeRecord<Identity>(current.get(key));
       if (!identity) throw new TesseraError('ERR_NOT_FOUND', 'this CA issued no SVID to that identity');
       if (current.get(revokedKey.id(id))) return undefined;
+      // An orchestrator's entry also refuses the tickets it issued (activation checks it): it outlives them.
+      const ticketsMs = identity.kind === 'orchestrator' ? rctx.config.ttl.spawnTicketMs : 0;
       return {
-        kind: 'agent', target: id, expiresAtMs: Math.max(identity.expiresAtMs, now), identities: [[key, identity]],
+        kind: 'agent', target: id, expiresAtMs: Math.max(identity.expiresAtMs, now) + ticketsMs, identities: [[key, identity]],
         audit: { subject: id, ...lineageAudit(identity) },
       };
     },
@@ -203,8 +206,10 @@ async function revokeIdentity(params: Params, spiffeId: string): Promise<StoredR
 interface SetTarget {
   readonly target: string;
   readonly guardKey: string;
-  /** The root identity of a subtree, which must exist. */
+  /** The root identity of a subtree, or the task's first-spawn mark; refused as not found when absent and nothing is covered. */
   readonly rootKey?: string;
+  /** Why it is not found. */
+  readonly missing?: string;
   readonly audit: Partial<AuditEvent>;
   scan(): Promise<Identity[]>;
 }
@@ -220,7 +225,10 @@ async function revokeSet(params: Params, kind: 'task' | 'chain', set: SetTarget)
   const { rctx } = params;
   const spawnWindowMs = rctx.config.ttl.spawnTicketMs;
   const plan = (members: Identity[], supplement: boolean) => (current: View, now: number): Plan | undefined => {
-    if (set.rootKey && !current.get(set.rootKey)) throw new TesseraError('ERR_NOT_FOUND', 'this CA issued no SVID to that identity');
+    // A subtree needs its root; a task needs a spawn (tasks from before the mark existed have members).
+    if (set.rootKey && !current.get(set.rootKey) && (kind === 'chain' || members.length === 0)) {
+      throw new TesseraError('ERR_NOT_FOUND', set.missing ?? 'this CA issued no SVID to that identity');
+    }
     if (!supplement && current.get(set.guardKey)) return undefined;
     // Fresh copies, in this transaction's order: a renewal just before moves an expiry.
     const fresh = members.map((m) => [identityKey(m.spiffeId), decodeRecord<Identity>(current.get(identityKey(m.spiffeId))) ?? m] as const);
@@ -247,12 +255,13 @@ async function revokeSet(params: Params, kind: 'task' | 'chain', set: SetTarget)
   return [...committed, ...(await commitEntry(params, { read: readFor(missed), audit: set.audit, plan: plan(missed, true) }))];
 }
 
-function taskTarget(rctx: RevocationContext, orchestrator: string, task: string): SetTarget {
+function taskTarget(rctx: RevocationContext, orchestrator: string, task: string, mustExist: boolean): SetTarget {
   const o = parsePathSegment(orchestrator);
   const t = parsePathSegment(task);
   const prefix = identityKey(`spiffe://${rctx.authority.trustDomain}/agent/${o}/${t}/`);
   return {
     target: `${o}/${t}`, guardKey: revokedKey.task(o, t), audit: { orchestrator: o, task: t },
+    ...(mustExist && { rootKey: taskKey(o, t), missing: `orchestrator ${o} never spawned an agent for task ${t}` }),
     scan: () => scanIdentities(rctx, prefix, () => true),
   };
 }

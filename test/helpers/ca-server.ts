@@ -14,8 +14,8 @@ export interface TestCa {
   admin: AdminClient;
   dataDir: string;
   endpoints: { address: string; mtlsAddress: string };
-  /** Stops the CA and starts it again on the same data directory and ports. */
-  restart(): Promise<void>;
+  /** Stops the CA and starts it again on the same data directory and ports, after `whileDown` when given. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,9 +32,10 @@ export async function startTestCa(
     admin: undefined as unknown as AdminClient,
     dataDir,
     endpoints: { address: '', mtlsAddress: '' },
-    async restart() {
+    async restart(whileDown) {
       state.admin.close();
       await state.ca.close();
+      await whileDown?.();
       state.ca = await CaServer.start(configFor(state.endpoints.address, state.endpoints.mtlsAddress), deps);
       state.admin = new AdminClient(state.ca.adminSocket);
     },

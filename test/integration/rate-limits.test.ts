@@ -18,7 +18,10 @@ import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { activate, auditAfter, closeAll, headSequence, presenting, refusal, spawnAgent } from '../helpers/task-agents.js';
 
 let offsetMs = 0;
-const clock = { now: () => Date.now() + offsetMs };
+// Time moves only when a test moves it: on a loaded machine, real seconds between two calls
+// would refill a bucket or end a burst the test counts on.
+let frozenAtMs = Date.now();
+const clock = { now: () => frozenAtMs + offsetMs };
 let t: TestCa | undefined;
 const clients: CaClient[] = [];
 afterEach(async () => {
@@ -27,6 +30,7 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
   offsetMs = 0;
+  frozenAtMs = Date.now();
 });
 
 /** One token every 2 s on the injected clock; bursts end after 1 s without a refusal. */

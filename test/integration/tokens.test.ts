@@ -1,4 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
@@ -227,6 +229,22 @@ describe('task tokens over real mTLS', () => {
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE });
     const revoked = new Set([decodeJwt(token).jti]);
     await tokenRefusal(validateJwtSvid(token, validation(bundle, alice.svid, { isRevoked: (tok) => revoked.has(tok.jti) })), 'ERR_REVOKED');
+  });
+
+  it('ok/typ JWT, JOSE or absent (JWT-SVID 2.3); fail/any other typ', async () => {
+    const { t, alice, bundle } = await setup();
+    const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
+    const claims = decodeJwt(token);
+    const { kid } = decodeProtectedHeader(token);
+    // Re-signed with the CA's own JWT key, read from its data directory: only the header differs.
+    const caKey = createPrivateKey(await readFile(join(t.dataDir, 'keys', 'jwt-key.pem'), 'utf8'));
+    const withTyp = (typ?: string) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, ...(typ !== undefined && { typ }) }).sign(caKey);
+    for (const typ of ['JWT', 'JOSE', undefined]) {
+      expect((await validateJwtSvid(await withTyp(typ), validation(bundle, alice.svid))).jti).toBe(claims.jti);
+    }
+    for (const typ of ['jwt', 'JWS', 'at+jwt', '']) {
+      await tokenRefusal(validateJwtSvid(await withTyp(typ), validation(bundle, alice.svid)), 'ERR_TOKEN_INVALID');
+    }
   });
 });
 

@@ -80,7 +80,7 @@ describe('Journal', () => {
     const all = await records(store);
     expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(all[3]!.prevHash).toBe(head.hash);
-    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 4, checkpoints: 0 });
+    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 4, checkpoints: 0, head: { seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     await journal.close();
   });
 
@@ -214,7 +214,7 @@ describe('Journal', () => {
     expect(await checkpointSeqs(store)).toEqual([10, 20]);
     await journal.close();
     expect(await checkpointSeqs(store)).toEqual([10, 20, 25]);
-    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 25, checkpoints: 3 });
+    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 25, checkpoints: 3, head: { seq: 25, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
   });
 
   it('ok/checkpoint-after-every-ms-on-injected-clock', async () => {

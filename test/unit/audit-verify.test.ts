@@ -66,12 +66,12 @@ async function rewrite(store: LevelStore, seq: number, change: Partial<AuditReco
 describe('verifyAudit', () => {
   it('ok/untouched-log-with-checkpoints', async () => {
     const store = await buildLog(25, { every: 10 });
-    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 25, checkpoints: 3 });
+    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 25, checkpoints: 3, head: { seq: 25, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
   });
 
   it('ok/empty-log', async () => {
     const store = await buildLog(0);
-    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 0, checkpoints: 0 });
+    expect(await verifyAudit(store, { roots: pki.roots })).toEqual({ ok: true, records: 0, checkpoints: 0, head: { seq: 0, hash: '0'.repeat(64) } });
   });
 
   it('fail/edited-field', async () => {

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BanOrchestratorRequest as _tessera_v1_BanOrchestratorRequest, BanOrchestratorRequest__Output as _tessera_v1_BanOrchestratorRequest__Output } from '../../tessera/v1/BanOrchestratorRequest.js';
+import type { BanOrchestratorResponse as _tessera_v1_BanOrchestratorResponse, BanOrchestratorResponse__Output as _tessera_v1_BanOrchestratorResponse__Output } from '../../tessera/v1/BanOrchestratorResponse.js';
 import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _tessera_v1_CreateJoinTokenRequest__Output } from '../../tessera/v1/CreateJoinTokenRequest.js';
 import type { CreateJoinTokenResponse as _tessera_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _tessera_v1_CreateJoinTokenResponse__Output } from '../../tessera/v1/CreateJoinTokenResponse.js';
 import type { GetAgentRequest as _tessera_v1_GetAgentRequest, GetAgentRequest__Output as _tessera_v1_GetAgentRequest__Output } from '../../tessera/v1/GetAgentRequest.js';
@@ -12,6 +14,8 @@ import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, Li
 import type { ListAuditRecordsResponse as _tessera_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _tessera_v1_ListAuditRecordsResponse__Output } from '../../tessera/v1/ListAuditRecordsResponse.js';
 import type { RevokeRequest as _tessera_v1_RevokeRequest, RevokeRequest__Output as _tessera_v1_RevokeRequest__Output } from '../../tessera/v1/RevokeRequest.js';
 import type { RevokeResponse as _tessera_v1_RevokeResponse, RevokeResponse__Output as _tessera_v1_RevokeResponse__Output } from '../../tessera/v1/RevokeResponse.js';
+import type { UnbanOrchestratorRequest as _tessera_v1_UnbanOrchestratorRequest, UnbanOrchestratorRequest__Output as _tessera_v1_UnbanOrchestratorRequest__Output } from '../../tessera/v1/UnbanOrchestratorRequest.js';
+import type { UnbanOrchestratorResponse as _tessera_v1_UnbanOrchestratorResponse, UnbanOrchestratorResponse__Output as _tessera_v1_UnbanOrchestratorResponse__Output } from '../../tessera/v1/UnbanOrchestratorResponse.js';
 import type { VerifyAuditRequest as _tessera_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _tessera_v1_VerifyAuditRequest__Output } from '../../tessera/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _tessera_v1_VerifyAuditResponse__Output } from '../../tessera/v1/VerifyAuditResponse.js';
 
@@ -19,6 +23,27 @@ import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAudi
  * AdminService is the operator's API.
  */
 export interface AdminServiceClient extends grpc.Client {
+  /**
+   * BanOrchestrator bans an orchestrator name: it may not attest again until
+   * the ban is lifted, however long ago its revocation entries were pruned.
+   * Its current identity, if any, is revoked too. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  BanOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  BanOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  BanOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  BanOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * BanOrchestrator bans an orchestrator name: it may not attest again until
+   * the ban is lifted, however long ago its revocation entries were pruned.
+   * Its current identity, if any, is revoked too. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  banOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  banOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  banOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  banOrchestrator(argument: _tessera_v1_BanOrchestratorRequest, callback: grpc.requestCallback<_tessera_v1_BanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * CreateJoinToken makes a one-time join token that attests one orchestrator.
    * Who may call: an operator, over the admin Unix socket (its file mode is
@@ -119,6 +144,23 @@ export interface AdminServiceClient extends grpc.Client {
   revoke(argument: _tessera_v1_RevokeRequest, callback: grpc.requestCallback<_tessera_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * UnbanOrchestrator lifts a ban. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  UnbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  UnbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  UnbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  UnbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * UnbanOrchestrator lifts a ban. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  unbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  unbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  unbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  unbanOrchestrator(argument: _tessera_v1_UnbanOrchestratorRequest, callback: grpc.requestCallback<_tessera_v1_UnbanOrchestratorResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
    * Who may call: an operator, over the admin Unix socket.
    */
@@ -141,6 +183,14 @@ export interface AdminServiceClient extends grpc.Client {
  * AdminService is the operator's API.
  */
 export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * BanOrchestrator bans an orchestrator name: it may not attest again until
+   * the ban is lifted, however long ago its revocation entries were pruned.
+   * Its current identity, if any, is revoked too. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  BanOrchestrator: grpc.handleUnaryCall<_tessera_v1_BanOrchestratorRequest__Output, _tessera_v1_BanOrchestratorResponse>;
+  
   /**
    * CreateJoinToken makes a one-time join token that attests one orchestrator.
    * Who may call: an operator, over the admin Unix socket (its file mode is
@@ -179,6 +229,12 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   Revoke: grpc.handleUnaryCall<_tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse>;
   
   /**
+   * UnbanOrchestrator lifts a ban. Audited.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  UnbanOrchestrator: grpc.handleUnaryCall<_tessera_v1_UnbanOrchestratorRequest__Output, _tessera_v1_UnbanOrchestratorResponse>;
+  
+  /**
    * VerifyAudit checks the audit hash chain and its signed checkpoints.
    * Who may call: an operator, over the admin Unix socket.
    */
@@ -187,10 +243,12 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 }
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
+  BanOrchestrator: MethodDefinition<_tessera_v1_BanOrchestratorRequest, _tessera_v1_BanOrchestratorResponse, _tessera_v1_BanOrchestratorRequest__Output, _tessera_v1_BanOrchestratorResponse__Output>
   CreateJoinToken: MethodDefinition<_tessera_v1_CreateJoinTokenRequest, _tessera_v1_CreateJoinTokenResponse, _tessera_v1_CreateJoinTokenRequest__Output, _tessera_v1_CreateJoinTokenResponse__Output>
   GetAgent: MethodDefinition<_tessera_v1_GetAgentRequest, _tessera_v1_GetAgentResponse, _tessera_v1_GetAgentRequest__Output, _tessera_v1_GetAgentResponse__Output>
   ListAgents: MethodDefinition<_tessera_v1_ListAgentsRequest, _tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsRequest__Output, _tessera_v1_ListAgentsResponse__Output>
   ListAuditRecords: MethodDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse__Output>
   Revoke: MethodDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeResponse, _tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse__Output>
+  UnbanOrchestrator: MethodDefinition<_tessera_v1_UnbanOrchestratorRequest, _tessera_v1_UnbanOrchestratorResponse, _tessera_v1_UnbanOrchestratorRequest__Output, _tessera_v1_UnbanOrchestratorResponse__Output>
   VerifyAudit: MethodDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditRequest__Output, _tessera_v1_VerifyAuditResponse__Output>
 }

@@ -31,6 +31,12 @@ export interface RevokeRequest {
    */
   'reason'?: (string);
   /**
+   * With `agent` naming an orchestrator: also revoke every task it spawned
+   * agents for, so its live agents go too (the operator's explicit choice,
+   * audited as revoke.cascade). Refused with any other target.
+   */
+  'cascade'?: (boolean);
+  /**
    * What to revoke; exactly one.
    */
   'target'?: "serial"|"jti"|"agent"|"task"|"chain";
@@ -65,6 +71,12 @@ export interface RevokeRequest__Output {
    * characters are replaced. Kept with the entry in the CA, never propagated.
    */
   'reason': (string);
+  /**
+   * With `agent` naming an orchestrator: also revoke every task it spawned
+   * agents for, so its live agents go too (the operator's explicit choice,
+   * audited as revoke.cascade). Refused with any other target.
+   */
+  'cascade': (boolean);
   /**
    * What to revoke; exactly one.
    */

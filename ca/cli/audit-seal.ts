@@ -1,0 +1,62 @@
+import { X509Certificate, sign } from 'node:crypto';
+import { join } from 'node:path';
+import { systemClock } from '../../agent-sdk/clock.js';
+import { appendAnchor } from '../audit/anchor.js';
+import { Journal } from '../audit/journal.js';
+import { sealAuditBreak } from '../audit/seal.js';
+import { loadOrCreateKeys } from '../authority/keys.js';
+import type { CaConfig } from '../config.js';
+import { LevelStore } from '../store/level-store.js';
+import { type CaConfigOptions, addCaConfigOptions, caConfigFrom } from './ca-config.js';
+import type { CliCommand } from './command.js';
+import type { Output } from './commands.js';
+import { integerArg } from './options.js';
+
+/**
+ * `tessera audit seal --at N`: with the CA stopped (LevelDB admits one process),
+ * acknowledges the break `tessera audit verify` reported at record N: signs a
+ * seal with the CA key, then appends an `audit.seal` record (count: the records
+ * taken as found) and a checkpoint, so the CA starts again. Exit code 0.
+ *
+ * @throws {TesseraError} ERR_INVALID_ARGUMENT when the log is not broken at N.
+ */
+export async function sealAudit(config: CaConfig, at: number, io: Output): Promise<number> {
+  const clock = systemClock;
+  const keys = await loadOrCreateKeys({
+    dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
+  });
+  const signer = { sign: (data: Buffer) => sign('sha256', data, keys.intermediate.privateKey), chain: [keys.intermediate.der] };
+  const store = await LevelStore.create(join(config.dataDir, 'store'));
+  try {
+    const roots = [new X509Certificate(keys.root.der)];
+    const { head, accepted } = await sealAuditBreak(store, { at, roots, signer, nowMs: clock.now() });
+    const { anchorFile } = config.audit;
+    const journal = await Journal.open({
+      store, clock,
+      checkpoint: {
+        signer, everyRecords: config.audit.checkpointEveryRecords, everyMs: config.audit.checkpointEveryMs,
+        ...(anchorFile && { onCheckpoint: (checkpoint) => appendAnchor(anchorFile, checkpoint) }),
+      },
+    });
+    await journal.record({ operation: 'audit.seal', count: accepted }, 'allowed');
+    await journal.close();
+    io.out(`sealed the audit break at record ${at}: records ${at} to ${head} are taken as found; the CA can start`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+interface SealOptions extends CaConfigOptions {
+  at: number;
+}
+
+/** `tessera audit seal --at N`: acknowledge the audit break at record N (the CA stopped). */
+export const auditSeal: CliCommand<SealOptions> = {
+  path: ['audit', 'seal'],
+  define: (cmd) => addCaConfigOptions(cmd
+    .summary('acknowledge a known break in the audit chain, so the CA starts again')
+    .description('With the CA stopped: signs a seal for the break `tessera audit verify` reports at record N (and only there), appends an audit.seal record and a checkpoint. Records from N to the current head are taken as found.')
+    .requiredOption('--at <seq>', 'the first bad record, as `tessera audit verify` names it', integerArg(1, Number.MAX_SAFE_INTEGER))),
+  run: async (opts, _operands, ctx) => sealAudit(await caConfigFrom(opts, ctx), opts.at, ctx.io),
+};
