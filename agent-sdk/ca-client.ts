@@ -9,6 +9,7 @@ import type { X509SVID__Output } from './gen/tessera/v1/X509SVID.js';
 import type { AttestResponse__Output } from './gen/tessera/v1/AttestResponse.js';
 import type { ActivateResponse__Output } from './gen/tessera/v1/ActivateResponse.js';
 import type { GetTrustBundleResponse__Output } from './gen/tessera/v1/GetTrustBundleResponse.js';
+import type { WatchTrustBundleResponse__Output } from './gen/tessera/v1/WatchTrustBundleResponse.js';
 import type { RenewX509SVIDResponse__Output } from './gen/tessera/v1/RenewX509SVIDResponse.js';
 import type { SpawnResponse__Output } from './gen/tessera/v1/SpawnResponse.js';
 import type { MintJWTSVIDResponse__Output } from './gen/tessera/v1/MintJWTSVIDResponse.js';
@@ -229,6 +230,26 @@ export class CaClient {
   }
 
   /**
+   * Opens the trust bundle stream (public listener): the current bundle, then
+   * each new one. The caller adopts each with `adoptTrustBundle`, reads 'error'
+   * and 'end', and cancels it when done; bundle-follower.ts does all that.
+   *
+   * @example const stream = client.watchTrustBundle();
+   */
+  watchTrustBundle(): grpc.ClientReadableStream<WatchTrustBundleResponse__Output> {
+    return this.#publicClients().bundle.WatchTrustBundle({});
+  }
+
+  /**
+   * Takes a bundle the CA sent when it is newer than the one held; returns the one in force.
+   *
+   * @throws {TesseraError} ERR_BUNDLE_INVALID when it is not a bundle of this client's trust domain.
+   */
+  adoptTrustBundle(message: TrustBundle__Output): X509Bundle {
+    return this.#adoptBundle(message);
+  }
+
+  /**
    * Opens the revocation stream (over mutual TLS, with the current SVID),
    * resuming after `afterSequence`. The caller reads 'data', 'error' and 'end'
    * and cancels it when done; the follower in revocation.ts does all that.
@@ -288,7 +309,9 @@ export class CaClient {
       throw new TesseraError('ERR_BUNDLE_INVALID', 'the CA returned no bundle for its trust domain');
     }
     if (message.sequenceNumber > this.#bundle.sequenceNumber) {
-      this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber);
+      this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber, {
+        revoked: message.revokedX509Authorities, tainted: message.taintedX509Authorities,
+      });
     }
     if (message.jwtAuthorities.length > 0 && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) {
       const authorities = message.jwtAuthorities.map((a) => ({ keyId: a.keyId, publicKey: a.publicKey }));

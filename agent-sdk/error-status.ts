@@ -43,6 +43,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   // A configured size or count limit (message, CSR, attestation payload, revocation followers).
   ERR_LIMIT_EXCEEDED: status.RESOURCE_EXHAUSTED,
   ERR_INTERNAL: status.INTERNAL,
+  // An authority lifecycle step that its current state does not allow (revoke the active one, ...).
+  ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -63,6 +63,11 @@ export interface CaConfig {
   readonly policyPollMs: number;
   /** Worker threads that verify CSR signatures (ca/authority/csr-checker.ts); 0 verifies them on the main thread. */
   readonly csrWorkers: number;
+  /**
+   * The authority schedule (docs/authorities.md): prepare the next intermediate and
+   * JWT key at `prepareAt`, activate it at `activateAt` of the active one's life; checked every `checkEveryMs`.
+   */
+  readonly authorities: { readonly prepareAt: number; readonly activateAt: number; readonly checkEveryMs: number };
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -149,6 +154,8 @@ export const DEFAULTS = {
   policyPollMs: 2000,
   // The main thread keeps one core for gRPC, TLS and the journal; four workers outpace it.
   csrWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
+  // SPIRE's schedule: the next authority is in every bundle long before it signs.
+  authorities: { prepareAt: 1 / 2, activateAt: 5 / 6, checkEveryMs: MINUTE },
 } as const;
 
 /** Parses "250ms", "30s", "5m", "1h", "7d" or a number of milliseconds. Returns NaN when it cannot. */
@@ -209,7 +216,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -286,6 +293,18 @@ export function validateConfig(input: Input): CaConfig {
   const x509popRootsPem = input.x509popRootsPem === undefined ? '' : text(input.x509popRootsPem, 'x509popRootsPem');
   const policyFile = input.policyFile === undefined ? '' : text(input.policyFile, 'policyFile');
   const policyPollMs = duration(input, 'policyPoll', 'policyPoll', DEFAULTS.policyPollMs, 50);
+  const authoritiesIn = section('authorities');
+  const fraction = (key: 'prepareAt' | 'activateAt'): number => {
+    const v = authoritiesIn[key] ?? DEFAULTS.authorities[key];
+    if (typeof v !== 'number' || !(v > 0 && v < 1)) problems.push(`authorities.${key}: must be a number between 0 and 1`);
+    return typeof v === 'number' ? v : DEFAULTS.authorities[key];
+  };
+  const authorities = {
+    prepareAt: fraction('prepareAt'),
+    activateAt: fraction('activateAt'),
+    checkEveryMs: duration(authoritiesIn, 'checkEvery', 'authorities.checkEvery', DEFAULTS.authorities.checkEveryMs, 50),
+  };
+  if (authorities.prepareAt >= authorities.activateAt) problems.push('authorities.prepareAt: must be below authorities.activateAt');
 
   const config: CaConfig = {
     trustDomain,
@@ -301,6 +320,7 @@ export function validateConfig(input: Input): CaConfig {
     policyFile,
     policyPollMs,
     csrWorkers: count(input, 'csrWorkers', 'csrWorkers', DEFAULTS.csrWorkers),
+    authorities,
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

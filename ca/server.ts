@@ -1,23 +1,23 @@
-import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
+import { X509Certificate, sign } from 'node:crypto';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../agent-sdk/clock.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
-import { caId } from '../agent-sdk/tessera-id.js';
 import { certificatesFromPem } from '../agent-sdk/bundle.js';
-import { derToPem } from '../agent-sdk/tls-material.js';
 import { joinTokenAttestor } from '../node-attestor/join-token/server.js';
 import { x509popAttestor } from '../node-attestor/x509pop/server.js';
 import { createAttestorRegistry } from '../node-attestor/registry.js';
 import type { ServerAttestor } from '../node-attestor/types.js';
 import { Journal } from './audit/journal.js';
 import { Authority } from './authority/authority.js';
-import { loadOrCreateKeys } from './authority/keys.js';
+import { Authorities } from './authority/authorities.js';
+import { CaServerSvid } from './authority/server-svid.js';
+import { TesseraError } from '../agent-sdk/errors.js';
+import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
 import { ConnectionGate } from './limits/connection-gate.js';
-import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
 import type { CaConfig } from './config.js';
 import type { IssuanceContext } from './issuance/context.js';
@@ -26,7 +26,8 @@ import type { Logger } from './log.js';
 import { LevelStore } from './store/level-store.js';
 import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
-import { bundleHandlers } from './api/bundle-service.js';
+import { BundleWatchers, bundleHandlers } from './api/bundle-service.js';
+import { authorityHandlers } from './api/authority-service.js';
 import { svidHandlers } from './api/svid-service.js';
 import { revocationHandlers, revocationServiceDefinition } from './api/revocation-service.js';
 import { RevocationFeed } from './revocation/feed.js';
@@ -97,20 +98,26 @@ export class CaServer {
     });
     let policy: PolicySource | undefined;
     try {
-      const keys = await loadOrCreateKeys({
-        dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
-      });
-      const jwt = await JwtAuthority.loadOrCreate({ dataDir: config.dataDir, trustDomain: config.trustDomain });
-      const authority = new Authority({ trustDomain: config.trustDomain, keys, clock, jwt });
-      const signer = authority.checkpointSigner;
+      // The checkpoint signer is the active intermediate at the time of each checkpoint.
+      let signing: Authority | undefined;
+      const signer = () => {
+        if (!signing) throw new TesseraError('ERR_UNAVAILABLE', 'the CA authorities are not loaded yet');
+        return signing.checkpointSigner;
+      };
       const journal = await Journal.open({
         store, clock,
         checkpoint: {
-          signer: { sign: (data) => sign('sha256', data, signer.privateKey), chain: signer.chain },
+          signer: { sign: (data) => sign('sha256', data, signer().privateKey), get chain() { return signer().chain; } },
           everyRecords: config.audit.checkpointEveryRecords,
           everyMs: config.audit.checkpointEveryMs,
         },
       });
+      const authorities = await Authorities.load({
+        dataDir: config.dataDir, trustDomain: config.trustDomain, store, journal, clock,
+        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities,
+      });
+      const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities });
+      signing = authority;
       policy = await PolicySource.start({ config, journal, log });
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
@@ -118,7 +125,7 @@ export class CaServer {
       const limits = new CallLimits(config.rateLimits, {
         journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
       });
-      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits };
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits, bundle: () => authority.bundle };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
         attestors.push(x509popAttestor({
@@ -128,11 +135,13 @@ export class CaServer {
       const registry = createAttestorRegistry(attestors);
 
       const proto = tesseraProto().tessera.v1;
+      const bundleWatch = new BundleWatchers();
       const revocation = revocationHandlers(handlerDeps, rctx);
       const handlers: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = [
         [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
-        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority) as grpc.UntypedServiceImplementation],
+        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority, bundleWatch) as grpc.UntypedServiceImplementation],
+        [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities) as grpc.UntypedServiceImplementation],
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
@@ -148,19 +157,15 @@ export class CaServer {
         return server;
       };
 
-      // The CA's own server SVID; its key never leaves memory.
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const serverSvid = authority.signX509Svid({
-        spiffeId: caId(config.trustDomain),
-        subjectPublicKeyInfo: publicKey.export({ format: 'der', type: 'spki' }),
-        notAfterMs: clock.now() + config.ttl.caServerMs,
+      // The CA's own server SVID, renewed when a new intermediate becomes active; its key never leaves memory.
+      const serverSvid = await CaServerSvid.create({ authority, journal, clock, ttlMs: config.ttl.caServerMs });
+      const stopWatching = authorities.onChange((kind) => {
+        const renewed = kind === 'x509' ? serverSvid.renew() : Promise.resolve();
+        renewed.catch((err: unknown) => log.error({ err }, 'renewing the CA server SVID failed'));
+        serverSvid.bundleChanged();
+        bundleWatch.publish(authority.bundle, authority.jwtBundle);
       });
-      await journal.record({ operation: 'ca.server_svid', subject: serverSvid.spiffeId, serial: serverSvid.serialHex }, 'allowed');
-      const keyCertPair = {
-        private_key: Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' })),
-        cert_chain: Buffer.from(serverSvid.certificates.map(derToPem).join('')),
-      };
-      const rootsPem = Buffer.from(authority.bundle.toPem());
+      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'));
 
       const gate = new ConnectionGate({
         maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress,
@@ -168,11 +173,11 @@ export class CaServer {
         onAuditFailed: (err) => log.error({ err }, 'auditing a refused connection failed'),
       });
       const publicServer = serverFor('public');
-      const publicListener = await listenGated(publicServer, config.publicAddress, grpc.ServerCredentials.createSsl(null, [keyCertPair], false), gate, log);
+      const publicListener = await listenGated(publicServer, config.publicAddress, svidServerCredentials(serverSvid, serverSvid), gate, log);
       listeners.push(publicListener);
       // Mutual TLS: a client certificate is required and verified against the roots by TLS itself.
       const mtlsServer = serverFor('mtls');
-      const mtlsListener = await listenGated(mtlsServer, config.mtlsAddress, grpc.ServerCredentials.createSsl(rootsPem, [keyCertPair], true), gate, log);
+      const mtlsListener = await listenGated(mtlsServer, config.mtlsAddress, svidServerCredentials(serverSvid, serverSvid, config.trustDomain), gate, log);
       listeners.push(mtlsListener);
       const publicPort = (publicListener.address() as AddressInfo).port;
       const mtlsPort = (mtlsListener.address() as AddressInfo).port;
@@ -187,6 +192,10 @@ export class CaServer {
         // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
         beforeShutdown: () => {
           stopPruning();
+          stopSchedule();
+          stopWatching();
+          serverSvid.close();
+          bundleWatch.close();
           policy?.close();
           revocation.close();
           feed.close();

@@ -1,13 +1,67 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { TrustBundleServiceHandlers } from '../../agent-sdk/gen/tessera/v1/TrustBundleService.js';
+import type { WatchTrustBundleRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchTrustBundleRequest.js';
+import type { WatchTrustBundleResponse } from '../../agent-sdk/gen/tessera/v1/WatchTrustBundleResponse.js';
+import type { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import type { Authority } from '../authority/authority.js';
-import { type HandlerDeps, unaryHandler } from './handler.js';
+import { type HandlerDeps, admitCall, unaryHandler } from './handler.js';
+import { toStatus } from './status.js';
 import { trustBundleMessage } from './wire.js';
 
-/** GetTrustBundle: the X.509 roots and the JWT keys. */
-export function bundleHandlers(deps: HandlerDeps, authority: Pick<Authority, 'bundle' | 'jwtBundle'>): TrustBundleServiceHandlers {
+const SERVICE = '/tessera.v1.TrustBundleService';
+/** How often an idle WatchTrustBundle stream says "nothing new", so a client notices a dead connection. */
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+type Watch = ServerWritableStream<WatchTrustBundleRequest__Output, WatchTrustBundleResponse>;
+
+/** The open WatchTrustBundle streams: each gets every new bundle; `close` ends them all. */
+export class BundleWatchers {
+  readonly #streams = new Set<Watch>();
+
+  /** Sends the bundle to every open stream. */
+  publish(bundle: X509Bundle, jwt: JwtBundle | undefined): void {
+    const message = bundleMessage(bundle, jwt);
+    for (const call of this.#streams) call.write(message);
+  }
+
+  /** Sends `call` the current bundle, then every new one and a heartbeat, until it ends. */
+  watch(call: Watch, bundle: X509Bundle, jwt: JwtBundle | undefined): void {
+    this.#streams.add(call);
+    call.write(bundleMessage(bundle, jwt));
+    const heartbeat = setInterval(() => call.write({ heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS }), HEARTBEAT_INTERVAL_MS);
+    const stop = () => {
+      clearInterval(heartbeat);
+      this.#streams.delete(call);
+    };
+    call.on('cancelled', stop);
+    call.on('close', stop);
+    call.on('finish', stop);
+  }
+
+  close(): void {
+    for (const call of [...this.#streams]) call.end();
+    this.#streams.clear();
+  }
+}
+
+const bundleMessage = (bundle: X509Bundle, jwt: JwtBundle | undefined): WatchTrustBundleResponse =>
+  ({ bundle: trustBundleMessage(bundle, jwt), heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+
+/** GetTrustBundle and WatchTrustBundle: the X.509 roots (with revoked and tainted intermediates) and the JWT keys. */
+export function bundleHandlers(
+  deps: HandlerDeps, authority: Pick<Authority, 'bundle' | 'jwtBundle'>, watchers: BundleWatchers,
+): TrustBundleServiceHandlers {
   return {
-    GetTrustBundle: unaryHandler(deps, '/tessera.v1.TrustBundleService/GetTrustBundle', async () => ({
+    GetTrustBundle: unaryHandler(deps, `${SERVICE}/GetTrustBundle`, async () => ({
       bundle: trustBundleMessage(authority.bundle, authority.jwtBundle),
     })),
+    WatchTrustBundle: (call: Watch) => {
+      admitCall(deps, `${SERVICE}/WatchTrustBundle`, call)
+        .then(() => {
+          if (!call.cancelled) watchers.watch(call, authority.bundle, authority.jwtBundle);
+        })
+        .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchTrustBundle`)));
+    },
   };
 }

@@ -41,7 +41,7 @@ describe('tessera command', () => {
     const listed = await tessera('audit', 'list', '--json', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
     const records = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { operation: string; subject: string });
-    expect(records.map((r) => r.operation)).toEqual(['ca.server_svid', 'join_token.create']);
+    expect(records.map((r) => r.operation)).toEqual(['authority.x509.prepare', 'authority.x509.activate', 'authority.jwt.prepare', 'authority.jwt.activate', 'ca.server_svid', 'join_token.create']);
     expect(listed.stdout).not.toContain(token);
 
     expect((await tessera('audit', 'verify', '--data-dir', dataDir)).stdout).toMatch(/^audit log OK: 2 records/);

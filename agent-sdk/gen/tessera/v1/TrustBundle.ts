@@ -28,6 +28,17 @@ export interface TrustBundle {
    * exposes them as a JWKS (RFC 7517) with "use": "jwt-svid".
    */
   'jwtAuthorities'?: (_tessera_v1_JWTAuthority)[];
+  /**
+   * Public keys (DER SubjectPublicKeyInfo) of intermediates the trust domain
+   * revoked: a chain through a certificate with one of these keys, or a leaf
+   * one of them signed, is refused although its root is above.
+   */
+  'revokedX509Authorities'?: (Buffer | Uint8Array | string)[];
+  /**
+   * Public keys of intermediates the trust domain tainted: a holder of an
+   * X509-SVID one of them signed renews it now.
+   */
+  'taintedX509Authorities'?: (Buffer | Uint8Array | string)[];
 }
 
 /**
@@ -55,4 +66,15 @@ export interface TrustBundle__Output {
    * exposes them as a JWKS (RFC 7517) with "use": "jwt-svid".
    */
   'jwtAuthorities': (_tessera_v1_JWTAuthority__Output)[];
+  /**
+   * Public keys (DER SubjectPublicKeyInfo) of intermediates the trust domain
+   * revoked: a chain through a certificate with one of these keys, or a leaf
+   * one of them signed, is refused although its root is above.
+   */
+  'revokedX509Authorities': (Buffer)[];
+  /**
+   * Public keys of intermediates the trust domain tainted: a holder of an
+   * X509-SVID one of them signed renews it now.
+   */
+  'taintedX509Authorities': (Buffer)[];
 }

@@ -1,0 +1,47 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, ActivateAuthorityRequest__Output as _tessera_v1_ActivateAuthorityRequest__Output } from './tessera/v1/ActivateAuthorityRequest.js';
+import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from './tessera/v1/ActivateAuthorityResponse.js';
+import type { Authority as _tessera_v1_Authority, Authority__Output as _tessera_v1_Authority__Output } from './tessera/v1/Authority.js';
+import type { AuthorityServiceClient as _tessera_v1_AuthorityServiceClient, AuthorityServiceDefinition as _tessera_v1_AuthorityServiceDefinition } from './tessera/v1/AuthorityService.js';
+import type { ListAuthoritiesRequest as _tessera_v1_ListAuthoritiesRequest, ListAuthoritiesRequest__Output as _tessera_v1_ListAuthoritiesRequest__Output } from './tessera/v1/ListAuthoritiesRequest.js';
+import type { ListAuthoritiesResponse as _tessera_v1_ListAuthoritiesResponse, ListAuthoritiesResponse__Output as _tessera_v1_ListAuthoritiesResponse__Output } from './tessera/v1/ListAuthoritiesResponse.js';
+import type { PrepareAuthorityRequest as _tessera_v1_PrepareAuthorityRequest, PrepareAuthorityRequest__Output as _tessera_v1_PrepareAuthorityRequest__Output } from './tessera/v1/PrepareAuthorityRequest.js';
+import type { PrepareAuthorityResponse as _tessera_v1_PrepareAuthorityResponse, PrepareAuthorityResponse__Output as _tessera_v1_PrepareAuthorityResponse__Output } from './tessera/v1/PrepareAuthorityResponse.js';
+import type { RevokeAuthorityRequest as _tessera_v1_RevokeAuthorityRequest, RevokeAuthorityRequest__Output as _tessera_v1_RevokeAuthorityRequest__Output } from './tessera/v1/RevokeAuthorityRequest.js';
+import type { RevokeAuthorityResponse as _tessera_v1_RevokeAuthorityResponse, RevokeAuthorityResponse__Output as _tessera_v1_RevokeAuthorityResponse__Output } from './tessera/v1/RevokeAuthorityResponse.js';
+import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from './tessera/v1/TaintAuthorityRequest.js';
+import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from './tessera/v1/TaintAuthorityResponse.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tessera: {
+    v1: {
+      ActivateAuthorityRequest: MessageTypeDefinition<_tessera_v1_ActivateAuthorityRequest, _tessera_v1_ActivateAuthorityRequest__Output>
+      ActivateAuthorityResponse: MessageTypeDefinition<_tessera_v1_ActivateAuthorityResponse, _tessera_v1_ActivateAuthorityResponse__Output>
+      Authority: MessageTypeDefinition<_tessera_v1_Authority, _tessera_v1_Authority__Output>
+      AuthorityKind: EnumTypeDefinition
+      /**
+       * AuthorityService manages the CA's signing authorities (X.509 intermediates
+       * and JWT signing keys) through their lifecycle: prepared, active, old,
+       * tainted, revoked (docs/authorities.md). Every change is durable and audited
+       * before the call returns, increases the bundle's sequence number and goes out
+       * on WatchTrustBundle at once.
+       */
+      AuthorityService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_AuthorityServiceClient> & { service: _tessera_v1_AuthorityServiceDefinition }
+      ListAuthoritiesRequest: MessageTypeDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesRequest__Output>
+      ListAuthoritiesResponse: MessageTypeDefinition<_tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesResponse__Output>
+      PrepareAuthorityRequest: MessageTypeDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityRequest__Output>
+      PrepareAuthorityResponse: MessageTypeDefinition<_tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityResponse__Output>
+      RevokeAuthorityRequest: MessageTypeDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityRequest__Output>
+      RevokeAuthorityResponse: MessageTypeDefinition<_tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityResponse__Output>
+      TaintAuthorityRequest: MessageTypeDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityRequest__Output>
+      TaintAuthorityResponse: MessageTypeDefinition<_tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityResponse__Output>
+    }
+  }
+}
+

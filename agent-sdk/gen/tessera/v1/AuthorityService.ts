@@ -1,0 +1,169 @@
+// Original file: proto/tessera/v1/authority.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, ActivateAuthorityRequest__Output as _tessera_v1_ActivateAuthorityRequest__Output } from '../../tessera/v1/ActivateAuthorityRequest.js';
+import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from '../../tessera/v1/ActivateAuthorityResponse.js';
+import type { ListAuthoritiesRequest as _tessera_v1_ListAuthoritiesRequest, ListAuthoritiesRequest__Output as _tessera_v1_ListAuthoritiesRequest__Output } from '../../tessera/v1/ListAuthoritiesRequest.js';
+import type { ListAuthoritiesResponse as _tessera_v1_ListAuthoritiesResponse, ListAuthoritiesResponse__Output as _tessera_v1_ListAuthoritiesResponse__Output } from '../../tessera/v1/ListAuthoritiesResponse.js';
+import type { PrepareAuthorityRequest as _tessera_v1_PrepareAuthorityRequest, PrepareAuthorityRequest__Output as _tessera_v1_PrepareAuthorityRequest__Output } from '../../tessera/v1/PrepareAuthorityRequest.js';
+import type { PrepareAuthorityResponse as _tessera_v1_PrepareAuthorityResponse, PrepareAuthorityResponse__Output as _tessera_v1_PrepareAuthorityResponse__Output } from '../../tessera/v1/PrepareAuthorityResponse.js';
+import type { RevokeAuthorityRequest as _tessera_v1_RevokeAuthorityRequest, RevokeAuthorityRequest__Output as _tessera_v1_RevokeAuthorityRequest__Output } from '../../tessera/v1/RevokeAuthorityRequest.js';
+import type { RevokeAuthorityResponse as _tessera_v1_RevokeAuthorityResponse, RevokeAuthorityResponse__Output as _tessera_v1_RevokeAuthorityResponse__Output } from '../../tessera/v1/RevokeAuthorityResponse.js';
+import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from '../../tessera/v1/TaintAuthorityRequest.js';
+import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from '../../tessera/v1/TaintAuthorityResponse.js';
+
+/**
+ * AuthorityService manages the CA's signing authorities (X.509 intermediates
+ * and JWT signing keys) through their lifecycle: prepared, active, old,
+ * tainted, revoked (docs/authorities.md). Every change is durable and audited
+ * before the call returns, increases the bundle's sequence number and goes out
+ * on WatchTrustBundle at once.
+ */
+export interface AuthorityServiceClient extends grpc.Client {
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * AuthorityService manages the CA's signing authorities (X.509 intermediates
+ * and JWT signing keys) through their lifecycle: prepared, active, old,
+ * tainted, revoked (docs/authorities.md). Every change is durable and audited
+ * before the call returns, increases the bundle's sequence number and goes out
+ * on WatchTrustBundle at once.
+ */
+export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ActivateAuthority: grpc.handleUnaryCall<_tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse>;
+  
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuthorities: grpc.handleUnaryCall<_tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse>;
+  
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  PrepareAuthority: grpc.handleUnaryCall<_tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse>;
+  
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  RevokeAuthority: grpc.handleUnaryCall<_tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse>;
+  
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  TaintAuthority: grpc.handleUnaryCall<_tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse>;
+  
+}
+
+export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
+  ActivateAuthority: MethodDefinition<_tessera_v1_ActivateAuthorityRequest, _tessera_v1_ActivateAuthorityResponse, _tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse__Output>
+  ListAuthorities: MethodDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse__Output>
+  PrepareAuthority: MethodDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse__Output>
+  RevokeAuthority: MethodDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse__Output>
+  TaintAuthority: MethodDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse__Output>
+}
