@@ -39,6 +39,7 @@ import { clientWith, newKey } from '../helpers/agents.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
 import { type World, roundTrip, spawnAgent, startWorld } from '../helpers/revocation-world.js';
 import { refusal } from '../helpers/task-agents.js';
+import { whenReachable } from '../helpers/ca-process.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/search`;
@@ -56,18 +57,22 @@ type Client = InstanceType<typeof ToolClient>;
 
 async function startTool(w: World): Promise<number> {
   const source = w.service.source;
-  const server = new grpc.Server();
+  // A connection keeps the client certificate of its handshake: bounding its age (as sdk-mtls.md advises)
+  // moves clients onto their renewed SVIDs before the old authority is revoked.
+  const server = new grpc.Server({ 'grpc.max_connection_age_ms': 1000 });
   server.addService(Tool, {
-    say: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, { id: peerIdFromCall(call).toString() }),
+    say: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, {
+      id: peerIdFromCall(call).toString(), serial: readCertificate(call.getAuthContext().sslPeerCertificate!.raw).serialHex,
+    }),
   });
   const listener = await serveMtlsGrpc(server, { host: '127.0.0.1', port: 0 }, mtlsServerCredentials(source, source, authorizeMatch(`spiffe://${TD}/agent/orch-a/*/*`)));
   w.own({ close: () => void listener.close() });
   return listener.port;
 }
 
-function say(c: Client): Promise<{ id: string }> {
+function say(c: Client): Promise<{ id: string; serial: string }> {
   return new Promise((resolve, reject) => {
-    (c.say as (req: unknown, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { id: string }) => void) => void)(
+    (c.say as (req: unknown, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { id: string; serial: string }) => void) => void)(
       {}, { deadline: Date.now() + 10_000 }, (err, res) => (err ? reject(errorFromServiceError(err)) : resolve(res)),
     );
   });
@@ -76,6 +81,8 @@ function say(c: Client): Promise<{ id: string }> {
 /** New connections and calls from every agent, without pause, until stopped; counts what failed and why. */
 function loadLoop(w: World, agents: readonly X509Source[], port: number) {
   const failures: string[] = [];
+  /** The serial of the certificate each agent's last gRPC call was made with. */
+  const grpcSerials = new Map<X509Source, string>();
   let calls = 0;
   let running = true;
   const loops = agents.map(async (agent) => {
@@ -86,7 +93,9 @@ function loadLoop(w: World, agents: readonly X509Source[], port: number) {
         socket.on('error', () => {});
         expect(await roundTrip(socket)).toContain(agent.getX509Svid().id.toString());
         socket.destroy();
-        expect((await say(client)).id).toBe(agent.getX509Svid().id.toString());
+        const answer = await say(client);
+        expect(answer.id).toBe(agent.getX509Svid().id.toString());
+        grpcSerials.set(agent, answer.serial);
         calls += 2;
       } catch (err) {
         failures.push(`${(err as { code?: string }).code ?? ''} ${(err as Error).message}`);
@@ -100,6 +109,8 @@ function loadLoop(w: World, agents: readonly X509Source[], port: number) {
       return calls;
     },
     failures,
+    /** Whether every agent's last gRPC call was made with the SVID it holds now. */
+    onCurrentSvids: () => agents.every((a) => grpcSerials.get(a) === readCertificate(a.getX509Svid().certificates[0]!).serialHex),
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -145,7 +156,7 @@ describe('authority rotation', () => {
     const load = loadLoop(w, agents, grpcPort);
     const enough = async () => {
       const from = load.calls;
-      await vi.waitFor(() => expect(load.calls).toBeGreaterThan(from + 4 * AGENTS), { timeout: 20_000 });
+      await vi.waitFor(() => expect(load.calls, load.failures.slice(-3).join("\n")).toBeGreaterThan(from + 4 * AGENTS), { timeout: 20_000 });
     };
     await enough();
 
@@ -164,6 +175,7 @@ describe('authority rotation', () => {
     await authorities.step('x509', 'taint', oldX509!.authorityId);
     await vi.waitFor(() => expect(parties.filter((p) => issuerKeyOf(p.getX509Svid()) === issuerKeyOf(stolen))).toHaveLength(0), { timeout: 10_000, interval: 20 });
     const movedMs = performance.now() - taintedAt;
+    await vi.waitFor(() => expect(load.onCurrentSvids()).toBe(true), { timeout: 10_000, interval: 20 });
     await enough();
 
     await authorities.step('x509', 'revoke', oldX509!.authorityId);
@@ -225,7 +237,8 @@ describe('authority rotation', () => {
     const states = (await w.own(new AuthorityClient(w.t.ca.adminSocket)).list('x509')).authorities.map((a) => [a.authorityId, a.state]);
     expect(states).toEqual([[oldX509!.authorityId, 'revoked'], [prepared.authorityId, 'active']]);
     expect(w.t.ca.authority.bundle.sequenceNumber).toBe(revokedSequence);
-    const newcomer = await spawnAgent(w, 'task-after-restart');
+    // The orchestrator's channel is in reconnect backoff right after the restart.
+    const newcomer = await whenReachable(() => spawnAgent(w, 'task-after-restart'));
     await expectOldAuthorityRefused(newcomer);
     await expectOldAuthorityRefused(w.service.source);
   }, 120_000);
