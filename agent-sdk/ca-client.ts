@@ -18,7 +18,8 @@ import type { DelegateResponse__Output } from './gen/tessera/v1/DelegateResponse
 import type { CompleteTaskResponse__Output } from './gen/tessera/v1/CompleteTaskResponse.js';
 import type { ReleaseIdentityResponse__Output } from './gen/tessera/v1/ReleaseIdentityResponse.js';
 import type { WatchRevocationsResponse__Output } from './gen/tessera/v1/WatchRevocationsResponse.js';
-import { JwtBundle } from './jwt-bundle.js';
+import type { JwtBundle } from './jwt-bundle.js';
+import { bundlesFromWire } from './bundle-wire.js';
 import type { RevocationEntry } from './revocation-list.js';
 import { revocationEntryFromWire } from './revocation-wire.js';
 import { tesseraProto } from './proto.js';
@@ -308,15 +309,9 @@ export class CaClient {
     if (!message || message.trustDomain !== this.#bundle.trustDomain || message.x509Authorities.length === 0) {
       throw new TesseraError('ERR_BUNDLE_INVALID', 'the CA returned no bundle for its trust domain');
     }
-    if (message.sequenceNumber > this.#bundle.sequenceNumber) {
-      this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber, {
-        revoked: message.revokedX509Authorities, tainted: message.taintedX509Authorities,
-      });
-    }
-    if (message.jwtAuthorities.length > 0 && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) {
-      const authorities = message.jwtAuthorities.map((a) => ({ keyId: a.keyId, publicKey: a.publicKey }));
-      this.#jwtBundle = new JwtBundle(message.trustDomain, authorities, message.sequenceNumber);
-    }
+    const { x509, jwt } = bundlesFromWire(message);
+    if (message.sequenceNumber > this.#bundle.sequenceNumber) this.#bundle = x509;
+    if (jwt && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) this.#jwtBundle = jwt;
     return this.#bundle;
   }
 

@@ -4,6 +4,8 @@ import type { Authority__Output } from '../agent-sdk/gen/tessera/v1/Authority.js
 import type { AuthorityServiceClient } from '../agent-sdk/gen/tessera/v1/AuthorityService.js';
 import type { ListAuthoritiesResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuthoritiesResponse.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
+import type { GetBundleResponse__Output } from '../agent-sdk/gen/tessera/v1/GetBundleResponse.js';
+import type { TrustBundle__Output } from '../agent-sdk/gen/tessera/v1/TrustBundle.js';
 import type { AuthorityKind, AuthorityStep } from './authority/lifecycle.js';
 
 const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, string>;
@@ -48,6 +50,12 @@ export class AuthorityClient {
       (cb) => (this.#client[METHOD[step]] as unknown as (r: typeof request, o: grpc.CallOptions, cb: unknown) => unknown)(request, deadline(), cb),
     );
     return res.authorities ?? (res.authority ? [res.authority] : []);
+  }
+
+  /** The trust bundle, as the CA hands it out. @throws {TesseraError} ERR_UNAVAILABLE */
+  async bundle(): Promise<TrustBundle__Output> {
+    const res = await this.#call<GetBundleResponse__Output>((cb) => this.#client.GetBundle({}, deadline(), cb));
+    return res.bundle!;
   }
 
   close(): void {

@@ -68,6 +68,11 @@ export interface CaConfig {
    * JWT key at `prepareAt`, activate it at `activateAt` of the active one's life; checked every `checkEveryMs`.
    */
   readonly authorities: { readonly prepareAt: number; readonly activateAt: number; readonly checkEveryMs: number };
+  /**
+   * The SPIFFE bundle endpoint (https_web, ca/bundle-endpoint.ts): host:port and the PEM files of
+   * the web PKI server certificate chain and key the operator provides; null when off.
+   */
+  readonly bundleEndpoint: { readonly address: string; readonly certFile: string; readonly keyFile: string } | null;
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -216,7 +221,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -305,6 +310,12 @@ export function validateConfig(input: Input): CaConfig {
     checkEveryMs: duration(authoritiesIn, 'checkEvery', 'authorities.checkEvery', DEFAULTS.authorities.checkEveryMs, 50),
   };
   if (authorities.prepareAt >= authorities.activateAt) problems.push('authorities.prepareAt: must be below authorities.activateAt');
+  const endpointIn = input.bundleEndpoint === undefined ? undefined : section('bundleEndpoint');
+  const bundleEndpoint = endpointIn && {
+    address: address(endpointIn.address ?? null, 'bundleEndpoint.address', ''),
+    certFile: text(endpointIn.certFile, 'bundleEndpoint.certFile'),
+    keyFile: text(endpointIn.keyFile, 'bundleEndpoint.keyFile'),
+  };
 
   const config: CaConfig = {
     trustDomain,
@@ -321,6 +332,7 @@ export function validateConfig(input: Input): CaConfig {
     policyPollMs,
     csrWorkers: count(input, 'csrWorkers', 'csrWorkers', DEFAULTS.csrWorkers),
     authorities,
+    bundleEndpoint: bundleEndpoint ?? null,
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

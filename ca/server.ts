@@ -28,6 +28,7 @@ import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
 import { BundleWatchers, bundleHandlers } from './api/bundle-service.js';
 import { authorityHandlers } from './api/authority-service.js';
+import { startBundleEndpoint } from './bundle-endpoint.js';
 import { svidHandlers } from './api/svid-service.js';
 import { revocationHandlers, revocationServiceDefinition } from './api/revocation-service.js';
 import { RevocationFeed } from './revocation/feed.js';
@@ -48,6 +49,8 @@ export class CaServer {
   readonly publicAddress: string;
   readonly mtlsAddress: string;
   readonly adminSocket: string;
+  /** host:port of the SPIFFE bundle endpoint, when config.bundleEndpoint turns it on. */
+  readonly bundleEndpointAddress: string | undefined;
   readonly authority: Authority;
   /** The issuance policy in force; `policy.reload()` re-reads the file now. */
   readonly policy: PolicySource;
@@ -60,12 +63,13 @@ export class CaServer {
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
-    publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
+    publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; authority: Authority; policy: PolicySource;
     servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
     this.adminSocket = parts.adminSocket;
+    this.bundleEndpointAddress = parts.bundleEndpointAddress;
     this.authority = parts.authority;
     this.policy = parts.policy;
     this.#servers = parts.servers;
@@ -186,6 +190,7 @@ export class CaServer {
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 
+      const bundleEndpoint = config.bundleEndpoint && await startBundleEndpoint(config.bundleEndpoint, authority);
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
       log.info({ trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
@@ -196,6 +201,7 @@ export class CaServer {
           stopWatching();
           serverSvid.close();
           bundleWatch.close();
+          void bundleEndpoint?.close();
           policy?.close();
           revocation.close();
           feed.close();
@@ -203,6 +209,7 @@ export class CaServer {
         publicAddress: withPort(config.publicAddress, publicPort),
         mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
         adminSocket: config.adminSocket,
+        bundleEndpointAddress: bundleEndpoint?.address,
         authority,
         policy,
         servers: [publicServer, mtlsServer, adminServer],

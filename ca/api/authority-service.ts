@@ -5,6 +5,7 @@ import type { AuthorityServiceHandlers } from '../../agent-sdk/gen/tessera/v1/Au
 import type { Authorities, AuthorityView } from '../authority/authorities.js';
 import type { AuthorityKind, AuthorityRecord, AuthorityStep } from '../authority/lifecycle.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
+import { trustBundleMessage } from './wire.js';
 
 const SERVICE = '/tessera.v1.AuthorityService';
 
@@ -29,6 +30,7 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities): 
     ActivateAuthority: step('activate', 'ActivateAuthority'),
     TaintAuthority: step('taint', 'TaintAuthority'),
     RevokeAuthority: step('revoke', 'RevokeAuthority'),
+    GetBundle: unaryHandler(deps, `${SERVICE}/GetBundle`, async () => ({ bundle: trustBundleMessage(authorities.bundle, authorities.jwtBundle) })),
   };
 }
 

@@ -59,6 +59,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AuthorityService/ActivateAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.activate' },
   '/tessera.v1.AuthorityService/TaintAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.taint' },
   '/tessera.v1.AuthorityService/RevokeAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.revoke' },
+  '/tessera.v1.AuthorityService/GetBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.show' },
 };
 
 /** The authenticated caller of an mTLS method. */

@@ -10,7 +10,7 @@ export function x509SvidMessage(svid: IssuedX509Svid): X509SVID {
 }
 
 /** How often holders should refresh the bundle. */
-const BUNDLE_REFRESH_SECONDS = 300;
+export const BUNDLE_REFRESH_SECONDS = 300;
 
 /** The wire form of the trust bundle: the X.509 roots, the revoked and tainted intermediates' keys and, when the CA signs task tokens, its JWT keys. */
 export function trustBundleMessage(bundle: X509Bundle, jwt?: JwtBundle): TrustBundle {

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, ActivateAuthorityRequest__Output as _tessera_v1_ActivateAuthorityRequest__Output } from '../../tessera/v1/ActivateAuthorityRequest.js';
 import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from '../../tessera/v1/ActivateAuthorityResponse.js';
+import type { GetBundleRequest as _tessera_v1_GetBundleRequest, GetBundleRequest__Output as _tessera_v1_GetBundleRequest__Output } from '../../tessera/v1/GetBundleRequest.js';
+import type { GetBundleResponse as _tessera_v1_GetBundleResponse, GetBundleResponse__Output as _tessera_v1_GetBundleResponse__Output } from '../../tessera/v1/GetBundleResponse.js';
 import type { ListAuthoritiesRequest as _tessera_v1_ListAuthoritiesRequest, ListAuthoritiesRequest__Output as _tessera_v1_ListAuthoritiesRequest__Output } from '../../tessera/v1/ListAuthoritiesRequest.js';
 import type { ListAuthoritiesResponse as _tessera_v1_ListAuthoritiesResponse, ListAuthoritiesResponse__Output as _tessera_v1_ListAuthoritiesResponse__Output } from '../../tessera/v1/ListAuthoritiesResponse.js';
 import type { PrepareAuthorityRequest as _tessera_v1_PrepareAuthorityRequest, PrepareAuthorityRequest__Output as _tessera_v1_PrepareAuthorityRequest__Output } from '../../tessera/v1/PrepareAuthorityRequest.js';
@@ -39,6 +41,25 @@ export interface AuthorityServiceClient extends grpc.Client {
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  getBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * ListAuthorities returns the authorities of one kind, oldest first.
@@ -132,6 +153,13 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
   ActivateAuthority: grpc.handleUnaryCall<_tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse>;
   
   /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetBundle: grpc.handleUnaryCall<_tessera_v1_GetBundleRequest__Output, _tessera_v1_GetBundleResponse>;
+  
+  /**
    * ListAuthorities returns the authorities of one kind, oldest first.
    * Who may call: an operator, over the admin Unix socket.
    */
@@ -162,6 +190,7 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
 
 export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
   ActivateAuthority: MethodDefinition<_tessera_v1_ActivateAuthorityRequest, _tessera_v1_ActivateAuthorityResponse, _tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse__Output>
+  GetBundle: MethodDefinition<_tessera_v1_GetBundleRequest, _tessera_v1_GetBundleResponse, _tessera_v1_GetBundleRequest__Output, _tessera_v1_GetBundleResponse__Output>
   ListAuthorities: MethodDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse__Output>
   PrepareAuthority: MethodDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse__Output>
   RevokeAuthority: MethodDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse__Output>
