@@ -22,3 +22,24 @@ export function createLogger(level: string, to: DestinationStream = destination(
 
 /** A logger that drops everything. */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** How `tessera ca start` writes its log: JSON lines (for collectors) or text (for a terminal). */
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/**
+ * A pino destination that writes each line as readable text through `write`:
+ * `2026-01-01T00:00:00.000Z INFO  spawn outcome=allowed caller=spiffe://...`.
+ * The same fields as the JSON form; nothing is dropped but the constant `service`.
+ */
+export function textDestination(write: (line: string) => void): DestinationStream {
+  return {
+    write(line: string) {
+      const { time, level, msg, service: _service, ...fields } = JSON.parse(line) as Record<string, unknown>;
+      const pairs = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' && /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v)}`);
+      write([new Date(time as number).toISOString(), (LEVEL_NAMES[level as number] ?? String(level)).padEnd(5), msg, ...pairs].join(' '));
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { X509Certificate, sign } from 'node:crypto';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -19,7 +19,13 @@ import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
 import { ConnectionGate } from './limits/connection-gate.js';
 import { PolicySource } from './policy/policy-source.js';
+import { claimAdminSocket } from './admin-socket.js';
 import type { CaConfig } from './config.js';
+import { buildInfo } from './build-info.js';
+import { CaHealth } from './health.js';
+import type { AuthorityExpiry, CaMetrics } from './metrics/ca-metrics.js';
+import { observeAll, operationLog } from './operation-log.js';
+import { observeCalls } from './api/call-observer.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
 import type { Logger } from './log.js';
@@ -40,6 +46,11 @@ import { CallLimits } from './limits/call-limits.js';
 
 /** How often expired revocation entries are deleted from the store. */
 const PRUNE_EVERY_MS = 60_000;
+/** Never written: health probes read it to see that the store answers. */
+const HEALTH_PROBE_KEY = 'health/probe';
+const WATCH_REVOCATIONS = '/tessera.v1.RevocationService/WatchRevocations';
+/** What grpc.health.v1 reports on, besides the server as a whole (''). */
+const SERVICE_NAMES = ['NodeAttestationService', 'SVIDService', 'TrustBundleService', 'AdminService', 'RevocationService', 'AuthorityService'].map((s) => `tessera.v1.${s}`);
 
 /**
  * The running CA: store, keys, authority, journal, attestors and the three
@@ -89,8 +100,10 @@ export class CaServer {
    * ERR_AUDIT_CHAIN_BROKEN when the stored audit chain does not verify at its head.
    * @example const ca = await CaServer.start(validateConfig({ dataDir }), { clock: systemClock, log });
    */
-  static async start(config: CaConfig, deps: { clock: Clock; log: Logger }): Promise<CaServer> {
-    const { clock, log } = deps;
+  static async start(config: CaConfig, deps: { clock: Clock; log: Logger; metrics?: CaMetrics }): Promise<CaServer> {
+    const { clock, log, metrics } = deps;
+    // Refused before anything is opened or made; checked again just before binding.
+    await claimAdminSocket(config.adminSocket);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
@@ -108,8 +121,18 @@ export class CaServer {
         if (!signing) throw new TesseraError('ERR_UNAVAILABLE', 'the CA authorities are not loaded yet');
         return signing.checkpointSigner;
       };
+      // The certificates the CA cannot work without, as they are now; health and metrics watch their expiry.
+      let current: { authorities: Authorities; serverSvid?: CaServerSvid } | undefined;
+      const expiring = (): AuthorityExpiry[] => (current ? [
+        { authority: 'x509_root', notAfterMs: current.authorities.root.notAfterMs },
+        { authority: 'x509_intermediate', notAfterMs: current.authorities.intermediate.notAfterMs },
+        ...(current.serverSvid ? [{ authority: 'ca_server_svid' as const, notAfterMs: current.serverSvid.getX509Svid().expiresAtMs }] : []),
+      ] : []);
+      const health = new CaHealth({
+        services: SERVICE_NAMES, clock, notAfterMs: () => Math.min(...expiring().map((e) => e.notAfterMs)), probeStore: () => store.get(HEALTH_PROBE_KEY),
+      });
       const journal = await Journal.open({
-        store, clock,
+        store, clock, observer: observeAll(operationLog(log), metrics, health),
         checkpoint: {
           signer: { sign: (data) => sign('sha256', data, signer().privateKey), get chain() { return signer().chain; } },
           everyRecords: config.audit.checkpointEveryRecords,
@@ -122,6 +145,7 @@ export class CaServer {
       });
       const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities });
       signing = authority;
+      current = { authorities };
       policy = await PolicySource.start({ config, journal, log });
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
@@ -149,20 +173,24 @@ export class CaServer {
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
+      const openCalls = new Map<string, number>();
       const serverFor = (listener: Listener) => {
         // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED); clients queue streams beyond the maximum.
         const server = new grpc.Server({
           'grpc.max_receive_message_length': config.limits.maxMessageBytes,
           'grpc.max_concurrent_streams': config.limits.maxConcurrentStreams,
+          ...(metrics && { interceptors: [observeCalls((method, code, seconds) => metrics.rpcHandled(method, code, seconds), openCalls)] }),
         });
         for (const [definition, implementation] of handlers) {
           server.addService(definition, methodsOf(listener, definition, implementation));
         }
+        health.addTo(server);
         return server;
       };
 
       // The CA's own server SVID, renewed when a new intermediate becomes active; its key never leaves memory.
       const serverSvid = await CaServerSvid.create({ authority, journal, clock, ttlMs: config.ttl.caServerMs });
+      current = { authorities, serverSvid };
       const stopWatching = authorities.onChange((kind) => {
         const renewed = kind === 'x509' ? serverSvid.renew() : Promise.resolve();
         renewed.catch((err: unknown) => log.error({ err }, 'renewing the CA server SVID failed'));
@@ -186,16 +214,19 @@ export class CaServer {
       const publicPort = (publicListener.address() as AddressInfo).port;
       const mtlsPort = (mtlsListener.address() as AddressInfo).port;
       const adminServer = serverFor('admin');
-      await rm(config.adminSocket, { force: true });
+      await claimAdminSocket(config.adminSocket);
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 
       const bundleEndpoint = config.bundleEndpoint && await startBundleEndpoint(config.bundleEndpoint, authority);
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
-      log.info({ trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
+      health.start();
+      metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: expiring, now: () => clock.now() });
+      log.info({ version: buildInfo.version, trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
         // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
         beforeShutdown: () => {
+          health.stop();
           stopPruning();
           stopSchedule();
           stopWatching();

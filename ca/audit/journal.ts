@@ -23,7 +23,7 @@ import type { Store, StoreOp } from '../store/store.js';
 import {
   AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, auditKey, checkpointKey, checkpointSigningBytes,
   encodeCheckpoint, encodeRecord, hashRecord, parseCheckpoint, parseRecord, parseSequenceKey, prefixRange,
-  sealRecord, toAuditEvent, type AuditEvent, type AuditOutcome, type Checkpoint,
+  sealRecord, toAuditEvent, type AuditEvent, type AuditOutcome, type AuditRecord, type Checkpoint,
 } from './record.js';
 
 /**
@@ -72,6 +72,17 @@ export interface Transaction<T> {
 }
 
 /** A group whose batch the store is writing: its writes, its chain head, and whether it became durable. */
+/**
+ * Told what the journal does, for logs and metrics (ca/operations.ts). Called
+ * synchronously; it must not throw.
+ */
+export interface JournalObserver {
+  /** A group's batch is durable: its records, in order, and how long the store took to write it. */
+  written(records: readonly AuditRecord[], writeMs: number): void;
+  /** The store failed to read for or to write a group: every call in it failed closed. */
+  storeFailed(op: 'read' | 'write', cause: unknown): void;
+}
+
 interface InFlight {
   readonly overlay: ReadonlyMap<string, Uint8Array | undefined>;
   readonly head: { seq: number; hash: string };
@@ -89,6 +100,7 @@ export class Journal {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #checkpoints: CheckpointScheduler | undefined;
+  readonly #observer: JournalObserver | undefined;
   /** The last durable record. */
   #head: { seq: number; hash: string };
   /** The group whose batch is being written, if any. */
@@ -100,7 +112,8 @@ export class Journal {
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  private constructor(store: Store, clock: Clock, head: { seq: number; hash: string }, checkpoints?: CheckpointScheduler) {
+  private constructor(store: Store, clock: Clock, head: { seq: number; hash: string }, checkpoints?: CheckpointScheduler, observer?: JournalObserver) {
+    this.#observer = observer;
     this.#store = store;
     this.#clock = clock;
     this.#head = head;
@@ -119,12 +132,12 @@ export class Journal {
    *   checkpoint: { signer: { sign: (d) => crypto.sign('sha256', d, key), chain: [intermediateDer] },
    *                 everyRecords: 1000, everyMs: 60_000 } });
    */
-  static async open(params: { store: Store; clock: Clock; checkpoint?: CheckpointOptions }): Promise<Journal> {
-    const { store, clock, checkpoint } = params;
+  static async open(params: { store: Store; clock: Clock; checkpoint?: CheckpointOptions; observer?: JournalObserver }): Promise<Journal> {
+    const { store, clock, checkpoint, observer } = params;
     const head = await readHead(store);
     const last = await readLastCheckpoint(store, head);
     const scheduler = checkpoint && new CheckpointScheduler(checkpoint, clock, last);
-    const journal = new Journal(store, clock, head, scheduler);
+    const journal = new Journal(store, clock, head, scheduler, observer);
     scheduler?.start(() => journal.#kick());
     return journal;
   }
@@ -232,10 +245,13 @@ export class Journal {
    */
   async #runGroup(group: Item[]): Promise<void> {
     const previous = this.#inFlight;
-    let prepared: { ops: StoreOp[]; settles: (() => void)[]; overlay: Map<string, Uint8Array | undefined>; head: { seq: number; hash: string } };
+    let prepared: {
+      ops: StoreOp[]; settles: (() => void)[]; overlay: Map<string, Uint8Array | undefined>; head: { seq: number; hash: string }; records: AuditRecord[];
+    };
     try {
       prepared = await this.#prepare(group, previous);
     } catch (err) {
+      this.#observer?.storeFailed('read', err);
       await previous?.durable;
       rejectAll(group, err);
       return;
@@ -245,15 +261,18 @@ export class Journal {
       rejectAll(group, new TesseraError('ERR_INTERNAL', 'state could not be made durable'));
       return;
     }
-    const { ops, settles, overlay, head } = prepared;
+    const { ops, settles, overlay, head, records } = prepared;
+    const startedMs = performance.now();
     const durable = this.#store.write(ops).then(
       () => {
         this.#head = head;
+        this.#observer?.written(records, performance.now() - startedMs);
         for (const settle of settles) settle();
         return true;
       },
       (cause: unknown) => {
         // Fail closed: the head stays at the last durable record.
+        this.#observer?.storeFailed('write', cause);
         rejectAll(group, new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause }));
         return false;
       },
@@ -280,6 +299,7 @@ export class Journal {
     await this.#readInto(overlay, [...keysOf.values()].flatMap((keys) => (Array.isArray(keys) ? keys : [])), previous);
     const ops: StoreOp[] = [];
     const settles: (() => void)[] = [];
+    const records: AuditRecord[] = [];
     let { seq, hash } = previous?.head ?? this.#head;
     for (const item of group) {
       const { audit, outcome, reason, settle } = item.kind === 'tx'
@@ -288,10 +308,11 @@ export class Journal {
       const timeMs = Math.floor(this.#clock.now());
       const record = sealRecord({ event: audit, seq: seq + 1, timeMs, outcome, reason, prevHash: hash });
       ops.push({ type: 'put', key: auditKey(record.seq), value: encodeRecord(record) });
+      records.push(record);
       ({ seq, hash } = record);
       settles.push(settle);
     }
-    return { ops, settles, overlay, head: { seq, hash } };
+    return { ops, settles, overlay, head: { seq, hash }, records };
   }
 
   /** Adds `keys` not yet in `overlay`, read in one getMany; the group in flight's writes win over the store. */

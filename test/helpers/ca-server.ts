@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaServer } from '../../ca/server.js';
 import { validateConfig } from '../../ca/config.js';
-import { silentLogger } from '../../ca/log.js';
+import { type Logger, silentLogger } from '../../ca/log.js';
+import type { CaMetrics } from '../../ca/metrics/ca-metrics.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { systemClock } from '../../agent-sdk/clock.js';
@@ -19,11 +20,13 @@ export interface TestCa {
 }
 
 /** A real CA on 127.0.0.1 with a fresh level directory. Close it in afterEach. */
-export async function startTestCa(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestCa> {
+export async function startTestCa(
+  options: { config?: Record<string, unknown>; clock?: Clock; log?: Logger; metrics?: CaMetrics } = {},
+): Promise<TestCa> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-ca-'));
   const configFor = (publicAddress = '127.0.0.1:0', mtlsAddress = '127.0.0.1:0') =>
     validateConfig({ dataDir, publicAddress, mtlsAddress, ...options.config });
-  const deps = { clock: options.clock ?? systemClock, log: silentLogger };
+  const deps = { clock: options.clock ?? systemClock, log: options.log ?? silentLogger, ...(options.metrics && { metrics: options.metrics }) };
   const state: TestCa = {
     ca: await CaServer.start(configFor(), deps),
     admin: undefined as unknown as AdminClient,

@@ -43,6 +43,7 @@ import { X509Source } from '../../agent-sdk/x509-source.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import { validateConfig } from '../../ca/config.js';
 import { createLogger } from '../../ca/log.js';
+import { CaMetrics } from '../../ca/metrics/ca-metrics.js';
 import { CaServer } from '../../ca/server.js';
 import { LevelStore } from '../../ca/store/level-store.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
@@ -137,9 +138,10 @@ describe('no secrets anywhere', () => {
     grpc.setLogVerbosity(grpc.logVerbosity.DEBUG);
     closers.push(() => grpc.setLogger(console));
 
+    const metrics = new CaMetrics();
     const ca = await CaServer.start(
       validateConfig({ dataDir, publicAddress: '127.0.0.1:0', mtlsAddress: '127.0.0.1:0' }),
-      { clock: systemClock, log: createLogger('trace', { write: (line: string) => void caLog.push(line) }) },
+      { clock: systemClock, log: createLogger('trace', { write: (line: string) => void caLog.push(line) }), metrics },
     );
     let caOpen = true;
     closers.push(() => caOpen && ca.close());
@@ -284,6 +286,7 @@ describe('no secrets anywhere', () => {
       if (records.length === 0) break;
       audit.push(...records);
     }
+    const scraped = await metrics.registry.metrics();
     for (const close of closers.splice(2).reverse()) await close(); // everything but the CA and its admin client
     admin.close();
     await ca.close();
@@ -292,6 +295,7 @@ describe('no secrets anywhere', () => {
     const hits: string[] = [];
     hits.push(...secrets.find('the CA log', caLog.join('')));
     hits.push(...secrets.find('the gRPC trace', grpcLog.join('\n')));
+    hits.push(...secrets.find('the metrics', scraped));
     for (const record of audit) hits.push(...secrets.find(`audit record ${record.sequence} (${record.operation})`, JSON.stringify(record)));
     for (const { where, err } of errors) {
       // inspect shows the message, the stack, every own property (a ServiceError's details and
@@ -314,6 +318,10 @@ describe('no secrets anywhere', () => {
     // 7 keys (5 spellings each), 6 tickets and join tokens (2 each), 4 task tokens (2 each).
     expect(secrets.size).toBe(55);
     expect(caLog.join('')).toContain('tessera CA listening');
+    // The log holds one line per operation, so the scan of the log covered every one.
+    const operationLines = caLog.map((l) => JSON.parse(l) as { seq?: number }).filter((l) => l.seq !== undefined);
+    expect(operationLines.map((l) => l.seq)).toEqual(audit.map((r) => r.sequence));
+    expect(scraped).toContain('tessera_x509_svids_renewed_total{kind="agent"}');
     expect(grpcLog.length).toBeGreaterThan(100);
     expect(errors.length).toBeGreaterThanOrEqual(16);
     expect(audit.map((r) => r.operation)).toEqual(expect.arrayContaining([
