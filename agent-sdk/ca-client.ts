@@ -19,7 +19,7 @@ import type { CompleteTaskResponse__Output } from './gen/tessera/v1/CompleteTask
 import type { ReleaseIdentityResponse__Output } from './gen/tessera/v1/ReleaseIdentityResponse.js';
 import type { WatchRevocationsResponse__Output } from './gen/tessera/v1/WatchRevocationsResponse.js';
 import type { JwtBundle } from './jwt-bundle.js';
-import { bundlesFromWire } from './bundle-wire.js';
+import { type TrustDomainBundles, bundlesFromWire, federatedBundlesFromWire, sameFederatedBundles } from './bundle-wire.js';
 import type { RevocationEntry } from './revocation-list.js';
 import { revocationEntryFromWire } from './revocation-wire.js';
 import { tesseraProto } from './proto.js';
@@ -84,6 +84,7 @@ export class CaClient {
   readonly #endpoints: CaEndpoints;
   #bundle: X509Bundle;
   #jwtBundle: JwtBundle | undefined;
+  #federated: ReadonlyMap<string, TrustDomainBundles> = new Map();
   readonly #svid: X509SvidSource | undefined;
   #public: ReturnType<typeof makeClients> | undefined;
   #mtls: { svid: X509Svid; bundle: X509Bundle; clients: ReturnType<typeof makeClients> } | undefined;
@@ -98,6 +99,11 @@ export class CaClient {
   /** The bundle the client trusts the CA with; replaced by newer ones the CA returns. */
   get bundle(): X509Bundle {
     return this.#bundle;
+  }
+
+  /** The bundles of the trust domains the CA federates with, from the last bundle it returned; a new Map on every change. */
+  get federatedBundles(): ReadonlyMap<string, TrustDomainBundles> {
+    return this.#federated;
   }
 
   /** The JWT keys of the CA's trust domain, from the last bundle the CA returned; undefined before the first. */
@@ -310,6 +316,9 @@ export class CaClient {
       throw new TesseraError('ERR_BUNDLE_INVALID', 'the CA returned no bundle for its trust domain');
     }
     const { x509, jwt } = bundlesFromWire(message);
+    const federated = federatedBundlesFromWire(message);
+    // The other trust domains' bundles have their own sequence numbers: take them whenever they differ.
+    if (!sameFederatedBundles(federated, this.#federated)) this.#federated = federated;
     if (message.sequenceNumber > this.#bundle.sequenceNumber) this.#bundle = x509;
     if (jwt && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) this.#jwtBundle = jwt;
     return this.#bundle;

@@ -185,15 +185,19 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     return this.#svid;
   }
 
-  /** The bundle of this source's trust domain; undefined for any other. */
+  /**
+   * The bundle of this source's trust domain, or of a trust domain its CA federates
+   * with; undefined for any other. The TLS helpers still trust only the trust
+   * domains they are given (`trustDomains`, default this source's own).
+   */
   getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
-    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : undefined;
+    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : this.#client.federatedBundles.get(trustDomain)?.x509;
   }
 
-  /** The JWT keys (for validateJwtSvid) of this source's trust domain, from the CA's last bundle; undefined for any other. */
+  /** The JWT keys (for validateJwtSvid) of this source's trust domain or a federated one, from the CA's last bundle; undefined for any other. */
   getJwtBundleForTrustDomain(trustDomain: string): JwtBundle | undefined {
     const jwt = this.#client.jwtBundle;
-    return jwt?.trustDomain === trustDomain ? jwt : undefined;
+    return jwt?.trustDomain === trustDomain ? jwt : this.#client.federatedBundles.get(trustDomain)?.jwt;
   }
 
   /** The current trust bundle. */
@@ -296,9 +300,9 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
 
   /** The CA pushed a bundle: take it if newer, and leave a tainted or revoked authority now. */
   #bundleArrived(message: TrustBundle__Output): void {
-    const before = this.#client.bundle;
+    const before = { bundle: this.#client.bundle, federated: this.#client.federatedBundles };
     const bundle = this.#client.adoptTrustBundle(message);
-    if (bundle === before) return;
+    if (bundle === before.bundle && this.#client.federatedBundles === before.federated) return;
     this.emit('update');
     const issuer = this.#svid.certificates[1];
     if (!issuer) return;

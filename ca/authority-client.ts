@@ -6,6 +6,7 @@ import type { ListAuthoritiesResponse__Output } from '../agent-sdk/gen/tessera/v
 import { tesseraProto } from '../agent-sdk/proto.js';
 import type { GetBundleResponse__Output } from '../agent-sdk/gen/tessera/v1/GetBundleResponse.js';
 import type { TrustBundle__Output } from '../agent-sdk/gen/tessera/v1/TrustBundle.js';
+import type { SetFederatedBundleResponse__Output } from '../agent-sdk/gen/tessera/v1/SetFederatedBundleResponse.js';
 import type { AuthorityKind, AuthorityStep } from './authority/lifecycle.js';
 
 const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, string>;
@@ -56,6 +57,17 @@ export class AuthorityClient {
   async bundle(): Promise<TrustBundle__Output> {
     const res = await this.#call<GetBundleResponse__Output>((cb) => this.#client.GetBundle({}, deadline(), cb));
     return res.bundle!;
+  }
+
+  /**
+   * Trusts another trust domain with its SPIFFE bundle document, or with the one
+   * the CA fetches (and then refreshes) from its bundle endpoint.
+   *
+   * @throws {TesseraError} ERR_INVALID_ARGUMENT, ERR_BUNDLE_INVALID, ERR_UNAVAILABLE (the endpoint or the CA).
+   */
+  setFederatedBundle(trustDomain: string, from: { document: string } | { url: string }): Promise<SetFederatedBundleResponse__Output> {
+    const request = { trustDomain, ...('url' in from ? { url: from.url } : { spiffeBundle: from.document }) };
+    return this.#call((cb) => this.#client.SetFederatedBundle(request, deadline(), cb));
   }
 
   close(): void {

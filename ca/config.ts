@@ -73,6 +73,8 @@ export interface CaConfig {
    * the web PKI server certificate chain and key the operator provides; null when off.
    */
   readonly bundleEndpoint: { readonly address: string; readonly certFile: string; readonly keyFile: string } | null;
+  /** PEM roots for fetching other trust domains' bundle endpoints (`tessera bundle set --url`); '' for Node's web roots. */
+  readonly federationWebRootsFile: string;
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -222,7 +224,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -334,6 +336,7 @@ export function validateConfig(input: Input): CaConfig {
     csrWorkers: count(input, 'csrWorkers', 'csrWorkers', DEFAULTS.csrWorkers),
     authorities,
     bundleEndpoint: bundleEndpoint ?? null,
+    federationWebRootsFile: input.federationWebRootsFile === undefined ? '' : text(input.federationWebRootsFile, 'federationWebRootsFile'),
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -1,5 +1,5 @@
 import { X509Certificate, sign } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -35,6 +35,7 @@ import { attestationHandlers } from './api/attestation-service.js';
 import { BundleWatchers, bundleHandlers } from './api/bundle-service.js';
 import { authorityHandlers } from './api/authority-service.js';
 import { startBundleEndpoint } from './bundle-endpoint.js';
+import { FederatedBundles } from './federation/federated-bundles.js';
 import { svidHandlers } from './api/svid-service.js';
 import { revocationHandlers, revocationServiceDefinition } from './api/revocation-service.js';
 import { RevocationFeed } from './revocation/feed.js';
@@ -143,7 +144,11 @@ export class CaServer {
         dataDir: config.dataDir, trustDomain: config.trustDomain, store, journal, clock,
         rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities,
       });
-      const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities });
+      const federation = await FederatedBundles.load({
+        store, journal, trustDomain: config.trustDomain,
+        ...(config.federationWebRootsFile && { webRoots: await readFile(config.federationWebRootsFile, 'utf8') }),
+      });
+      const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities, federation });
       signing = authority;
       current = { authorities };
       policy = await PolicySource.start({ config, journal, log });
@@ -169,7 +174,7 @@ export class CaServer {
         [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
         [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority, bundleWatch) as grpc.UntypedServiceImplementation],
-        [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities) as grpc.UntypedServiceImplementation],
+        [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities, authority, federation) as grpc.UntypedServiceImplementation],
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
@@ -195,8 +200,9 @@ export class CaServer {
         const renewed = kind === 'x509' ? serverSvid.renew() : Promise.resolve();
         renewed.catch((err: unknown) => log.error({ err }, 'renewing the CA server SVID failed'));
         serverSvid.bundleChanged();
-        bundleWatch.publish(authority.bundle, authority.jwtBundle);
+        bundleWatch.publish(authority);
       });
+      const stopFederationWatch = federation.onChange(() => bundleWatch.publish(authority));
       const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'));
 
       const gate = new ConnectionGate({
@@ -230,6 +236,8 @@ export class CaServer {
           stopPruning();
           stopSchedule();
           stopWatching();
+          stopFederationWatch();
+          federation.close();
           serverSvid.close();
           bundleWatch.close();
           void bundleEndpoint?.close();

@@ -5,7 +5,9 @@ import type { AuthorityServiceHandlers } from '../../agent-sdk/gen/tessera/v1/Au
 import type { Authorities, AuthorityView } from '../authority/authorities.js';
 import type { AuthorityKind, AuthorityRecord, AuthorityStep } from '../authority/lifecycle.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
-import { trustBundleMessage } from './wire.js';
+import { authorityBundleMessage } from './wire.js';
+import type { Authority } from '../authority/authority.js';
+import type { FederatedBundles } from '../federation/federated-bundles.js';
 
 const SERVICE = '/tessera.v1.AuthorityService';
 
@@ -13,7 +15,7 @@ const KIND_OF: Partial<Record<AuthorityKind__Output, AuthorityKind>> = { AUTHORI
 const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, AuthorityKind__Output>;
 
 /** The authority lifecycle for the operator, served only on the admin Unix socket. */
-export function authorityHandlers(deps: HandlerDeps, authorities: Authorities): AuthorityServiceHandlers {
+export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, authority: Authority, federation: FederatedBundles): AuthorityServiceHandlers {
   const step = (name: AuthorityStep, method: string) =>
     unaryHandler(deps, `${SERVICE}/${method}`, async (req: { kind: AuthorityKind__Output; authorityId: string }) => {
       const changed = await authorities.step(kindOf(req.kind), name, req.authorityId || undefined);
@@ -30,7 +32,11 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities): 
     ActivateAuthority: step('activate', 'ActivateAuthority'),
     TaintAuthority: step('taint', 'TaintAuthority'),
     RevokeAuthority: step('revoke', 'RevokeAuthority'),
-    GetBundle: unaryHandler(deps, `${SERVICE}/GetBundle`, async () => ({ bundle: trustBundleMessage(authorities.bundle, authorities.jwtBundle) })),
+    GetBundle: unaryHandler(deps, `${SERVICE}/GetBundle`, async () => ({ bundle: authorityBundleMessage(authority) })),
+    SetFederatedBundle: unaryHandler(deps, `${SERVICE}/SetFederatedBundle`, async (req) => {
+      const { x509, jwt } = await federation.set(req.trustDomain, req.url ? { url: req.url } : { document: req.spiffeBundle });
+      return { sequenceNumber: x509.sequenceNumber, x509Authorities: x509.authorities.length, jwtAuthorities: jwt.entries.length };
+    }),
   };
 }
 

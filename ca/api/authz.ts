@@ -60,6 +60,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AuthorityService/TaintAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.taint' },
   '/tessera.v1.AuthorityService/RevokeAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.revoke' },
   '/tessera.v1.AuthorityService/GetBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.show' },
+  '/tessera.v1.AuthorityService/SetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.set' },
 };
 
 /** The authenticated caller of an mTLS method. */

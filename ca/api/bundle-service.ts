@@ -1,13 +1,11 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { TrustBundleServiceHandlers } from '../../agent-sdk/gen/tessera/v1/TrustBundleService.js';
 import type { WatchTrustBundleRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchTrustBundleRequest.js';
 import type { WatchTrustBundleResponse } from '../../agent-sdk/gen/tessera/v1/WatchTrustBundleResponse.js';
-import type { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import type { Authority } from '../authority/authority.js';
 import { type HandlerDeps, admitCall, unaryHandler } from './handler.js';
 import { toStatus } from './status.js';
-import { trustBundleMessage } from './wire.js';
+import { authorityBundleMessage } from './wire.js';
 
 const SERVICE = '/tessera.v1.TrustBundleService';
 /** How often an idle WatchTrustBundle stream says "nothing new", so a client notices a dead connection. */
@@ -20,15 +18,15 @@ export class BundleWatchers {
   readonly #streams = new Set<Watch>();
 
   /** Sends the bundle to every open stream. */
-  publish(bundle: X509Bundle, jwt: JwtBundle | undefined): void {
-    const message = bundleMessage(bundle, jwt);
+  publish(authority: BundleHolder): void {
+    const message = bundleMessage(authority);
     for (const call of this.#streams) call.write(message);
   }
 
   /** Sends `call` the current bundle, then every new one and a heartbeat, until it ends. */
-  watch(call: Watch, bundle: X509Bundle, jwt: JwtBundle | undefined): void {
+  watch(call: Watch, authority: BundleHolder): void {
     this.#streams.add(call);
-    call.write(bundleMessage(bundle, jwt));
+    call.write(bundleMessage(authority));
     const heartbeat = setInterval(() => call.write({ heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS }), HEARTBEAT_INTERVAL_MS);
     const stop = () => {
       clearInterval(heartbeat);
@@ -45,21 +43,23 @@ export class BundleWatchers {
   }
 }
 
-const bundleMessage = (bundle: X509Bundle, jwt: JwtBundle | undefined): WatchTrustBundleResponse =>
-  ({ bundle: trustBundleMessage(bundle, jwt), heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+type BundleHolder = Pick<Authority, 'bundle' | 'jwtBundle' | 'federatedBundles'>;
+
+const bundleMessage = (authority: BundleHolder): WatchTrustBundleResponse =>
+  ({ bundle: authorityBundleMessage(authority), heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
 
 /** GetTrustBundle and WatchTrustBundle: the X.509 roots (with revoked and tainted intermediates) and the JWT keys. */
 export function bundleHandlers(
-  deps: HandlerDeps, authority: Pick<Authority, 'bundle' | 'jwtBundle'>, watchers: BundleWatchers,
+  deps: HandlerDeps, authority: BundleHolder, watchers: BundleWatchers,
 ): TrustBundleServiceHandlers {
   return {
     GetTrustBundle: unaryHandler(deps, `${SERVICE}/GetTrustBundle`, async () => ({
-      bundle: trustBundleMessage(authority.bundle, authority.jwtBundle),
+      bundle: authorityBundleMessage(authority),
     })),
     WatchTrustBundle: (call: Watch) => {
       admitCall(deps, `${SERVICE}/WatchTrustBundle`, call)
         .then(() => {
-          if (!call.cancelled) watchers.watch(call, authority.bundle, authority.jwtBundle);
+          if (!call.cancelled) watchers.watch(call, authority);
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchTrustBundle`)));
     },

@@ -5,6 +5,7 @@ import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { JwtAuthority } from './jwt-authority.js';
 import type { CaCredential, CaKeys } from './keys.js';
+import type { FederatedBundle } from '../federation/federated-bundles.js';
 import { LeafTemplate, newSerial, signCertificate } from './template.js';
 import { validateLeaf } from './validate.js';
 
@@ -41,14 +42,16 @@ export interface Signers {
 export class Authority {
   readonly trustDomain: string;
   readonly #signers: Signers;
+  readonly #federation: { readonly bundles: readonly FederatedBundle[] } | undefined;
   readonly #clock: Clock;
   // One template per intermediate: the issuer part is encoded once.
   readonly #templates = new WeakMap<CaCredential, LeafTemplate>();
 
   /** `keys` (and `jwt`): fixed signers, for tools and tests; `signers`: the CA's lifecycle. */
-  constructor(params: { trustDomain: string; clock: Clock } & ({ signers: Signers } | { keys: CaKeys; jwt?: JwtAuthority })) {
+  constructor(params: { trustDomain: string; clock: Clock; federation?: { readonly bundles: readonly FederatedBundle[] } } & ({ signers: Signers } | { keys: CaKeys; jwt?: JwtAuthority })) {
     this.trustDomain = params.trustDomain;
     this.#clock = params.clock;
+    this.#federation = params.federation;
     if ('signers' in params) {
       this.#signers = params.signers;
     } else {
@@ -61,6 +64,11 @@ export class Authority {
   /** The trust bundle. */
   get bundle(): X509Bundle {
     return this.#signers.bundle;
+  }
+
+  /** The bundles of the trust domains this CA federates with, handed to agents with its own. */
+  get federatedBundles(): readonly FederatedBundle[] {
+    return this.#federation?.bundles ?? [];
   }
 
   /** The signing certificate's expiry: no SVID may outlive it. */

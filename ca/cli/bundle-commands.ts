@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { bundlesFromWire } from '../../agent-sdk/bundle-wire.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { toSpiffeBundle } from '../../agent-sdk/spiffe-bundle.js';
@@ -22,6 +23,27 @@ export async function bundleShowCommand(socket: string, params: { format?: strin
     const message = await client.bundle();
     const { x509, jwt } = bundlesFromWire(message);
     io.out(format === 'pem' ? x509.toPem().trimEnd() : JSON.stringify(toSpiffeBundle(x509, jwt, message.refreshHintSeconds), null, 2));
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * `tessera bundle set --trust-domain TD --file PATH | --url URL`: trusts another
+ * trust domain with its SPIFFE bundle document, or with the one the CA fetches
+ * (and refreshes) from its https_web bundle endpoint; prints what is trusted now.
+ *
+ * @throws {TesseraError} ERR_INVALID_ARGUMENT unless exactly one of --file and --url; whatever the CA refuses with.
+ * @example await bundleSetCommand(socket, { trustDomain: 'partner.example', url: 'https://partner.example/bundle' }, io);
+ */
+export async function bundleSetCommand(socket: string, params: { trustDomain: string; file?: string; url?: string }, io: Output): Promise<number> {
+  if ((params.file === undefined) === (params.url === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'give exactly one of --file and --url');
+  const from = params.url !== undefined ? { url: params.url } : { document: await readFile(params.file!, 'utf8') };
+  const client = new AuthorityClient(socket);
+  try {
+    const set = await client.setFederatedBundle(params.trustDomain, from);
+    io.out(JSON.stringify({ trustDomain: params.trustDomain, sequence: set.sequenceNumber, x509Authorities: set.x509Authorities, jwtAuthorities: set.jwtAuthorities }));
     return 0;
   } finally {
     client.close();

@@ -2,6 +2,7 @@ import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
 import { authorityJwt, authorityX509 } from './authority.js';
 import { bundleShow } from './bundle-show.js';
+import { bundleSet } from './bundle-set.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
 import { caStart } from './ca-start.js';
@@ -29,5 +30,6 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   authorityX509,
   authorityJwt,
   bundleShow,
+  bundleSet,
   healthcheck,
 ];

@@ -12,6 +12,8 @@ import type { PrepareAuthorityRequest as _tessera_v1_PrepareAuthorityRequest, Pr
 import type { PrepareAuthorityResponse as _tessera_v1_PrepareAuthorityResponse, PrepareAuthorityResponse__Output as _tessera_v1_PrepareAuthorityResponse__Output } from '../../tessera/v1/PrepareAuthorityResponse.js';
 import type { RevokeAuthorityRequest as _tessera_v1_RevokeAuthorityRequest, RevokeAuthorityRequest__Output as _tessera_v1_RevokeAuthorityRequest__Output } from '../../tessera/v1/RevokeAuthorityRequest.js';
 import type { RevokeAuthorityResponse as _tessera_v1_RevokeAuthorityResponse, RevokeAuthorityResponse__Output as _tessera_v1_RevokeAuthorityResponse__Output } from '../../tessera/v1/RevokeAuthorityResponse.js';
+import type { SetFederatedBundleRequest as _tessera_v1_SetFederatedBundleRequest, SetFederatedBundleRequest__Output as _tessera_v1_SetFederatedBundleRequest__Output } from '../../tessera/v1/SetFederatedBundleRequest.js';
+import type { SetFederatedBundleResponse as _tessera_v1_SetFederatedBundleResponse, SetFederatedBundleResponse__Output as _tessera_v1_SetFederatedBundleResponse__Output } from '../../tessera/v1/SetFederatedBundleResponse.js';
 import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from '../../tessera/v1/TaintAuthorityRequest.js';
 import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from '../../tessera/v1/TaintAuthorityResponse.js';
 
@@ -117,6 +119,29 @@ export interface AuthorityServiceClient extends grpc.Client {
   revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * TaintAuthority marks an old authority tainted: every agent holding an SVID
    * it signed renews now.
    * Who may call: an operator, over the admin Unix socket.
@@ -180,6 +205,15 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
   RevokeAuthority: grpc.handleUnaryCall<_tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse>;
   
   /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  SetFederatedBundle: grpc.handleUnaryCall<_tessera_v1_SetFederatedBundleRequest__Output, _tessera_v1_SetFederatedBundleResponse>;
+  
+  /**
    * TaintAuthority marks an old authority tainted: every agent holding an SVID
    * it signed renews now.
    * Who may call: an operator, over the admin Unix socket.
@@ -194,5 +228,6 @@ export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
   ListAuthorities: MethodDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse__Output>
   PrepareAuthority: MethodDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse__Output>
   RevokeAuthority: MethodDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse__Output>
+  SetFederatedBundle: MethodDefinition<_tessera_v1_SetFederatedBundleRequest, _tessera_v1_SetFederatedBundleResponse, _tessera_v1_SetFederatedBundleRequest__Output, _tessera_v1_SetFederatedBundleResponse__Output>
   TaintAuthority: MethodDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse__Output>
 }

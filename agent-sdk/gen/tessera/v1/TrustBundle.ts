@@ -1,6 +1,7 @@
 // Original file: proto/tessera/v1/types.proto
 
 import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from '../../tessera/v1/JWTAuthority.js';
+import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from '../../tessera/v1/TrustBundle.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -39,6 +40,12 @@ export interface TrustBundle {
    * X509-SVID one of them signed renews it now.
    */
   'taintedX509Authorities'?: (Buffer | Uint8Array | string)[];
+  /**
+   * The bundles of the other trust domains this one federates with, each
+   * with that trust domain's own sequence number; a peer of one of them is
+   * verified against its own bundle only. Empty inside those bundles.
+   */
+  'federatedBundles'?: (_tessera_v1_TrustBundle)[];
 }
 
 /**
@@ -77,4 +84,10 @@ export interface TrustBundle__Output {
    * X509-SVID one of them signed renews it now.
    */
   'taintedX509Authorities': (Buffer)[];
+  /**
+   * The bundles of the other trust domains this one federates with, each
+   * with that trust domain's own sequence number; a peer of one of them is
+   * verified against its own bundle only. Empty inside those bundles.
+   */
+  'federatedBundles': (_tessera_v1_TrustBundle__Output)[];
 }
