@@ -178,7 +178,13 @@ describe('authority rotation', () => {
     await vi.waitFor(() => expect(load.onCurrentSvids()).toBe(true), { timeout: 10_000, interval: 20 });
     await enough();
 
+    // A connection the stolen SVID opened while its intermediate was still trusted closes when it is revoked.
+    const early = await connectMtls({ host: '127.0.0.1', port: w.service.port }, staticSource(stolen, w.service.source.bundle), w.service.source, authorizeAny());
+    early.on('error', () => {});
+    await roundTrip(early);
+    const earlyClosed = new Promise<void>((resolve) => early.once('close', () => resolve()));
     await authorities.step('x509', 'revoke', oldX509!.authorityId);
+    await earlyClosed;
     for (const step of ['prepare', 'activate', 'taint', 'revoke'] as const) {
       if (step === 'prepare') await authorities.prepare('jwt');
       else await authorities.step('jwt', step, step === 'activate' ? undefined : oldJwt!.authorityId);
