@@ -12,16 +12,29 @@ export class X509Bundle {
   readonly authorities: readonly Buffer[];
   /** Increases when the authorities change; 0 when unknown. */
   readonly sequenceNumber: number;
+  /**
+   * Public keys (DER SubjectPublicKeyInfo) of intermediates the trust domain
+   * revoked: no chain through a certificate with one of these keys, or a leaf
+   * signed by one, is valid, though it chains to a root in `authorities`.
+   */
+  readonly revokedAuthorities: readonly Buffer[];
+  /** Public keys of intermediates the trust domain tainted: an SVID one of them signed is renewed now. */
+  readonly taintedAuthorities: readonly Buffer[];
   #parsed: X509Certificate[] | undefined;
 
   /**
    * @throws {SpiffeIdError} for a bad trust domain name.
    * @example new X509Bundle('tessera.local', [rootDer])
    */
-  constructor(trustDomain: string, authorities: readonly Uint8Array[], sequenceNumber = 0) {
+  constructor(
+    trustDomain: string, authorities: readonly Uint8Array[], sequenceNumber = 0,
+    lifecycle: { revoked?: readonly Uint8Array[]; tainted?: readonly Uint8Array[] } = {},
+  ) {
     this.trustDomain = parseTrustDomain(trustDomain);
     this.authorities = authorities.map((a) => Buffer.from(a));
     this.sequenceNumber = sequenceNumber;
+    this.revokedAuthorities = (lifecycle.revoked ?? []).map((a) => Buffer.from(a));
+    this.taintedAuthorities = (lifecycle.tainted ?? []).map((a) => Buffer.from(a));
   }
 
   /** The authorities as Node certificates, parsed once. */

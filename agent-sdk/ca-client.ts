@@ -9,6 +9,7 @@ import type { X509SVID__Output } from './gen/tessera/v1/X509SVID.js';
 import type { AttestResponse__Output } from './gen/tessera/v1/AttestResponse.js';
 import type { ActivateResponse__Output } from './gen/tessera/v1/ActivateResponse.js';
 import type { GetTrustBundleResponse__Output } from './gen/tessera/v1/GetTrustBundleResponse.js';
+import type { WatchTrustBundleResponse__Output } from './gen/tessera/v1/WatchTrustBundleResponse.js';
 import type { RenewX509SVIDResponse__Output } from './gen/tessera/v1/RenewX509SVIDResponse.js';
 import type { SpawnResponse__Output } from './gen/tessera/v1/SpawnResponse.js';
 import type { MintJWTSVIDResponse__Output } from './gen/tessera/v1/MintJWTSVIDResponse.js';
@@ -17,7 +18,8 @@ import type { DelegateResponse__Output } from './gen/tessera/v1/DelegateResponse
 import type { CompleteTaskResponse__Output } from './gen/tessera/v1/CompleteTaskResponse.js';
 import type { ReleaseIdentityResponse__Output } from './gen/tessera/v1/ReleaseIdentityResponse.js';
 import type { WatchRevocationsResponse__Output } from './gen/tessera/v1/WatchRevocationsResponse.js';
-import { JwtBundle } from './jwt-bundle.js';
+import type { JwtBundle } from './jwt-bundle.js';
+import { type TrustDomainBundles, bundlesFromWire, federatedBundlesFromWire, sameFederatedBundles } from './bundle-wire.js';
 import type { RevocationEntry } from './revocation-list.js';
 import { revocationEntryFromWire } from './revocation-wire.js';
 import { tesseraProto } from './proto.js';
@@ -91,6 +93,7 @@ export class CaClient {
   readonly #endpoints: CaEndpoints;
   #bundle: X509Bundle;
   #jwtBundle: JwtBundle | undefined;
+  #federated: ReadonlyMap<string, TrustDomainBundles> = new Map();
   readonly #svid: X509SvidSource | undefined;
   #public: ReturnType<typeof makeClients> | undefined;
   #mtls: { svid: X509Svid; bundle: X509Bundle; clients: ReturnType<typeof makeClients> } | undefined;
@@ -105,6 +108,11 @@ export class CaClient {
   /** The bundle the client trusts the CA with; replaced by newer ones the CA returns. */
   get bundle(): X509Bundle {
     return this.#bundle;
+  }
+
+  /** The bundles of the trust domains the CA federates with, from the last bundle it returned; a new Map on every change. */
+  get federatedBundles(): ReadonlyMap<string, TrustDomainBundles> {
+    return this.#federated;
   }
 
   /** The JWT keys of the CA's trust domain, from the last bundle the CA returned; undefined before the first. */
@@ -244,6 +252,26 @@ export class CaClient {
   }
 
   /**
+   * Opens the trust bundle stream (public listener): the current bundle, then
+   * each new one. The caller adopts each with `adoptTrustBundle`, reads 'error'
+   * and 'end', and cancels it when done; bundle-follower.ts does all that.
+   *
+   * @example const stream = client.watchTrustBundle();
+   */
+  watchTrustBundle(): grpc.ClientReadableStream<WatchTrustBundleResponse__Output> {
+    return this.#publicClients().bundle.WatchTrustBundle({});
+  }
+
+  /**
+   * Takes a bundle the CA sent when it is newer than the one held; returns the one in force.
+   *
+   * @throws {TesseraError} ERR_BUNDLE_INVALID when it is not a bundle of this client's trust domain.
+   */
+  adoptTrustBundle(message: TrustBundle__Output): X509Bundle {
+    return this.#adoptBundle(message);
+  }
+
+  /**
    * Opens the revocation stream (over mutual TLS, with the current SVID),
    * resuming after `afterSequence`. The caller reads 'data', 'error' and 'end'
    * and cancels it when done; the follower in revocation.ts does all that.
@@ -302,13 +330,12 @@ export class CaClient {
     if (!message || message.trustDomain !== this.#bundle.trustDomain || message.x509Authorities.length === 0) {
       throw new TesseraError('ERR_BUNDLE_INVALID', 'the CA returned no bundle for its trust domain');
     }
-    if (message.sequenceNumber > this.#bundle.sequenceNumber) {
-      this.#bundle = new X509Bundle(message.trustDomain, message.x509Authorities, message.sequenceNumber);
-    }
-    if (message.jwtAuthorities.length > 0 && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) {
-      const authorities = message.jwtAuthorities.map((a) => ({ keyId: a.keyId, publicKey: a.publicKey }));
-      this.#jwtBundle = new JwtBundle(message.trustDomain, authorities, message.sequenceNumber);
-    }
+    const { x509, jwt } = bundlesFromWire(message);
+    const federated = federatedBundlesFromWire(message);
+    // The other trust domains' bundles have their own sequence numbers: take them whenever they differ.
+    if (!sameFederatedBundles(federated, this.#federated)) this.#federated = federated;
+    if (message.sequenceNumber > this.#bundle.sequenceNumber) this.#bundle = x509;
+    if (jwt && (!this.#jwtBundle || message.sequenceNumber > this.#jwtBundle.sequenceNumber)) this.#jwtBundle = jwt;
     return this.#bundle;
   }
 

@@ -49,6 +49,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_VALUE_OUT_OF_RANGE: status.INVALID_ARGUMENT,
   // An orchestrator the operator banned: it may not attest until the ban is lifted.
   ERR_BANNED: status.PERMISSION_DENIED,
+  // An authority lifecycle step that its current state does not allow (revoke the active one, ...).
+  ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

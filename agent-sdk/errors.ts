@@ -43,7 +43,8 @@ export type ErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_REQUEST_UNDECODABLE'
   | 'ERR_VALUE_OUT_OF_RANGE'
-  | 'ERR_BANNED';
+  | 'ERR_BANNED'
+  | 'ERR_AUTHORITY_STATE';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -87,6 +88,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_REQUEST_UNDECODABLE',
   'ERR_VALUE_OUT_OF_RANGE',
   'ERR_BANNED',
+  'ERR_AUTHORITY_STATE',
 ];
 
 /**

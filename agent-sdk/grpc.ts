@@ -29,6 +29,7 @@ import { trackGrpcConnection } from './grpc-serve.js';
 import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
 import { watchSources } from './source.js';
 import { checkX509SvidLeaf } from './verify.js';
+import { checkLeafIssuer } from './revoked-authority.js';
 import type { MtlsOptions } from './tls.js';
 
 /** Options for `mtlsServerCredentials`. */
@@ -96,7 +97,7 @@ export function mtlsServerCredentials(
   const revocations = revocationsToEnforce(options.revocations, svid, bundle);
   const interceptor: grpc.ServerInterceptor = (method, call) =>
     refusingInterceptor(call, method.path, options.onPeerRejected, () => {
-      const verified = verifyCallPeer(call, trustDomain(), clock);
+      const verified = verifyCallPeer(call, trustDomain(), bundle, clock);
       if (authorizer) authorizePeer(authorizer, verified.id, [verified.leaf]);
       revocations?.check(revocationSubjectOf(verified.id, verified.leaf.raw));
       return verified;
@@ -108,6 +109,20 @@ export function mtlsServerCredentials(
       return revocations.track(subject, end);
     }));
   return grpc.experimental.createServerCredentialsWithInterceptors(credentials, [interceptor]);
+}
+
+/**
+ * Server credentials that present the current SVID of `svid`, rotated without a
+ * restart, and, with `clientTrustDomain`, require a client certificate that
+ * chains to that trust domain's roots in `bundle`. TLS only: no interceptor
+ * checks the caller, so this is for servers that check callers themselves (the CA).
+ *
+ * @example server.bindAsync(address, svidServerCredentials(identity, identity, 'tessera.local'), cb);
+ */
+export function svidServerCredentials(svid: X509SvidSource, bundle: X509BundleSource, clientTrustDomain?: string): grpc.ServerCredentials {
+  const provider = new SourceCertificateProvider(svid, bundle, () => (clientTrustDomain === undefined ? [] : [clientTrustDomain]));
+  // The parameters are swapped in grpc-js 1.14 (see mtlsServerCredentials): the first one is the identity.
+  return grpc.experimental.createCertificateProviderServerCredentials(provider, clientTrustDomain === undefined ? null : provider, clientTrustDomain !== undefined);
 }
 
 /**
@@ -190,13 +205,19 @@ export function mtlsChannelCredentials(
   });
 }
 
-/** The client's leaf from the auth context, checked as an X509-SVID of `trustDomain`. */
-function verifyCallPeer(call: grpc.ServerInterceptingCallInterface, trustDomain: string, clock: Clock): VerifiedCall {
+/**
+ * The client's leaf from the auth context, checked as an X509-SVID of `trustDomain`
+ * and as not signed by an intermediate its bundle lists as revoked (OpenSSL
+ * verified the chain to the root, which still trusts that intermediate).
+ */
+function verifyCallPeer(call: grpc.ServerInterceptingCallInterface, trustDomain: string, bundles: X509BundleSource, clock: Clock): VerifiedCall {
   const auth = call.getAuthContext();
   const raw = auth.transportSecurityType === 'ssl' ? auth.sslPeerCertificate?.raw : undefined;
   if (!raw) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'call has no verified client certificate');
   const id = checkX509SvidLeaf(raw, clock.now());
   if (id.trustDomain !== trustDomain) throw new PeerError('ERR_PEER_UNAUTHENTICATED', `${id} is not in trust domain ${trustDomain}`);
+  const bundle = bundles.getX509BundleForTrustDomain(trustDomain);
+  if (bundle) checkLeafIssuer(bundle, raw);
   return { id, leaf: new X509Certificate(raw) };
 }
 

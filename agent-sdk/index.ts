@@ -51,3 +51,4 @@ export {
 } from './revocation-list.js';
 export { RevocationFollower, type RevocationFollowerOptions } from './revocation.js';
 export { serveMtlsGrpc, type GrpcListener } from './grpc-serve.js';
+export { toSpiffeBundle, parseSpiffeBundle, MAX_SPIFFE_BUNDLE_BYTES, type SpiffeBundleDocument } from './spiffe-bundle.js';

@@ -8,14 +8,15 @@ import type { ProtoGrpcType as BundleProto } from './gen/bundle.js';
 import type { ProtoGrpcType as AttestationProto } from './gen/node_attestation.js';
 import type { ProtoGrpcType as RevocationProto } from './gen/revocation.js';
 import type { ProtoGrpcType as SvidProto } from './gen/svid.js';
+import type { ProtoGrpcType as AuthorityProto } from './gen/authority.js';
 
-export type TesseraProto = AdminProto & BundleProto & AttestationProto & SvidProto & RevocationProto;
+export type TesseraProto = AdminProto & BundleProto & AttestationProto & SvidProto & RevocationProto & AuthorityProto;
 
 // The same options as the generator flags in scripts/gen-proto.mjs, so the
 // runtime objects have exactly the shapes of the generated types.
 const LOAD_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
 /** The tessera.v1 proto files, relative to protoRoot(). */
-export const PROTO_FILES = ['admin.proto', 'bundle.proto', 'node_attestation.proto', 'svid.proto', 'revocation.proto'].map((f) => `tessera/v1/${f}`);
+export const PROTO_FILES = ['admin.proto', 'bundle.proto', 'node_attestation.proto', 'svid.proto', 'revocation.proto', 'authority.proto'].map((f) => `tessera/v1/${f}`);
 
 /** The folder holding the tessera proto files. */
 // proto/ sits at the package root; this module runs from agent-sdk/ in the

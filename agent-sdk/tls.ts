@@ -31,6 +31,7 @@ import {
 } from './tls-material.js';
 import type { VerifiedX509Svid } from './verify.js';
 import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
+import { checkPathAuthorities } from './revoked-authority.js';
 
 /** Options shared by the server and client helpers. */
 export interface MtlsOptions {
@@ -120,11 +121,22 @@ export function hookMtlsServer<S extends tls.Server>(
   perConnection.rejectUnauthorized = true;
   server.setSecureContext(contextOptions(svid, bundle, options.trustDomains));
 
+  // Open connections and their verified paths: a bundle that revokes an intermediate on a path closes it.
+  const open = new Map<tls.TLSSocket, VerifiedX509Svid>();
   const reload = () => {
     try {
       server.setSecureContext(contextOptions(svid, bundle, options.trustDomains));
     } catch (err) {
       server.emit('updateFailed', asPeerFailure(err));
+    }
+    for (const [socket, verified] of open) {
+      const current = bundle.getX509BundleForTrustDomain(verified.id.trustDomain);
+      try {
+        if (current) checkPathAuthorities(current, verified.verifiedChain);
+      } catch (err) {
+        socket.destroy();
+        server.emit('peerRejected', asPeerFailure(err), socket);
+      }
     }
   };
   server.once('close', watchSources([svid, bundle], reload));
@@ -141,6 +153,8 @@ export function hookMtlsServer<S extends tls.Server>(
       return;
     }
     verifiedPeers.set(socket, verified.id);
+    open.set(socket, verified);
+    socket.once('close', () => open.delete(socket));
     // setSecureContext never touches open connections, so bound their age here.
     const maxAge = options.maxConnectionAgeMs === undefined ? Infinity : clock.now() + options.maxConnectionAgeMs;
     const cancel = fireAt(Math.min(expiryOf(verified.verifiedChain), maxAge), () => clock.now(), () => socket.destroy());

@@ -3,6 +3,7 @@ import type { X509BundleSource } from './bundle.js';
 import { KEY_USAGE, readBasicConstraints, readCertificate, readKeyUsage, readSubjectAltNames, type CertificateFields } from './certificate.js';
 import { verifyCertificateChain } from './chain.js';
 import { SvidError } from './errors.js';
+import { checkPathAuthorities } from './revoked-authority.js';
 import { SpiffeId } from './spiffe-id.js';
 
 /** What a successful X509-SVID verification proves. */
@@ -24,7 +25,8 @@ export interface VerifiedX509Svid {
  * @throws {SvidError} `ERR_SVID_INVALID` when the leaf breaks an X509-SVID rule or
  *   the chain does not verify; `ERR_SVID_EXPIRED` when a certificate on the path has
  *   expired; `ERR_BUNDLE_INVALID` when there is no usable bundle for the leaf's
- *   trust domain.
+ *   trust domain; {PeerError} `ERR_REVOKED` when the path goes through an
+ *   intermediate the bundle lists as revoked.
  * @example
  * const { id } = verifyX509Svid(peerChain, source);
  * if (!id.memberOf('tessera.local')) ...
@@ -37,6 +39,7 @@ export function verifyX509Svid(chain: readonly Uint8Array[], bundles: X509Bundle
   const bundle = bundles.getX509BundleForTrustDomain(id.trustDomain);
   if (!bundle) throw new SvidError('ERR_BUNDLE_INVALID', `no bundle for trust domain "${id.trustDomain}"`);
   const verifiedChain = verifyCertificateChain(chain, bundle.certificates, nowMs);
+  checkPathAuthorities(bundle, verifiedChain);
   return { id, verifiedChain };
 }
 

@@ -8,6 +8,8 @@ import { createCsr } from './csr.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
 import { RevocationList } from './revocation-list.js';
 import { RevocationFollower } from './revocation.js';
+import { BundleFollower } from './bundle-follower.js';
+import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
 import { revocationSubjectOf } from './tls-material.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate } from './certificate.js';
@@ -61,7 +63,8 @@ export interface X509SourceOptions {
 
 // A renewal refused for one of these reasons will be refused again: stop retrying.
 const FINAL: ReadonlySet<string> = new Set(['ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED', 'ERR_POLICY_DENIED']);
-const BUNDLE_REFRESH_MS = 5 * 60_000;
+/** An SVID its tainted authority signed is renewed within this long (a random delay, so agents do not all renew at once). */
+const TAINT_SPREAD_MS = 2_000;
 
 /**
  * The SVID and trust bundle of this process, kept current. The private key is
@@ -86,7 +89,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   /** When the current SVID arrived: rotation counts from here, not from the backdated notBefore. */
   #receivedAtMs: number;
   #rotationTimer: NodeJS.Timeout | undefined;
-  #bundleTimer: NodeJS.Timeout | undefined;
+  readonly #bundleFollower: BundleFollower;
   #closed = false;
   readonly #revocations: RevocationList | undefined;
   readonly #follower: RevocationFollower | undefined;
@@ -111,7 +114,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
       this.#follower.start();
     }
     this.#schedule(this.#rotationDelay());
-    this.#bundleTimer = setInterval(() => this.#refreshBundle(), BUNDLE_REFRESH_MS).unref();
+    this.#bundleFollower = new BundleFollower({ open: () => this.#client.watchTrustBundle(), onBundle: (b) => this.#bundleArrived(b) });
+    this.#bundleFollower.start();
   }
 
   /** Waits (at most syncTimeoutMs) for the first revocation list, so peer checks start informed. */
@@ -181,15 +185,19 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     return this.#svid;
   }
 
-  /** The bundle of this source's trust domain; undefined for any other. */
+  /**
+   * The bundle of this source's trust domain, or of a trust domain its CA federates
+   * with; undefined for any other. The TLS helpers still trust only the trust
+   * domains they are given (`trustDomains`, default this source's own).
+   */
   getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
-    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : undefined;
+    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : this.#client.federatedBundles.get(trustDomain)?.x509;
   }
 
-  /** The JWT keys (for validateJwtSvid) of this source's trust domain, from the CA's last bundle; undefined for any other. */
+  /** The JWT keys (for validateJwtSvid) of this source's trust domain or a federated one, from the CA's last bundle; undefined for any other. */
   getJwtBundleForTrustDomain(trustDomain: string): JwtBundle | undefined {
     const jwt = this.#client.jwtBundle;
-    return jwt?.trustDomain === trustDomain ? jwt : undefined;
+    return jwt?.trustDomain === trustDomain ? jwt : this.#client.federatedBundles.get(trustDomain)?.jwt;
   }
 
   /** The current trust bundle. */
@@ -245,7 +253,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   close(): void {
     this.#closed = true;
     clearTimeout(this.#rotationTimer);
-    clearInterval(this.#bundleTimer);
+    this.#bundleFollower.close();
     this.#follower?.close();
     this.#revocations?.close();
     this.#client.close();
@@ -290,14 +298,18 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     }, delayMs).unref();
   }
 
-  #refreshBundle(): void {
-    const before = this.#client.bundle;
-    this.#client.getTrustBundle().then(
-      (bundle) => {
-        if (bundle !== before) this.emit('update');
-      },
-      (err: unknown) => this.emit('updateFailed', err),
-    );
+  /** The CA pushed a bundle: take it if newer, and leave a tainted or revoked authority now. */
+  #bundleArrived(message: TrustBundle__Output): void {
+    const before = { bundle: this.#client.bundle, federated: this.#client.federatedBundles };
+    const bundle = this.#client.adoptTrustBundle(message);
+    if (bundle === before.bundle && this.#client.federatedBundles === before.federated) return;
+    this.emit('update');
+    const issuer = this.#svid.certificates[1];
+    if (!issuer) return;
+    const issuerKey = readCertificate(issuer).subjectPublicKeyInfo;
+    if ([...bundle.taintedAuthorities, ...bundle.revokedAuthorities].some((key) => key.equals(issuerKey))) {
+      this.#schedule(Math.random() * TAINT_SPREAD_MS);
+    }
   }
 }
 

@@ -68,6 +68,18 @@ export interface CaConfig {
   readonly policyPollMs: number;
   /** Worker threads that verify CSR signatures (ca/authority/csr-checker.ts); 0 verifies them on the main thread. */
   readonly csrWorkers: number;
+  /**
+   * The authority schedule (docs/authorities.md): prepare the next intermediate and
+   * JWT key at `prepareAt`, activate it at `activateAt` of the active one's life; checked every `checkEveryMs`.
+   */
+  readonly authorities: { readonly prepareAt: number; readonly activateAt: number; readonly checkEveryMs: number };
+  /**
+   * The SPIFFE bundle endpoint (https_web, ca/bundle-endpoint.ts): host:port and the PEM files of
+   * the web PKI server certificate chain and key the operator provides; null when off.
+   */
+  readonly bundleEndpoint: { readonly address: string; readonly certFile: string; readonly keyFile: string } | null;
+  /** PEM roots for fetching other trust domains' bundle endpoints (`tessera bundle set --url`); '' for Node's web roots. */
+  readonly federationWebRootsFile: string;
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -154,6 +166,8 @@ export const DEFAULTS = {
   policyPollMs: 2000,
   // The main thread keeps one core for gRPC, TLS and the journal; four workers outpace it.
   csrWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
+  // SPIRE's schedule: the next authority is in every bundle long before it signs.
+  authorities: { prepareAt: 1 / 2, activateAt: 5 / 6, checkEveryMs: MINUTE },
 } as const;
 
 /** Parses "250ms", "30s", "5m", "1h", "7d" or a number of milliseconds. Returns NaN when it cannot. */
@@ -215,7 +229,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -293,6 +307,24 @@ export function validateConfig(input: Input): CaConfig {
   const x509popRootsPem = input.x509popRootsPem === undefined ? '' : text(input.x509popRootsPem, 'x509popRootsPem');
   const policyFile = input.policyFile === undefined ? '' : text(input.policyFile, 'policyFile');
   const policyPollMs = duration(input, 'policyPoll', 'policyPoll', DEFAULTS.policyPollMs, 50);
+  const authoritiesIn = section('authorities');
+  const fraction = (key: 'prepareAt' | 'activateAt'): number => {
+    const v = authoritiesIn[key] ?? DEFAULTS.authorities[key];
+    if (typeof v !== 'number' || !(v > 0 && v < 1)) problems.push(`authorities.${key}: must be a number between 0 and 1`);
+    return typeof v === 'number' ? v : DEFAULTS.authorities[key];
+  };
+  const authorities = {
+    prepareAt: fraction('prepareAt'),
+    activateAt: fraction('activateAt'),
+    checkEveryMs: duration(authoritiesIn, 'checkEvery', 'authorities.checkEvery', DEFAULTS.authorities.checkEveryMs, 50),
+  };
+  if (authorities.prepareAt >= authorities.activateAt) problems.push('authorities.prepareAt: must be below authorities.activateAt');
+  const endpointIn = input.bundleEndpoint === undefined ? undefined : section('bundleEndpoint');
+  const bundleEndpoint = endpointIn && {
+    address: address(endpointIn.address ?? null, 'bundleEndpoint.address', ''),
+    certFile: text(endpointIn.certFile, 'bundleEndpoint.certFile'),
+    keyFile: text(endpointIn.keyFile, 'bundleEndpoint.keyFile'),
+  };
 
   const config: CaConfig = {
     trustDomain,
@@ -308,6 +340,9 @@ export function validateConfig(input: Input): CaConfig {
     policyFile,
     policyPollMs,
     csrWorkers: count(input, 'csrWorkers', 'csrWorkers', DEFAULTS.csrWorkers),
+    authorities,
+    bundleEndpoint: bundleEndpoint ?? null,
+    federationWebRootsFile: input.federationWebRootsFile === undefined ? '' : text(input.federationWebRootsFile, 'federationWebRootsFile'),
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

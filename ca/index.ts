@@ -4,3 +4,4 @@ export { type CaConfig, DEFAULTS, validateConfig, parseDuration } from './config
 export { AdminClient } from './admin-client.js';
 export { type Logger, createLogger, silentLogger } from './log.js';
 export { verifyAudit } from './audit/verify.js';
+export { AuthorityClient } from './authority-client.js';

@@ -1,13 +1,11 @@
-import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
+import { X509Certificate, sign } from 'node:crypto';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../agent-sdk/clock.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
-import { caId } from '../agent-sdk/tessera-id.js';
 import { certificatesFromPem } from '../agent-sdk/bundle.js';
-import { derToPem } from '../agent-sdk/tls-material.js';
 import { joinTokenAttestor } from '../node-attestor/join-token/server.js';
 import { x509popAttestor } from '../node-attestor/x509pop/server.js';
 import { createAttestorRegistry } from '../node-attestor/registry.js';
@@ -15,12 +13,15 @@ import type { ServerAttestor } from '../node-attestor/types.js';
 import { Journal } from './audit/journal.js';
 import { appendAnchor } from './audit/anchor.js';
 import type { Checkpoint } from './audit/record.js';
-import { signCrashTail, verifyAuditAtStart } from './audit/start-check.js';
+import { markVerified, signCrashTail, unsignedTail, verifyAuditAtStart } from './audit/start-check.js';
 import { Authority } from './authority/authority.js';
-import { loadOrCreateKeys } from './authority/keys.js';
+import { Authorities } from './authority/authorities.js';
+import { keysDir, loadOrCreateRoot } from './authority/keys.js';
+import { CaServerSvid } from './authority/server-svid.js';
+import { TesseraError } from '../agent-sdk/errors.js';
+import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
 import { ConnectionGate } from './limits/connection-gate.js';
-import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
 import { claimAdminSocket } from './admin-socket.js';
 import type { CaConfig } from './config.js';
@@ -35,7 +36,10 @@ import type { Logger } from './log.js';
 import { LevelStore } from './store/level-store.js';
 import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
-import { bundleHandlers } from './api/bundle-service.js';
+import { BundleWatchers, bundleHandlers } from './api/bundle-service.js';
+import { authorityHandlers } from './api/authority-service.js';
+import { startBundleEndpoint } from './bundle-endpoint.js';
+import { FederatedBundles } from './federation/federated-bundles.js';
 import { svidHandlers } from './api/svid-service.js';
 import { revocationHandlers, revocationServiceDefinition } from './api/revocation-service.js';
 import { RevocationFeed } from './revocation/feed.js';
@@ -52,7 +56,7 @@ const PRUNE_EVERY_MS = 60_000;
 const HEALTH_PROBE_KEY = 'health/probe';
 const WATCH_REVOCATIONS = '/tessera.v1.RevocationService/WatchRevocations';
 /** What grpc.health.v1 reports on, besides the server as a whole (''). */
-const SERVICE_NAMES = ['NodeAttestationService', 'SVIDService', 'TrustBundleService', 'AdminService', 'RevocationService'].map((s) => `tessera.v1.${s}`);
+const SERVICE_NAMES = ['NodeAttestationService', 'SVIDService', 'TrustBundleService', 'AdminService', 'RevocationService', 'AuthorityService'].map((s) => `tessera.v1.${s}`);
 
 /**
  * The running CA: store, keys, authority, journal, attestors and the three
@@ -62,6 +66,8 @@ export class CaServer {
   readonly publicAddress: string;
   readonly mtlsAddress: string;
   readonly adminSocket: string;
+  /** host:port of the SPIFFE bundle endpoint, when config.bundleEndpoint turns it on. */
+  readonly bundleEndpointAddress: string | undefined;
   readonly authority: Authority;
   /** The issuance policy in force; `policy.reload()` re-reads the file now. */
   readonly policy: PolicySource;
@@ -74,12 +80,13 @@ export class CaServer {
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
-    publicAddress: string; mtlsAddress: string; adminSocket: string; authority: Authority; policy: PolicySource;
+    publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; authority: Authority; policy: PolicySource;
     servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
     this.adminSocket = parts.adminSocket;
+    this.bundleEndpointAddress = parts.bundleEndpointAddress;
     this.authority = parts.authority;
     this.policy = parts.policy;
     this.#servers = parts.servers;
@@ -115,22 +122,27 @@ export class CaServer {
     });
     let policy: PolicySource | undefined;
     try {
-      const keys = await loadOrCreateKeys({
-        dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
-      });
-      const jwt = await JwtAuthority.loadOrCreate({ dataDir: config.dataDir, trustDomain: config.trustDomain });
-      const authority = new Authority({ trustDomain: config.trustDomain, keys, clock, jwt });
-      const signer = authority.checkpointSigner;
-      const auditSigner = { sign: (data: Buffer) => sign('sha256', data, signer.privateKey), chain: signer.chain };
-      // Nothing is issued on a chain that does not verify (ERR_AUDIT_CHAIN_BROKEN stops the start).
+      // Nothing is written on a chain that does not verify (ERR_AUDIT_CHAIN_BROKEN stops the start);
+      // the root is all that verifying needs, and Authorities.load finds the same root below.
+      const root = await loadOrCreateRoot(await keysDir(config.dataDir), { trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs });
       const { anchorFile } = config.audit;
-      await verifyAuditAtStart(store, { roots: authority.bundle.certificates, signer: auditSigner, nowMs: clock.now(), log, ...(anchorFile && { anchorFile }) });
-      // The certificates the CA cannot work without (its server SVID joins below); health and metrics watch their expiry.
-      const expiring: AuthorityExpiry[] = [
-        { authority: 'x509_root', notAfterMs: keys.root.notAfterMs }, { authority: 'x509_intermediate', notAfterMs: keys.intermediate.notAfterMs },
-      ];
+      const verified = await verifyAuditAtStart(store, { roots: [new X509Certificate(root.der)], log, ...(anchorFile && { anchorFile }) });
+      // The checkpoint signer is the active intermediate at the time of each checkpoint.
+      let signing: Authority | undefined;
+      const signer = () => {
+        if (!signing) throw new TesseraError('ERR_UNAVAILABLE', 'the CA authorities are not loaded yet');
+        return signing.checkpointSigner;
+      };
+      const auditSigner = { sign: (data: Buffer) => sign('sha256', data, signer().privateKey), get chain() { return signer().chain; } };
+      // The certificates the CA cannot work without, as they are now; health and metrics watch their expiry.
+      let current: { authorities: Authorities; serverSvid?: CaServerSvid } | undefined;
+      const expiring = (): AuthorityExpiry[] => (current ? [
+        { authority: 'x509_root', notAfterMs: current.authorities.root.notAfterMs },
+        { authority: 'x509_intermediate', notAfterMs: current.authorities.intermediate.notAfterMs },
+        ...(current.serverSvid ? [{ authority: 'ca_server_svid' as const, notAfterMs: current.serverSvid.getX509Svid().expiresAtMs }] : []),
+      ] : []);
       const health = new CaHealth({
-        services: SERVICE_NAMES, clock, notAfterMs: () => Math.min(...expiring.map((e) => e.notAfterMs)), probeStore: () => store.get(HEALTH_PROBE_KEY),
+        services: SERVICE_NAMES, clock, notAfterMs: () => Math.min(...expiring().map((e) => e.notAfterMs)), probeStore: () => store.get(HEALTH_PROBE_KEY),
       });
       const journal = await Journal.open({
         store, clock, observer: observeAll(operationLog(log), metrics, health),
@@ -141,7 +153,20 @@ export class CaServer {
           ...(anchorFile && { onCheckpoint: (checkpoint: Checkpoint) => appendAnchor(anchorFile, checkpoint) }),
         },
       });
-      await signCrashTail(store, journal, log);
+      const crashTail = await unsignedTail(store, journal);
+      const authorities = await Authorities.load({
+        dataDir: config.dataDir, trustDomain: config.trustDomain, store, journal, clock,
+        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities,
+      });
+      const federation = await FederatedBundles.load({
+        store, journal, trustDomain: config.trustDomain,
+        ...(config.federationWebRootsFile && { webRoots: await readFile(config.federationWebRootsFile, 'utf8') }),
+      });
+      const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities, federation });
+      signing = authority;
+      current = { authorities };
+      await markVerified(store, auditSigner, verified, clock.now());
+      await signCrashTail(journal, crashTail, log);
       policy = await PolicySource.start({ config, journal, log });
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
@@ -149,7 +174,7 @@ export class CaServer {
       const limits = new CallLimits(config.rateLimits, {
         journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
       });
-      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits };
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits, bundle: () => authority.bundle };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
         attestors.push(x509popAttestor({
@@ -159,11 +184,13 @@ export class CaServer {
       const registry = createAttestorRegistry(attestors);
 
       const proto = tesseraProto().tessera.v1;
+      const bundleWatch = new BundleWatchers();
       const revocation = revocationHandlers(handlerDeps, rctx);
       const handlers: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = [
         [proto.NodeAttestationService.service, attestationHandlers(handlerDeps, ctx, registry) as grpc.UntypedServiceImplementation],
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
-        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority) as grpc.UntypedServiceImplementation],
+        [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority, bundleWatch) as grpc.UntypedServiceImplementation],
+        [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities, authority, federation) as grpc.UntypedServiceImplementation],
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
@@ -182,20 +209,17 @@ export class CaServer {
         return server;
       };
 
-      // The CA's own server SVID; its key never leaves memory.
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const serverSvid = authority.signX509Svid({
-        spiffeId: caId(config.trustDomain),
-        subjectPublicKeyInfo: publicKey.export({ format: 'der', type: 'spki' }),
-        notAfterMs: clock.now() + config.ttl.caServerMs,
+      // The CA's own server SVID, renewed when a new intermediate becomes active; its key never leaves memory.
+      const serverSvid = await CaServerSvid.create({ authority, journal, clock, ttlMs: config.ttl.caServerMs });
+      current = { authorities, serverSvid };
+      const stopWatching = authorities.onChange((kind) => {
+        const renewed = kind === 'x509' ? serverSvid.renew() : Promise.resolve();
+        renewed.catch((err: unknown) => log.error({ err }, 'renewing the CA server SVID failed'));
+        serverSvid.bundleChanged();
+        bundleWatch.publish(authority);
       });
-      await journal.record({ operation: 'ca.server_svid', subject: serverSvid.spiffeId, serial: serverSvid.serialHex }, 'allowed');
-      expiring.push({ authority: 'ca_server_svid', notAfterMs: serverSvid.notAfterMs });
-      const keyCertPair = {
-        private_key: Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' })),
-        cert_chain: Buffer.from(serverSvid.certificates.map(derToPem).join('')),
-      };
-      const rootsPem = Buffer.from(authority.bundle.toPem());
+      const stopFederationWatch = federation.onChange(() => bundleWatch.publish(authority));
+      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'));
 
       const gate = new ConnectionGate({
         maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress,
@@ -203,11 +227,11 @@ export class CaServer {
         onAuditFailed: (err) => log.error({ err }, 'auditing a refused connection failed'),
       });
       const publicServer = serverFor('public');
-      const publicListener = await listenGated(publicServer, config.publicAddress, grpc.ServerCredentials.createSsl(null, [keyCertPair], false), gate, log);
+      const publicListener = await listenGated(publicServer, config.publicAddress, svidServerCredentials(serverSvid, serverSvid), gate, log);
       listeners.push(publicListener);
       // Mutual TLS: a client certificate is required and verified against the roots by TLS itself.
       const mtlsServer = serverFor('mtls');
-      const mtlsListener = await listenGated(mtlsServer, config.mtlsAddress, grpc.ServerCredentials.createSsl(rootsPem, [keyCertPair], true), gate, log);
+      const mtlsListener = await listenGated(mtlsServer, config.mtlsAddress, svidServerCredentials(serverSvid, serverSvid, config.trustDomain), gate, log);
       listeners.push(mtlsListener);
       const publicPort = (publicListener.address() as AddressInfo).port;
       const mtlsPort = (mtlsListener.address() as AddressInfo).port;
@@ -216,15 +240,23 @@ export class CaServer {
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 
+      const bundleEndpoint = config.bundleEndpoint && await startBundleEndpoint(config.bundleEndpoint, authority);
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
       health.start();
-      metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: () => expiring, now: () => clock.now() });
+      metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: expiring, now: () => clock.now() });
       log.info({ version: buildInfo.version, trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
         // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
         beforeShutdown: () => {
           health.stop();
           stopPruning();
+          stopSchedule();
+          stopWatching();
+          stopFederationWatch();
+          federation.close();
+          serverSvid.close();
+          bundleWatch.close();
+          void bundleEndpoint?.close();
           policy?.close();
           revocation.close();
           feed.close();
@@ -232,6 +264,7 @@ export class CaServer {
         publicAddress: withPort(config.publicAddress, publicPort),
         mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
         adminSocket: config.adminSocket,
+        bundleEndpointAddress: bundleEndpoint?.address,
         authority,
         policy,
         servers: [publicServer, mtlsServer, adminServer],

@@ -10,7 +10,7 @@ import { checkAudited } from '../issuance/context.js';
 import { type HandlerDeps, admitCall } from './handler.js';
 import { UndecodableRequest } from './request-decode.js';
 import { toStatus } from './status.js';
-import { trustBundleMessage, x509SvidMessage } from './wire.js';
+import { authorityBundleMessage, x509SvidMessage } from './wire.js';
 
 const PATH = '/tessera.v1.NodeAttestationService/Attest';
 type AttestCall = ServerDuplexStream<AttestRequest__Output, AttestResponse>;
@@ -58,7 +58,7 @@ export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, att
             return answer.challengeResponse!;
           };
           const svid = await attestOrchestrator(ctx, attestors, { attestor, payload, csr }, challenge);
-          call.write({ result: { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) } });
+          call.write({ result: { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) } });
           call.end();
         })
         .catch((err: unknown) => {

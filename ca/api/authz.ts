@@ -55,6 +55,14 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.RevocationService/WatchRevocations': { listener: 'mtls', caller: 'svid', operation: 'revocation.watch' },
   '/tessera.v1.RevocationService/ReleaseIdentity': { listener: 'mtls', caller: 'svid', operation: 'release', rateLimit: 'release' },
   '/tessera.v1.RevocationService/CompleteTask': { listener: 'mtls', caller: 'orchestrator', operation: 'task.complete', rateLimit: 'release' },
+  '/tessera.v1.TrustBundleService/WatchTrustBundle': { listener: 'public', caller: 'anyone', operation: 'bundle.watch' },
+  '/tessera.v1.AuthorityService/ListAuthorities': { listener: 'admin', caller: 'operator', operation: 'authority.list' },
+  '/tessera.v1.AuthorityService/PrepareAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.prepare' },
+  '/tessera.v1.AuthorityService/ActivateAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.activate' },
+  '/tessera.v1.AuthorityService/TaintAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.taint' },
+  '/tessera.v1.AuthorityService/RevokeAuthority': { listener: 'admin', caller: 'operator', operation: 'authority.revoke' },
+  '/tessera.v1.AuthorityService/GetBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.show' },
+  '/tessera.v1.AuthorityService/SetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.set' },
 };
 
 /** The authenticated caller of an mTLS method. */

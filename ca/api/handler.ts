@@ -5,6 +5,8 @@ import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
 import type { RevocationList } from '../../agent-sdk/revocation-list.js';
 import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
+import type { X509Bundle } from '../../agent-sdk/bundle.js';
+import { checkLeafIssuer } from '../../agent-sdk/revoked-authority.js';
 import type { CallLimits } from '../limits/call-limits.js';
 import { addressKeyOf } from '../limits/peer-address.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
@@ -21,6 +23,8 @@ export interface HandlerDeps {
   readonly revocations?: RevocationList;
   /** The rate limits (METHOD_RULES `rateLimit`) and the per-burst audit of limit refusals; none means no rate limits. */
   readonly limits?: CallLimits;
+  /** The trust bundle: a caller whose SVID a revoked intermediate signed is refused on the mTLS listener. */
+  readonly bundle?: () => X509Bundle;
 }
 
 type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'> & { readonly request?: unknown };
@@ -44,6 +48,7 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
     if (peer) deps.revocations?.check(revocationSubjectOf(peer.id, peer.leaf));
     // A unary or server-streaming call's one message; the attestation stream checks each of its own.
     if ('request' in call) requireDecoded(call.request);
+    if (peer && deps.bundle) checkLeafIssuer(deps.bundle(), peer.leaf);
     return peer;
   } catch (err) {
     // A rate-limit refusal was audited per burst by the limiter.

@@ -5,7 +5,7 @@ import { renewX509Svid } from '../issuance/renew.js';
 import { spawnAgent } from '../issuance/spawn.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
 import { taskHandlers } from './task-handlers.js';
-import { trustBundleMessage, x509SvidMessage } from './wire.js';
+import { authorityBundleMessage, x509SvidMessage } from './wire.js';
 
 const SERVICE = '/tessera.v1.SVIDService';
 
@@ -20,11 +20,11 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
     }),
     Activate: unaryHandler(deps, `${SERVICE}/Activate`, async (req) => {
       const svid = await activateAgent(ctx, { ticket: req.ticket, csr: req.csr });
-      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) };
+      return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     RenewX509SVID: unaryHandler(deps, `${SERVICE}/RenewX509SVID`, async (req, peer) => {
       const svid = await renewX509Svid(ctx, peer!, req.csr);
-      return { svid: x509SvidMessage(svid), bundle: trustBundleMessage(ctx.authority.bundle, ctx.authority.jwtBundle) };
+      return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     ...taskHandlers(deps, ctx),
   };

@@ -20,7 +20,9 @@ export const VERIFIED_MARK_KEY = 'meta/audit_verified_through';
 
 /**
  * Verifies every record after the signed mark (all of them without one, or
- * with a mark that does not verify) and moves the mark to the verified head.
+ * with a mark that does not verify). Writes nothing: the CA calls it before it
+ * opens the journal, and signs the new mark with `markVerified` once its
+ * signing authority is loaded.
  *
  * With `anchorFile`, the log must also hold every head anchored there (a tail
  * cut together with its checkpoints is found only that way).
@@ -29,20 +31,29 @@ export const VERIFIED_MARK_KEY = 'meta/audit_verified_through';
  * how to acknowledge it (`tessera audit seal`); logged as an error first.
  */
 export async function verifyAuditAtStart(
-  store: Store, params: { roots: crypto.X509Certificate[]; signer: CheckpointSigner; nowMs: number; log: Logger; anchorFile?: string },
-): Promise<{ verifiedRecords: number; head: number }> {
-  const { roots, signer, log } = params;
+  store: Store, params: { roots: crypto.X509Certificate[]; log: Logger; anchorFile?: string },
+): Promise<VerifiedHead> {
+  const { roots, log } = params;
   if (params.anchorFile) await checkAnchorAtStart(store, params.anchorFile, roots, log);
   const stored = await store.get(VERIFIED_MARK_KEY);
   const mark = stored && verifiedCheckpoint(VERIFIED_MARK_KEY, stored, roots);
   if (stored && !mark) log.warn({ key: VERIFIED_MARK_KEY }, 'the audit verified-through mark does not verify; verifying the whole log');
   const result = await verifyAudit(store, { roots, ...(mark && { after: { seq: mark.seq, hash: mark.hash } }) });
   if (!result.ok) broken(log, result.firstBadSequence!, result.reason!);
-  const head = result.head!;
-  if (head.seq !== mark?.seq) {
-    await store.write([{ type: 'put', key: VERIFIED_MARK_KEY, value: await signHead(signer, { ...head, timeMs: params.nowMs }) }]);
-  }
-  return { verifiedRecords: result.records, head: head.seq };
+  return { verifiedRecords: result.records, head: result.head!, markedSeq: mark ? mark.seq : undefined };
+}
+
+/** What `verifyAuditAtStart` found: the verified head, and where the stored mark stood. */
+export interface VerifiedHead {
+  readonly verifiedRecords: number;
+  readonly head: { readonly seq: number; readonly hash: string };
+  readonly markedSeq: number | undefined;
+}
+
+/** Moves the signed "verified through" mark to the head `verifyAuditAtStart` verified. */
+export async function markVerified(store: Store, signer: CheckpointSigner, verified: VerifiedHead, nowMs: number): Promise<void> {
+  if (verified.head.seq === verified.markedSeq) return;
+  await store.write([{ type: 'put', key: VERIFIED_MARK_KEY, value: await signHead(signer, { ...verified.head, timeMs: nowMs }) }]);
 }
 
 async function checkAnchorAtStart(store: Store, file: string, roots: crypto.X509Certificate[], log: Logger): Promise<void> {
@@ -73,16 +84,22 @@ function broken(log: Logger, firstBadSequence: number, reason: string): never {
 
 /**
  * A clean stop signs the head (Journal.close); a head above the last
- * checkpoint means the CA was killed. Appends `audit.recovered_after_crash`
- * (count: the unsigned records) and signs a checkpoint over it at once.
+ * checkpoint means the CA was killed. Read right after Journal.open, before
+ * this start appends anything of its own.
  */
-export async function signCrashTail(store: Store, journal: Journal, log: Logger): Promise<number> {
+export async function unsignedTail(store: Store, journal: Journal): Promise<{ from: number; count: number }> {
   let signed = 0;
   for await (const [key] of store.entries({ ...prefixRange(CHECKPOINT_PREFIX), reverse: true, limit: 1 })) signed = parseSequenceKey(key, CHECKPOINT_PREFIX) ?? 0;
-  const unsigned = journal.head().seq - signed;
-  if (unsigned <= 0) return 0;
-  log.warn({ unsigned, from: signed + 1 }, 'audit records left unsigned by a crash; signing them as recovered after a crash');
-  await journal.record({ operation: 'audit.recovered_after_crash', count: unsigned }, 'allowed');
+  return { from: signed + 1, count: Math.max(0, journal.head().seq - signed) };
+}
+
+/**
+ * Appends `audit.recovered_after_crash` (count: the records `unsignedTail`
+ * found) and signs a checkpoint over it at once; nothing without a tail.
+ */
+export async function signCrashTail(journal: Journal, tail: { from: number; count: number }, log: Logger): Promise<void> {
+  if (tail.count === 0) return;
+  log.warn({ unsigned: tail.count, from: tail.from }, 'audit records left unsigned by a crash; signing them as recovered after a crash');
+  await journal.record({ operation: 'audit.recovered_after_crash', count: tail.count }, 'allowed');
   await journal.checkpoint();
-  return unsigned;
 }

@@ -1,10 +1,11 @@
 import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
-import type { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
+import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { JwtAuthority } from './jwt-authority.js';
-import type { CaKeys } from './keys.js';
+import type { CaCredential, CaKeys } from './keys.js';
+import type { FederatedBundle } from '../federation/federated-bundles.js';
 import { LeafTemplate, newSerial, signCertificate } from './template.js';
 import { validateLeaf } from './validate.js';
 
@@ -22,45 +23,74 @@ export interface IssuedX509Svid {
 }
 
 /**
- * Signs X509-SVIDs with the intermediate and hands out the trust bundle. It knows
- * the profile, not the policy: callers decide who gets which ID and for how long.
+ * Where the Authority finds the keys that sign now and the bundle: the
+ * lifecycle (ca/authority/authorities.ts) in the CA, fixed keys in tests.
+ */
+export interface Signers {
+  /** The active intermediate. */
+  readonly intermediate: CaCredential;
+  readonly bundle: X509Bundle;
+  /** The active task token signer; undefined when there is none. */
+  readonly jwt: JwtAuthority | undefined;
+  readonly jwtBundle: JwtBundle | undefined;
+}
+
+/**
+ * Signs X509-SVIDs with the active intermediate and hands out the trust bundle.
+ * It knows the profile, not the policy: callers decide who gets which ID and for how long.
  */
 export class Authority {
   readonly trustDomain: string;
-  readonly bundle: X509Bundle;
-  readonly #keys: CaKeys;
+  readonly #signers: Signers;
+  readonly #federation: { readonly bundles: readonly FederatedBundle[] } | undefined;
   readonly #clock: Clock;
-  readonly #template: LeafTemplate;
-  readonly #jwt: JwtAuthority | undefined;
+  // One template per intermediate: the issuer part is encoded once.
+  readonly #templates = new WeakMap<CaCredential, LeafTemplate>();
 
-  constructor(params: { trustDomain: string; keys: CaKeys; clock: Clock; jwt?: JwtAuthority }) {
+  /** `keys` (and `jwt`): fixed signers, for tools and tests; `signers`: the CA's lifecycle. */
+  constructor(params: { trustDomain: string; clock: Clock; federation?: { readonly bundles: readonly FederatedBundle[] } } & ({ signers: Signers } | { keys: CaKeys; jwt?: JwtAuthority })) {
     this.trustDomain = params.trustDomain;
-    this.#keys = params.keys;
-    this.#jwt = params.jwt;
     this.#clock = params.clock;
-    this.#template = new LeafTemplate(params.keys.intermediate);
-    this.bundle = new X509Bundle(params.trustDomain, [params.keys.root.der], 1);
+    this.#federation = params.federation;
+    if ('signers' in params) {
+      this.#signers = params.signers;
+    } else {
+      const { keys, jwt } = params;
+      const jwtBundle = jwt && new JwtBundle(params.trustDomain, [{ keyId: jwt.keyId, publicKey: jwt.publicKey }], 1);
+      this.#signers = { intermediate: keys.intermediate, bundle: new X509Bundle(params.trustDomain, [keys.root.der], 1), jwt, jwtBundle };
+    }
+  }
+
+  /** The trust bundle. */
+  get bundle(): X509Bundle {
+    return this.#signers.bundle;
+  }
+
+  /** The bundles of the trust domains this CA federates with, handed to agents with its own. */
+  get federatedBundles(): readonly FederatedBundle[] {
+    return this.#federation?.bundles ?? [];
   }
 
   /** The signing certificate's expiry: no SVID may outlive it. */
   get signerNotAfterMs(): number {
-    return this.#keys.intermediate.notAfterMs;
+    return this.#signers.intermediate.notAfterMs;
   }
 
   /** The JWT keys for the trust bundle; undefined on a CA without a JWT authority. */
   get jwtBundle(): JwtBundle | undefined {
-    return this.#jwt?.bundle;
+    return this.#signers.jwtBundle;
   }
 
   /** The task token signer. @throws {TesseraError} ERR_UNAVAILABLE when this CA has none. */
   get jwt(): JwtAuthority {
-    if (!this.#jwt) throw new TesseraError('ERR_UNAVAILABLE', 'this CA has no JWT signing key');
-    return this.#jwt;
+    const jwt = this.#signers.jwt;
+    if (!jwt) throw new TesseraError('ERR_UNAVAILABLE', 'this CA has no JWT signing key');
+    return jwt;
   }
 
-  /** The intermediate's key and chain, for signing audit checkpoints. */
+  /** The active intermediate's key and chain, for signing audit checkpoints. */
   get checkpointSigner() {
-    const { privateKey, der } = this.#keys.intermediate;
+    const { privateKey, der } = this.#signers.intermediate;
     return { privateKey, chain: [der] };
   }
 
@@ -75,12 +105,14 @@ export class Authority {
    */
   signX509Svid(params: { spiffeId: SpiffeId; subjectPublicKeyInfo: Buffer; notAfterMs: number; lineage?: Buffer }): IssuedX509Svid {
     const now = this.#clock.now();
-    const notAfterMs = Math.min(params.notAfterMs, this.signerNotAfterMs);
+    const intermediate = this.#signers.intermediate;
+    const notAfterMs = Math.min(params.notAfterMs, intermediate.notAfterMs);
     const serial = newSerial();
     const spiffeId = params.spiffeId.toString();
     const notBeforeMs = now - BACKDATE_MS;
-    const tbs = this.#template.tbs({ serial, notBeforeMs, notAfterMs, subjectPublicKeyInfo: params.subjectPublicKeyInfo, spiffeId, lineage: params.lineage });
-    const { intermediate } = this.#keys;
+    let template = this.#templates.get(intermediate);
+    if (!template) this.#templates.set(intermediate, (template = new LeafTemplate(intermediate)));
+    const tbs = template.tbs({ serial, notBeforeMs, notAfterMs, subjectPublicKeyInfo: params.subjectPublicKeyInfo, spiffeId, lineage: params.lineage });
     const der = signCertificate(tbs, intermediate.privateKey);
     validateLeaf(der, {
       spiffeId,

@@ -1,49 +1,56 @@
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, calculateJwkThumbprint } from 'jose';
-import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { JWT_SVID_ALGORITHM, type JwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
 import { writeAtomically } from './keys.js';
 
 /**
- * The key that signs task tokens (JWT-SVIDs), kept beside the X.509 CA keys
- * in `<dataDir>/keys/jwt-key.pem` (0600). Its public half goes into the trust
- * bundle as a JWT authority, named by its RFC 7638 thumbprint (`kid`).
+ * One key that signs task tokens (JWT-SVIDs), kept in `<dataDir>/keys/<file>-key.pem`
+ * (0600). Its public half goes into the trust bundle as a JWT authority, named by
+ * its RFC 7638 thumbprint (`kid`); ca/authority/authorities.ts decides which key signs.
  */
 export class JwtAuthority {
   readonly keyId: string;
-  readonly bundle: JwtBundle;
+  /** The public key, DER SubjectPublicKeyInfo, as the bundle carries it. */
+  readonly publicKey: Buffer;
   readonly #privateKey: KeyObject;
 
-  private constructor(trustDomain: string, privateKey: KeyObject, keyId: string) {
+  private constructor(privateKey: KeyObject, keyId: string) {
     this.#privateKey = privateKey;
     this.keyId = keyId;
-    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-    this.bundle = new JwtBundle(trustDomain, [{ keyId, publicKey: spki }], 1);
+    this.publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   }
 
   /**
-   * Loads the JWT signing key from `<dataDir>/keys`, or makes one (P-256) on first start.
+   * Reads `<name>-key.pem` in `dir`; undefined when it does not exist.
    *
    * @throws whatever the file system or crypto throws for an unreadable key.
-   * @example const jwt = await JwtAuthority.loadOrCreate({ dataDir, trustDomain: 'tessera.local' });
+   * @example const jwt = await JwtAuthority.load(keysFolder, 'jwt');
    */
-  static async loadOrCreate(params: { dataDir: string; trustDomain: string }): Promise<JwtAuthority> {
-    const dir = join(params.dataDir, 'keys');
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await chmod(dir, 0o700);
-    const path = join(dir, 'jwt-key.pem');
-    let privateKey: KeyObject;
+  static async load(dir: string, name: string): Promise<JwtAuthority | undefined> {
     try {
-      privateKey = createPrivateKey(await readFile(path, 'utf8'));
+      return await JwtAuthority.#of(createPrivateKey(await readFile(join(dir, `${name}-key.pem`), 'utf8')));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-      await writeAtomically(path, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
     }
+  }
+
+  /**
+   * Makes a new P-256 key and writes it as `<name>-key.pem` in `dir`.
+   *
+   * @example const jwt = await JwtAuthority.create(keysFolder, `jwt-${Date.now()}`);
+   */
+  static async create(dir: string, name: string): Promise<JwtAuthority> {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+    return JwtAuthority.#of(privateKey);
+  }
+
+  static async #of(privateKey: KeyObject): Promise<JwtAuthority> {
     const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as Parameters<typeof calculateJwkThumbprint>[0]);
-    return new JwtAuthority(params.trustDomain, privateKey, keyId);
+    return new JwtAuthority(privateKey, keyId);
   }
 
   /**

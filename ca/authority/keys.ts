@@ -40,49 +40,83 @@ const BACKDATE_MS = 60_000;
 export async function loadOrCreateKeys(params: {
   dataDir: string; trustDomain: string; clock: Clock; rootTtlMs: number; intermediateTtlMs: number;
 }): Promise<CaKeys> {
-  const dir = join(params.dataDir, 'keys');
+  const dir = await keysDir(params.dataDir);
+  const root = await loadOrCreateRoot(dir, params);
+  let intermediate = await loadCredential(dir, 'intermediate');
+  if (!intermediate || intermediate.notAfterMs <= params.clock.now()) {
+    intermediate = await createIntermediate(dir, 'intermediate', root, params);
+  }
+  checkIssuedBy(dir, intermediate, root);
+  return { root, intermediate };
+}
+
+/** `<dataDir>/keys`, made 0700 if missing. */
+export async function keysDir(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'keys');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
+  return dir;
+}
+
+/**
+ * The root in `dir`, made on first start.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when it belongs to another trust domain or its key does not match.
+ */
+export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaCredential> {
   const now = params.clock.now();
   const trustDomainId = `spiffe://${params.trustDomain}`;
-
-  let root = await load(dir, 'root');
-  if (!root) {
-    root = await create(dir, 'root', (spki) =>
-      caTbsCertificate({
-        commonName: `Tessera root CA ${params.trustDomain}`,
-        subjectPublicKeyInfo: spki,
-        notBeforeMs: now - BACKDATE_MS,
-        notAfterMs: now + params.rootTtlMs,
-        trustDomainId,
-      }), undefined);
-  }
+  const root = await loadCredential(dir, 'root') ?? await create(dir, 'root', (spki) =>
+    caTbsCertificate({
+      commonName: `Tessera root CA ${params.trustDomain}`,
+      subjectPublicKeyInfo: spki,
+      notBeforeMs: now - BACKDATE_MS,
+      notAfterMs: now + params.rootTtlMs,
+      trustDomainId,
+    }), undefined);
   const rootSans = readSubjectAltNames(readCertificate(root.der));
   if (rootSans?.uris[0] !== trustDomainId) {
     throw new TesseraError('ERR_CONFIG_INVALID', `the CA keys in ${dir} belong to another trust domain than ${params.trustDomain}`);
   }
+  return root;
+}
 
-  let intermediate = await load(dir, 'intermediate');
-  if (!intermediate || intermediate.notAfterMs <= now) {
-    const issuer = root;
-    intermediate = await create(dir, 'intermediate', (spki) =>
-      caTbsCertificate({
-        commonName: `Tessera intermediate CA ${params.trustDomain}`,
-        subjectPublicKeyInfo: spki,
-        notBeforeMs: now - BACKDATE_MS,
-        notAfterMs: Math.min(now + params.intermediateTtlMs, issuer.notAfterMs),
-        trustDomainId,
-        pathLength: 0,
-        issuer,
-      }), issuer.privateKey);
-  }
+/**
+ * Makes a new intermediate signed by `root`, written as `<name>-key.pem` and
+ * `<name>-cert.pem` in `dir`, valid for `intermediateTtlMs` but never past the root.
+ * With `distinctName`, its subject names its key, so that intermediates that
+ * follow one another never share a name (path building matches names first).
+ */
+export async function createIntermediate(
+  dir: string, name: string, root: CaCredential,
+  params: { trustDomain: string; clock: Clock; intermediateTtlMs: number; distinctName?: boolean },
+): Promise<CaCredential> {
+  const now = params.clock.now();
+  return create(dir, name, (spki) =>
+    caTbsCertificate({
+      commonName: `Tessera intermediate CA ${params.trustDomain}${params.distinctName ? ` ${keyIdentifier(spki).toString('hex').slice(0, 16)}` : ''}`,
+      subjectPublicKeyInfo: spki,
+      notBeforeMs: now - BACKDATE_MS,
+      notAfterMs: Math.min(now + params.intermediateTtlMs, root.notAfterMs),
+      trustDomainId: `spiffe://${params.trustDomain}`,
+      pathLength: 0,
+      issuer: root,
+    }), root.privateKey);
+}
+
+/** @throws {TesseraError} ERR_CONFIG_INVALID when `intermediate` does not carry a valid signature of `root`. */
+export function checkIssuedBy(dir: string, intermediate: CaCredential, root: CaCredential): void {
   if (!new X509Certificate(intermediate.der).verify(root.publicKey)) {
     throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
   }
-  return { root, intermediate };
 }
 
-async function load(dir: string, name: string): Promise<CaCredential | undefined> {
+/**
+ * The certificate and key `<name>-cert.pem` / `<name>-key.pem` in `dir`, or undefined when absent.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when the key is not the certificate's.
+ */
+export async function loadCredential(dir: string, name: string): Promise<CaCredential | undefined> {
   let keyPem: string;
   let certPem: string;
   try {

@@ -1,5 +1,8 @@
 import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
+import { authorityJwt, authorityX509 } from './authority.js';
+import { bundleShow } from './bundle-show.js';
+import { bundleSet } from './bundle-set.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
 import { auditSeal } from './audit-seal.js';
@@ -37,6 +40,10 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   unban,
   agentsList,
   agentsShow,
+  authorityX509,
+  authorityJwt,
+  bundleShow,
+  bundleSet,
   healthcheck,
   completion,
 ];

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -236,8 +236,9 @@ describe('task tokens over real mTLS', () => {
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
     const claims = decodeJwt(token);
     const { kid } = decodeProtectedHeader(token);
-    // Re-signed with the CA's own JWT key, read from its data directory: only the header differs.
-    const caKey = createPrivateKey(await readFile(join(t.dataDir, 'keys', 'jwt-key.pem'), 'utf8'));
+    // Re-signed with the CA's own JWT key (its only one at start), read from its data directory: only the header differs.
+    const [jwtKeyFile] = (await readdir(join(t.dataDir, 'keys'))).filter((f) => /^jwt-.*-key\.pem$/.test(f));
+    const caKey = createPrivateKey(await readFile(join(t.dataDir, 'keys', jwtKeyFile!), 'utf8'));
     const withTyp = (typ?: string) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, ...(typ !== undefined && { typ }) }).sign(caKey);
     for (const typ of ['JWT', 'JOSE', undefined]) {
       expect((await validateJwtSvid(await withTyp(typ), validation(bundle, alice.svid))).jti).toBe(claims.jti);

@@ -1,0 +1,233 @@
+// Original file: proto/tessera/v1/authority.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, ActivateAuthorityRequest__Output as _tessera_v1_ActivateAuthorityRequest__Output } from '../../tessera/v1/ActivateAuthorityRequest.js';
+import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from '../../tessera/v1/ActivateAuthorityResponse.js';
+import type { GetBundleRequest as _tessera_v1_GetBundleRequest, GetBundleRequest__Output as _tessera_v1_GetBundleRequest__Output } from '../../tessera/v1/GetBundleRequest.js';
+import type { GetBundleResponse as _tessera_v1_GetBundleResponse, GetBundleResponse__Output as _tessera_v1_GetBundleResponse__Output } from '../../tessera/v1/GetBundleResponse.js';
+import type { ListAuthoritiesRequest as _tessera_v1_ListAuthoritiesRequest, ListAuthoritiesRequest__Output as _tessera_v1_ListAuthoritiesRequest__Output } from '../../tessera/v1/ListAuthoritiesRequest.js';
+import type { ListAuthoritiesResponse as _tessera_v1_ListAuthoritiesResponse, ListAuthoritiesResponse__Output as _tessera_v1_ListAuthoritiesResponse__Output } from '../../tessera/v1/ListAuthoritiesResponse.js';
+import type { PrepareAuthorityRequest as _tessera_v1_PrepareAuthorityRequest, PrepareAuthorityRequest__Output as _tessera_v1_PrepareAuthorityRequest__Output } from '../../tessera/v1/PrepareAuthorityRequest.js';
+import type { PrepareAuthorityResponse as _tessera_v1_PrepareAuthorityResponse, PrepareAuthorityResponse__Output as _tessera_v1_PrepareAuthorityResponse__Output } from '../../tessera/v1/PrepareAuthorityResponse.js';
+import type { RevokeAuthorityRequest as _tessera_v1_RevokeAuthorityRequest, RevokeAuthorityRequest__Output as _tessera_v1_RevokeAuthorityRequest__Output } from '../../tessera/v1/RevokeAuthorityRequest.js';
+import type { RevokeAuthorityResponse as _tessera_v1_RevokeAuthorityResponse, RevokeAuthorityResponse__Output as _tessera_v1_RevokeAuthorityResponse__Output } from '../../tessera/v1/RevokeAuthorityResponse.js';
+import type { SetFederatedBundleRequest as _tessera_v1_SetFederatedBundleRequest, SetFederatedBundleRequest__Output as _tessera_v1_SetFederatedBundleRequest__Output } from '../../tessera/v1/SetFederatedBundleRequest.js';
+import type { SetFederatedBundleResponse as _tessera_v1_SetFederatedBundleResponse, SetFederatedBundleResponse__Output as _tessera_v1_SetFederatedBundleResponse__Output } from '../../tessera/v1/SetFederatedBundleResponse.js';
+import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from '../../tessera/v1/TaintAuthorityRequest.js';
+import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from '../../tessera/v1/TaintAuthorityResponse.js';
+
+/**
+ * AuthorityService manages the CA's signing authorities (X.509 intermediates
+ * and JWT signing keys) through their lifecycle: prepared, active, old,
+ * tainted, revoked (docs/authorities.md). Every change is durable and audited
+ * before the call returns, increases the bundle's sequence number and goes out
+ * on WatchTrustBundle at once.
+ */
+export interface AuthorityServiceClient extends grpc.Client {
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  ActivateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  GetBundle(argument: _tessera_v1_GetBundleRequest, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  getBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  getBundle(argument: _tessera_v1_GetBundleRequest, callback: grpc.requestCallback<_tessera_v1_GetBundleResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  ListAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  listAuthorities(argument: _tessera_v1_ListAuthoritiesRequest, callback: grpc.requestCallback<_tessera_v1_ListAuthoritiesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  revokeAuthority(argument: _tessera_v1_RevokeAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_RevokeAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  SetFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  setFederatedBundle(argument: _tessera_v1_SetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_SetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  TaintAuthority(argument: _tessera_v1_TaintAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * AuthorityService manages the CA's signing authorities (X.509 intermediates
+ * and JWT signing keys) through their lifecycle: prepared, active, old,
+ * tainted, revoked (docs/authorities.md). Every change is durable and audited
+ * before the call returns, increases the bundle's sequence number and goes out
+ * on WatchTrustBundle at once.
+ */
+export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * ActivateAuthority makes the prepared authority the one that signs; the
+   * active one becomes old.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ActivateAuthority: grpc.handleUnaryCall<_tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse>;
+  
+  /**
+   * GetBundle returns the trust bundle the authorities make, for the operator
+   * to hand out (`tessera bundle show`).
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  GetBundle: grpc.handleUnaryCall<_tessera_v1_GetBundleRequest__Output, _tessera_v1_GetBundleResponse>;
+  
+  /**
+   * ListAuthorities returns the authorities of one kind, oldest first.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  ListAuthorities: grpc.handleUnaryCall<_tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse>;
+  
+  /**
+   * PrepareAuthority makes a new authority: in the bundle, signing nothing.
+   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  PrepareAuthority: grpc.handleUnaryCall<_tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse>;
+  
+  /**
+   * RevokeAuthority revokes a tainted authority: it leaves the bundle and every
+   * SDK verifier refuses any chain through it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  RevokeAuthority: grpc.handleUnaryCall<_tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse>;
+  
+  /**
+   * SetFederatedBundle trusts another trust domain: its SPIFFE bundle
+   * document as given, or fetched now (and refreshed) from its bundle
+   * endpoint URL. Durable and audited before the call returns; pushed on
+   * WatchTrustBundle at once.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  SetFederatedBundle: grpc.handleUnaryCall<_tessera_v1_SetFederatedBundleRequest__Output, _tessera_v1_SetFederatedBundleResponse>;
+  
+  /**
+   * TaintAuthority marks an old authority tainted: every agent holding an SVID
+   * it signed renews now.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  TaintAuthority: grpc.handleUnaryCall<_tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse>;
+  
+}
+
+export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
+  ActivateAuthority: MethodDefinition<_tessera_v1_ActivateAuthorityRequest, _tessera_v1_ActivateAuthorityResponse, _tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse__Output>
+  GetBundle: MethodDefinition<_tessera_v1_GetBundleRequest, _tessera_v1_GetBundleResponse, _tessera_v1_GetBundleRequest__Output, _tessera_v1_GetBundleResponse__Output>
+  ListAuthorities: MethodDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse__Output>
+  PrepareAuthority: MethodDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse__Output>
+  RevokeAuthority: MethodDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse__Output>
+  SetFederatedBundle: MethodDefinition<_tessera_v1_SetFederatedBundleRequest, _tessera_v1_SetFederatedBundleResponse, _tessera_v1_SetFederatedBundleRequest__Output, _tessera_v1_SetFederatedBundleResponse__Output>
+  TaintAuthority: MethodDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse__Output>
+}

@@ -1,0 +1,290 @@
+/**
+ * The CA's signing authorities with their lifecycle (ca/authority/lifecycle.ts):
+ * the X.509 intermediates under the root and the JWT signing keys. Their states
+ * live in the store (`authority/<kind>/<id>`), each change in one journal
+ * transaction with its audit record and the new bundle sequence number
+ * (`meta/bundle_sequence`), so every transition survives kill -9. Keys live in
+ * `<dataDir>/keys` (0600), written before the transaction that names them: a
+ * crash in between leaves an unused file, never a record without its key.
+ * The trust bundle is derived from the records on every change.
+ */
+import { createPublicKey } from 'node:crypto';
+import { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { Clock } from '../../agent-sdk/clock.js';
+import { TesseraError } from '../../agent-sdk/errors.js';
+import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
+import { readCertificate } from '../../agent-sdk/certificate.js';
+import { derToPem } from '../../agent-sdk/tls-material.js';
+import type { Journal } from '../audit/journal.js';
+import { type AuditEvent, prefixRange } from '../audit/record.js';
+import { checkAudited } from '../issuance/context.js';
+import { decodeRecord, encodeRecord } from '../issuance/records.js';
+import type { Store, StoreOp } from '../store/store.js';
+import { JwtAuthority } from './jwt-authority.js';
+import { type CaCredential, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot } from './keys.js';
+import {
+  AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityStep, checkPrepare, dueStep, planStep,
+} from './lifecycle.js';
+
+const AUTHORITY_PREFIX = 'authority/';
+const authorityKey = (kind: AuthorityKind, id: string) => `${AUTHORITY_PREFIX}${kind}/${id}`;
+const SEQUENCE_KEY = 'meta/bundle_sequence';
+/** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
+const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt' };
+
+export interface AuthoritiesParams {
+  readonly dataDir: string;
+  readonly trustDomain: string;
+  readonly store: Store;
+  readonly journal: Journal;
+  readonly clock: Clock;
+  readonly rootTtlMs: number;
+  /** The lifetime of an intermediate, and of a JWT key's turn as the signer. */
+  readonly intermediateTtlMs: number;
+  readonly schedule: AuthoritySchedule;
+}
+
+/** What `show` reports about one authority. */
+export interface AuthorityView extends AuthorityRecord {
+  /** PEM of the intermediate certificate (X.509 only). */
+  readonly certificatePem?: string;
+}
+
+export class Authorities {
+  readonly trustDomain: string;
+  /** The root: the X.509 authority of the bundle. */
+  readonly root: CaCredential;
+  readonly #params: AuthoritiesParams;
+  readonly #dir: string;
+  readonly #records = new Map<string, AuthorityRecord>();
+  readonly #x509 = new Map<string, CaCredential>();
+  readonly #jwt = new Map<string, JwtAuthority>();
+  readonly #listeners = new Set<(kind: AuthorityKind) => void>();
+  #sequence: number;
+  #bundle!: X509Bundle;
+  #jwtBundle!: JwtBundle;
+  /** Transitions run one at a time: each decides on the state the previous one left. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(params: AuthoritiesParams, dir: string, root: CaCredential, sequence: number) {
+    this.trustDomain = params.trustDomain;
+    this.#params = params;
+    this.#dir = dir;
+    this.root = root;
+    this.#sequence = sequence;
+  }
+
+  /**
+   * Loads the root, the stored authorities and their keys; adopts the keys of a
+   * CA from before the lifecycle; then prepares and activates whatever the
+   * schedule says is due (on first start: one of each kind).
+   *
+   * @throws {TesseraError} ERR_CONFIG_INVALID for keys of another trust domain, a
+   *   missing or mismatched key file, or an intermediate the root did not sign.
+   * @example const authorities = await Authorities.load({ dataDir, trustDomain, store, journal, clock, rootTtlMs, intermediateTtlMs, schedule });
+   */
+  static async load(params: AuthoritiesParams): Promise<Authorities> {
+    const dir = await keysDir(params.dataDir);
+    const root = await loadOrCreateRoot(dir, params);
+    const sequence = decodeRecord<{ sequence: number }>(await params.store.get(SEQUENCE_KEY))?.sequence ?? 0;
+    const authorities = new Authorities(params, dir, root, sequence);
+    for await (const [, value] of params.store.entries(prefixRange(AUTHORITY_PREFIX))) {
+      await authorities.#loadKey(decodeRecord<AuthorityRecord>(value)!);
+    }
+    authorities.#rebuild();
+    for (const kind of AUTHORITY_KINDS) await authorities.#adoptLegacy(kind);
+    await authorities.tick();
+    return authorities;
+  }
+
+  /** The trust bundle: the root, with the revoked and tainted intermediates' keys. */
+  get bundle(): X509Bundle {
+    return this.#bundle;
+  }
+
+  /** The JWT keys of every authority not revoked. */
+  get jwtBundle(): JwtBundle {
+    return this.#jwtBundle;
+  }
+
+  /** The active intermediate, which signs every X509-SVID. */
+  get intermediate(): CaCredential {
+    return this.#x509.get(this.#active('x509').id)!;
+  }
+
+  /** The active JWT key, which signs every task token. */
+  get jwt(): JwtAuthority {
+    return this.#jwt.get(this.#active('jwt').id)!;
+  }
+
+  /** Calls `listener` after every committed change, with the kind that changed. Returns the unsubscriber. */
+  onChange(listener: (kind: AuthorityKind) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * The authorities of `kind`, oldest first.
+   *
+   * @example for (const a of authorities.list('x509')) console.log(a.id, a.state);
+   */
+  list(kind: AuthorityKind): AuthorityView[] {
+    return [...this.#records.values()].filter((r) => r.kind === kind).sort((a, b) => a.notBeforeMs - b.notBeforeMs).map((r) => {
+      const credential = kind === 'x509' ? this.#x509.get(r.id) : undefined;
+      return credential ? { ...r, certificatePem: derToPem(credential.der) } : r;
+    });
+  }
+
+  /**
+   * Makes a new key (for X.509: an intermediate signed by the root) and adds it
+   * as prepared: in the bundle, signing nothing. Audited.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_STATE when one is already prepared.
+   * @example const prepared = await authorities.prepare('x509');
+   */
+  prepare(kind: AuthorityKind): Promise<AuthorityRecord> {
+    return this.#serially(async () => {
+      const event = { operation: `authority.${kind}.prepare` };
+      await checkAudited(this.#params.journal, event, () => checkPrepare([...this.#records.values()], kind));
+      const now = this.#params.clock.now();
+      let record: AuthorityRecord;
+      if (kind === 'x509') {
+        const credential = await createIntermediate(this.#dir, `x509-${now}`, this.root, { ...this.#params, distinctName: true });
+        record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
+        this.#x509.set(record.id, credential);
+      } else {
+        const jwt = await JwtAuthority.create(this.#dir, `jwt-${now}`);
+        record = recordOf('jwt', jwt.keyId, `jwt-${now}`, { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs }, now);
+        this.#jwt.set(record.id, jwt);
+      }
+      await this.#commit(kind, event, () => [record]);
+      return record;
+    });
+  }
+
+  /**
+   * Takes one lifecycle step on authority `id` (or on the only one the step
+   * applies to): activate a prepared one (the active one becomes old), taint an
+   * old one, revoke a tainted one. Audited, allowed or denied.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_STATE for a step the authority's state
+   *   does not allow; ERR_NOT_FOUND for an unknown id.
+   * @example await authorities.step('x509', 'taint', oldId);
+   */
+  step(kind: AuthorityKind, step: AuthorityStep, id?: string): Promise<AuthorityRecord[]> {
+    return this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) },
+      () => planStep([...this.#records.values()], kind, step, id, this.#params.clock.now())));
+  }
+
+  /**
+   * Prepares and activates what the schedule says is due now, for each kind.
+   * Resolves when done. @throws whatever prepare and step throw.
+   */
+  async tick(): Promise<void> {
+    for (const kind of AUTHORITY_KINDS) {
+      for (let due = this.#due(kind); due; due = this.#due(kind)) {
+        if (due === 'prepare') await this.prepare(kind);
+        else await this.step(kind, 'activate');
+      }
+    }
+  }
+
+  /**
+   * Runs the schedule every `everyMs`; returns the stopper. A failed run is
+   * reported to `onFailed` and tried again at the next one.
+   */
+  schedule(everyMs: number, onFailed: (err: unknown) => void): () => void {
+    const timer = setInterval(() => this.tick().catch(onFailed), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  #due(kind: AuthorityKind) {
+    return dueStep([...this.#records.values()], kind, this.#params.schedule, this.#params.clock.now());
+  }
+
+  #active(kind: AuthorityKind): AuthorityRecord {
+    for (const r of this.#records.values()) if (r.kind === kind && r.state === 'active') return r;
+    throw new TesseraError('ERR_UNAVAILABLE', `no active ${kind} authority`);
+  }
+
+  #serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(run);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  /** One transaction: the changed records, the next bundle sequence number, the audit record. */
+  async #commit(kind: AuthorityKind, event: AuditEvent, plan: () => AuthorityRecord[]): Promise<AuthorityRecord[]> {
+    const sequence = this.#sequence + 1;
+    const changed = await this.#params.journal.commit({
+      read: [],
+      audit: event,
+      decide: () => {
+        const records = plan();
+        const ops: StoreOp[] = records.map((r) => ({ type: 'put', key: authorityKey(r.kind, r.id), value: encodeRecord(r) }));
+        ops.push({ type: 'put', key: SEQUENCE_KEY, value: encodeRecord({ sequence }) });
+        return { ops, result: records, audit: { serial: records[0]!.id } };
+      },
+    });
+    for (const r of changed) this.#records.set(authorityKey(r.kind, r.id), r);
+    this.#sequence = sequence;
+    this.#rebuild();
+    for (const listener of this.#listeners) listener(kind);
+    return changed;
+  }
+
+  async #loadKey(record: AuthorityRecord): Promise<void> {
+    if (record.kind === 'x509') {
+      const credential = await loadCredential(this.#dir, record.file);
+      if (!credential) throw new TesseraError('ERR_CONFIG_INVALID', `the key of x509 authority ${record.id} is missing from ${this.#dir}`);
+      checkIssuedBy(this.#dir, credential, this.root);
+      this.#x509.set(record.id, credential);
+    } else {
+      const jwt = await JwtAuthority.load(this.#dir, record.file);
+      if (!jwt) throw new TesseraError('ERR_CONFIG_INVALID', `the key of jwt authority ${record.id} is missing from ${this.#dir}`);
+      this.#jwt.set(record.id, jwt);
+    }
+    this.#records.set(authorityKey(record.kind, record.id), record);
+  }
+
+  /** A CA upgraded from before the lifecycle keeps its intermediate and JWT key, as the active ones. */
+  async #adoptLegacy(kind: AuthorityKind): Promise<void> {
+    if ([...this.#records.values()].some((r) => r.kind === kind)) return;
+    const now = this.#params.clock.now();
+    let record: AuthorityRecord | undefined;
+    if (kind === 'x509') {
+      const credential = await loadCredential(this.#dir, LEGACY_FILE.x509);
+      if (!credential || credential.notAfterMs <= now) return;
+      checkIssuedBy(this.#dir, credential, this.root);
+      record = { ...recordOf('x509', credential.keyIdentifier.toString('hex'), LEGACY_FILE.x509, readValidity(credential), now), state: 'active' };
+      this.#x509.set(record.id, credential);
+    } else {
+      const jwt = await JwtAuthority.load(this.#dir, LEGACY_FILE.jwt);
+      if (!jwt) return;
+      record = { ...recordOf('jwt', jwt.keyId, LEGACY_FILE.jwt, { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs }, now), state: 'active' };
+      this.#jwt.set(record.id, jwt);
+    }
+    const adopted = record;
+    await this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted]);
+  }
+
+  #rebuild(): void {
+    const records = [...this.#records.values()];
+    const keysIn = (state: AuthorityRecord['state']) => records.filter((r) => r.kind === 'x509' && r.state === state)
+      .map((r) => createPublicKey(this.#x509.get(r.id)!.privateKey).export({ format: 'der', type: 'spki' }));
+    this.#bundle = new X509Bundle(this.trustDomain, [this.root.der], this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });
+    const jwt = records.filter((r) => r.kind === 'jwt' && r.state !== 'revoked');
+    this.#jwtBundle = new JwtBundle(this.trustDomain, jwt.map((r) => ({ keyId: r.id, publicKey: this.#jwt.get(r.id)!.publicKey })), this.#sequence);
+  }
+}
+
+function recordOf(
+  kind: AuthorityKind, id: string, file: string, validity: { notBeforeMs: number; notAfterMs: number }, nowMs: number,
+): AuthorityRecord {
+  return { kind, id, state: 'prepared', file, ...validity, changedAtMs: nowMs };
+}
+
+function readValidity(credential: CaCredential): { notBeforeMs: number; notAfterMs: number } {
+  return { notBeforeMs: readCertificate(credential.der).notBeforeMs, notAfterMs: credential.notAfterMs };
+}

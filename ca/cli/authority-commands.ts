@@ -1,0 +1,52 @@
+import { TesseraError } from '../../agent-sdk/errors.js';
+import type { Authority__Output } from '../../agent-sdk/gen/tessera/v1/Authority.js';
+import { AuthorityClient } from '../authority-client.js';
+import { AUTHORITY_KINDS, type AuthorityKind, type AuthorityStep } from '../authority/lifecycle.js';
+import type { Output } from './commands.js';
+
+const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'] as const;
+
+/**
+ * `tessera authority x509|jwt show|prepare|activate|taint|revoke [ID] [--json]`:
+ * shows the authorities of a kind, or takes one lifecycle step and prints what
+ * changed once it is durable and audited.
+ *
+ * @throws {TesseraError} ERR_INVALID_ARGUMENT for an unknown kind or action; whatever the CA refuses with
+ *   (ERR_AUTHORITY_STATE for a step the authority's state does not allow).
+ * @example await authorityCommand(socket, { kind: 'x509', action: 'taint', id, json: true }, io);
+ */
+export async function authorityCommand(
+  socket: string, params: { kind: string; action: string; id?: string; json: boolean }, io: Output,
+): Promise<number> {
+  if (!(AUTHORITY_KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${AUTHORITY_KINDS.join(', ')}`);
+  if (!(ACTIONS as readonly string[]).includes(params.action)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the action is one of ${ACTIONS.join(', ')}`);
+  const kind = params.kind as AuthorityKind;
+  const client = new AuthorityClient(socket);
+  try {
+    let shown: Authority__Output[];
+    if (params.action === 'show') {
+      const { authorities, bundleSequence } = await client.list(kind);
+      if (params.json) {
+        io.out(JSON.stringify({ bundleSequence, authorities: authorities.map(plain) }));
+        return 0;
+      }
+      shown = authorities;
+    } else if (params.action === 'prepare') {
+      shown = [await client.prepare(kind)];
+    } else {
+      shown = await client.step(kind, params.action as AuthorityStep, params.id);
+    }
+    if (params.json) io.out(JSON.stringify({ authorities: shown.map(plain) }));
+    else for (const a of shown) io.out(`${a.authorityId}  ${a.state.padEnd(8)}  ${new Date(a.notBeforeMs).toISOString()} .. ${new Date(a.notAfterMs).toISOString()}`);
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+function plain(a: Authority__Output) {
+  return {
+    id: a.authorityId, state: a.state, notBefore: new Date(a.notBeforeMs).toISOString(), notAfter: new Date(a.notAfterMs).toISOString(),
+    changedAt: new Date(a.changedAtMs).toISOString(), ...(a.certificatePem && { certificatePem: a.certificatePem }),
+  };
+}

@@ -1,0 +1,27 @@
+import { Argument } from 'commander';
+import type { AuthorityKind } from '../authority/lifecycle.js';
+import { authorityCommand } from './authority-commands.js';
+import type { CliCommand } from './command.js';
+import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
+
+interface Options extends AdminOptions {
+  json?: boolean;
+}
+
+const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'];
+
+/** `tessera authority x509|jwt show|prepare|activate|taint|revoke [ID]`: one kind of authority through its lifecycle. */
+function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
+  return {
+    path: ['authority', kind],
+    define: (cmd) => addAdminOptions(cmd
+      .summary(`show the ${what} or move one through its lifecycle (docs/authorities.md)`)
+      .addArgument(new Argument('<action>', 'show; prepare a new one; activate the prepared one; taint an old one; revoke a tainted one').choices(ACTIONS))
+      .argument('[id]', 'the authority (default: the only one the action applies to)')
+      .addOption(jsonOption('print one JSON object'))),
+    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), { kind, action: action!, ...(id && { id }), json: opts.json ?? false }, ctx.io),
+  };
+}
+
+export const authorityX509 = authority('x509', 'X.509 intermediates');
+export const authorityJwt = authority('jwt', 'JWT signing keys');

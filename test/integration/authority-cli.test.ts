@@ -1,0 +1,54 @@
+/**
+ * The operator's commands for authorities and the bundle, run as the built
+ * `tessera` command against a running CA's admin socket.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSpiffeBundle } from '../../agent-sdk/spiffe-bundle.js';
+import { certificatesFromPem } from '../../agent-sdk/bundle.js';
+import { tessera } from '../helpers/ca-process.js';
+import { type TestCa, startTestCa } from '../helpers/ca-server.js';
+
+let t: TestCa | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('tessera authority and bundle', () => {
+  it('ok/show, prepare, activate, taint, revoke with --json; an illegal step exits 1 with its code; bundle show in both formats', async () => {
+    t = await startTestCa();
+    const socket = ['--socket', t.ca.adminSocket];
+    const json = async (...args: string[]) => {
+      const run = await tessera(...args, ...socket, '--json');
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as { bundleSequence?: number; authorities: Array<{ id: string; state: string; certificatePem?: string }> };
+    };
+    const shown = await json('authority', 'x509', 'show');
+    expect(shown.authorities.map((a) => a.state)).toEqual(['active']);
+    expect(shown.authorities[0]!.certificatePem).toContain('BEGIN CERTIFICATE');
+    const old = shown.authorities[0]!.id;
+
+    const refused = await tessera('authority', 'x509', 'revoke', old, ...socket);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('ERR_AUTHORITY_STATE');
+
+    const prepared = (await json('authority', 'x509', 'prepare')).authorities[0]!;
+    expect(prepared.state).toBe('prepared');
+    expect((await json('authority', 'x509', 'activate')).authorities.map((a) => [a.id, a.state])).toEqual([[prepared.id, 'active'], [old, 'old']]);
+    expect((await json('authority', 'x509', 'taint', old)).authorities[0]!.state).toBe('tainted');
+    expect((await json('authority', 'x509', 'revoke', old)).authorities[0]!.state).toBe('revoked');
+    const after = await json('authority', 'x509', 'show');
+    expect(after.bundleSequence).toBe(t.ca.authority.bundle.sequenceNumber);
+    expect((await json('authority', 'jwt', 'show')).authorities.map((a) => a.state)).toEqual(['active']);
+
+    const pem = await tessera('bundle', 'show', ...socket);
+    expect(pem.code).toBe(0);
+    expect(certificatesFromPem(pem.stdout).map((c) => c.toString('base64'))).toEqual(t.ca.authority.bundle.authorities.map((c) => c.toString('base64')));
+    const spiffe = await tessera('bundle', 'show', '--format', 'spiffe', ...socket);
+    expect(spiffe.code).toBe(0);
+    const doc = JSON.parse(spiffe.stdout) as { spiffe_sequence: number; spiffe_refresh_hint: number };
+    expect(doc.spiffe_sequence).toBe(t.ca.authority.bundle.sequenceNumber);
+    expect(doc.spiffe_refresh_hint).toBeGreaterThan(0);
+    expect(parseSpiffeBundle('tessera.local', spiffe.stdout).jwt.authorities.size).toBe(1);
+  });
+});
