@@ -1,0 +1,127 @@
+/**
+ * The SPIFFE Workload API served by `tessera agent`: callers named by the
+ * kernel (SO_PEERCRED and the process start time), the spec's statuses, the
+ * full state at once and after every rotation, release on exit.
+ */
+import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { status } from '@grpc/grpc-js';
+import { silentLogger } from '../../ca/log.js';
+import { WorkloadAgent } from '../../workload-agent/agent.js';
+import { type AgentWorld, CALL_FIXTURE, callAsStranger, linesOf, startAgentWorld } from '../helpers/workload-agent.js';
+
+let world: AgentWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const spawnCall = (w: AgentWorld, args: string[], ttlMs = 60_000) =>
+  w.agent.spawn({ command: process.execPath, args: [CALL_FIXTURE, ...args], taskId: 'task-1', sponsor: 'user-1', ttlMs, spawn: { stdio: ['pipe', 'pipe', 'inherit'] } });
+
+const statusOf = async (w: AgentWorld) => (await w.t.admin.listAgents({ orchestrator: 'host-1' })).map((a) => a.status.replace('AGENT_STATUS_', ''));
+
+describe('the Workload API', () => {
+  it('ok/FetchX509SVID: the first message at once, a new one after every rotation, each the full state', async () => {
+    world = await startAgentWorld({ rotation: { at: 0.5, jitter: 0 } });
+    const workload = await spawnCall(world, ['FetchX509SVID'], 4000);
+    const lines = linesOf(workload.child);
+    const first = (await lines.next()).value;
+    expect(first.id).toBe(workload.id.toString());
+    expect(first.keyBytes).toBeGreaterThan(100);
+    const second = (await lines.next()).value;
+    expect(second.id).toBe(workload.id.toString());
+    expect(second.serial).not.toBe(first.serial);
+    workload.child.stdin!.end();
+    await workload.released;
+  });
+
+  it('ok/bundles and JWT: FetchX509Bundles and FetchJWTBundles keyed by spiffe://td, FetchJWTSVID for one audience', async () => {
+    world = await startAgentWorld();
+    for (const method of ['FetchX509Bundles', 'FetchJWTBundles']) {
+      const workload = await spawnCall(world, [method]);
+      const lines = linesOf(workload.child);
+      expect((await lines.next()).value.bundles).toEqual(['spiffe://tessera.local']);
+      workload.child.stdin!.end();
+      expect((await lines.next()).value.code).toBe(status.CANCELLED);
+    }
+    const jwt = await spawnCall(world, ['FetchJWTSVID', 'audience=spiffe://tessera.local/service/search']);
+    const lines = linesOf(jwt.child);
+    const fetched = (await lines.next()).value;
+    expect(fetched.svids).toEqual([jwt.id.toString()]);
+    const claims = JSON.parse(Buffer.from(String(fetched.token).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims.sub).toBe(jwt.id.toString());
+    expect(claims.aud).toBe('spiffe://tessera.local/service/search');
+  });
+
+  it('fail/no-header: INVALID_ARGUMENT, even for a registered workload', async () => {
+    world = await startAgentWorld();
+    const workload = await spawnCall(world, ['FetchX509SVID', 'no-header']);
+    expect((await linesOf(workload.child).next()).value.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('fail/unregistered: a process the agent did not start gets PERMISSION_DENIED and nothing else', async () => {
+    world = await startAgentWorld();
+    await spawnCall(world, ['FetchX509SVID']); // a registered workload exists
+    for (const method of ['FetchX509SVID', 'FetchJWTSVID', 'FetchJWTBundles']) {
+      const stranger = callAsStranger(world, [method]);
+      const line = (await linesOf(stranger).next()).value;
+      expect(line).toEqual({ code: status.PERMISSION_DENIED, details: 'no identity is registered for this process' });
+    }
+  });
+
+  it('fail/other-user: the registered process after it becomes another user (nobody) gets PERMISSION_DENIED', async () => {
+    world = await startAgentWorld();
+    const workload = await spawnCall(world, ['FetchX509SVID', 'setuid=nobody']);
+    expect((await linesOf(workload.child).next()).value.code).toBe(status.PERMISSION_DENIED);
+  });
+
+  it('ok/WIT: FetchWITSVID answers UNIMPLEMENTED', async () => {
+    world = await startAgentWorld();
+    const workload = await spawnCall(world, ['FetchWITSVID']);
+    expect((await linesOf(workload.child).next()).value.code).toBe(status.UNIMPLEMENTED);
+  });
+
+  it('ok/exit: a workload that exits mid-stream has its identity released within a second', async () => {
+    world = await startAgentWorld();
+    const workload = await spawnCall(world, ['FetchX509SVID']);
+    await linesOf(workload.child).next();
+    const exited = new Promise<number>((resolve) => workload.child.once('exit', () => resolve(performance.now())));
+    workload.child.kill('SIGKILL');
+    const exitedAt = await exited;
+    await workload.released;
+    expect(performance.now() - exitedAt).toBeLessThan(1000);
+    expect(await statusOf(world)).toEqual(['RELEASED']);
+    expect(world.agent.workloads.size).toBe(0);
+  });
+
+  it('fail/flood: one process opening hundreds of connections is cut at its limit; a workload is still served', async () => {
+    world = await startAgentWorld({ limits: { maxConnectionsPerProcess: 8 } });
+    const sockets = Array.from({ length: 300 }, () => connect(world!.agent.socketPath).on('error', () => {}));
+    await Promise.all(sockets.map((s) => new Promise((resolve) => s.once('connect', resolve).once('close', resolve))));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the agent close the excess
+    expect(sockets.filter((s) => !s.destroyed && !s.readableEnded).length).toBeLessThanOrEqual(8);
+    const workload = await spawnCall(world, ['FetchX509SVID']);
+    expect((await linesOf(workload.child).next()).value.id).toBe(workload.id.toString());
+    for (const s of sockets) s.destroy();
+  });
+
+  it('fail/socket-in-use: a live socket is refused, a stale one replaced, a regular file refused', async () => {
+    world = await startAgentWorld();
+    const options = { orchestrator: world.orchestrator, endpoints: world.t.endpoints, log: silentLogger };
+    await expect(WorkloadAgent.create({ ...options, socketPath: world.agent.socketPath })).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID' });
+
+    const stale = join(world.dir, 'stale.sock');
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const replaced = await WorkloadAgent.create({ ...options, socketPath: stale });
+    await replaced.close();
+
+    const file = join(world.dir, 'file');
+    await writeFile(file, 'keep me');
+    await expect(WorkloadAgent.create({ ...options, socketPath: file })).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID' });
+  });
+});
