@@ -205,7 +205,8 @@ export function validateConfig(input: Input): CaConfig {
   };
   const address = (v: unknown, name: string, fallback: string): string => {
     const a = text(v, name, fallback);
-    if (a && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(a)) problems.push(`${name}: must be host:port`);
+    const port = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(a)?.[2];
+    if (a && (port === undefined || Number(port) > 65_535)) problems.push(`${name}: must be host:port with a port from 0 to 65535`);
     return a;
   };
   for (const key of Object.keys(input)) {

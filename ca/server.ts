@@ -1,5 +1,5 @@
 import { X509Certificate, generateKeyPairSync, sign } from 'node:crypto';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -19,6 +19,7 @@ import { CsrChecker } from './authority/csr-checker.js';
 import { ConnectionGate } from './limits/connection-gate.js';
 import { JwtAuthority } from './authority/jwt-authority.js';
 import { PolicySource } from './policy/policy-source.js';
+import { claimAdminSocket } from './admin-socket.js';
 import type { CaConfig } from './config.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
@@ -86,6 +87,8 @@ export class CaServer {
    */
   static async start(config: CaConfig, deps: { clock: Clock; log: Logger }): Promise<CaServer> {
     const { clock, log } = deps;
+    // Refused before anything is opened or made; checked again just before binding.
+    await claimAdminSocket(config.adminSocket);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
     const store = await LevelStore.create(join(config.dataDir, 'store'));
@@ -177,7 +180,7 @@ export class CaServer {
       const publicPort = (publicListener.address() as AddressInfo).port;
       const mtlsPort = (mtlsListener.address() as AddressInfo).port;
       const adminServer = serverFor('admin');
-      await rm(config.adminSocket, { force: true });
+      await claimAdminSocket(config.adminSocket);
       await bind(adminServer, `unix:${config.adminSocket}`, grpc.ServerCredentials.createInsecure());
       await chmod(config.adminSocket, 0o600);
 

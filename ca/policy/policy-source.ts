@@ -43,7 +43,7 @@ export class PolicySource {
     const event = { operation: 'policy.load' };
     let policy: Policy;
     try {
-      policy = config.policyFile ? parsePolicy(await read(config.policyFile), config) : openPolicy(config);
+      policy = config.policyFile ? await loadPolicyFile(config.policyFile, config) : openPolicy(config);
     } catch (err) {
       if (err instanceof TesseraError) await journal.record(event, 'denied', err.code);
       throw err;
@@ -96,7 +96,7 @@ export class PolicySource {
     if (!file) return false;
     const event = { operation: 'policy.reload' };
     try {
-      const policy = parsePolicy(await read(file), this.#config);
+      const policy = await loadPolicyFile(file, this.#config);
       if (policy.digest === this.#policy.digest) return false;
       await this.#journal.record(event, 'allowed');
       this.#policy = policy;
@@ -111,10 +111,18 @@ export class PolicySource {
   }
 }
 
-async function read(file: string): Promise<Buffer> {
+/**
+ * Reads and parses a policy file (`tessera policy check` and `ca start` call it before the CA opens anything).
+ *
+ * @throws {TesseraError} `ERR_POLICY_INVALID` naming the file, and the line and column of a JSON syntax error.
+ * @example const policy = await loadPolicyFile('/etc/tessera/policy.json', config);
+ */
+export async function loadPolicyFile(file: string, config: CaConfig): Promise<Policy> {
+  let bytes: Buffer;
   try {
-    return await readFile(file);
+    bytes = await readFile(file);
   } catch (err) {
-    throw new TesseraError('ERR_POLICY_INVALID', `the policy file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new TesseraError('ERR_POLICY_INVALID', `${file}: the policy file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return parsePolicy(bytes, config, file);
 }

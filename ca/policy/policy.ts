@@ -20,6 +20,7 @@ import { MAX_LINEAGE_DEPTH } from '../../agent-sdk/lineage.js';
 import { isScope, scopesCover } from '../../agent-sdk/scope.js';
 import { parsePathSegment } from '../../agent-sdk/spiffe-id.js';
 import { type CaConfig, parseDuration } from '../config.js';
+import { parseJsonFile } from '../json-file.js';
 
 /** What one orchestrator's agents may get, with the configuration's caps applied. */
 export interface OrchestratorPolicy {
@@ -71,14 +72,9 @@ export function openPolicy(config: CaConfig): Policy {
  * @throws {TesseraError} `ERR_POLICY_INVALID` listing each problem on its own line.
  * @example const policy = parsePolicy(await readFile(path), config);
  */
-export function parsePolicy(bytes: Uint8Array, config: CaConfig): Policy {
+export function parsePolicy(bytes: Uint8Array, config: CaConfig, file = 'policy'): Policy {
   const problems: string[] = [];
-  let input: unknown;
-  try {
-    input = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new TesseraError('ERR_POLICY_INVALID', 'invalid policy: not JSON');
-  }
+  const input = parseJsonFile(Buffer.from(bytes).toString('utf8'), file, 'ERR_POLICY_INVALID');
   const top = isObject(input) ? input : (problems.push('the policy must be a JSON object'), {});
   for (const key of Object.keys(top)) if (key !== 'orchestrators') problems.push(`${key}: unknown setting`);
   const list = isObject(top.orchestrators) ? top.orchestrators : (problems.push('orchestrators: must be an object'), {});
@@ -89,7 +85,7 @@ export function parsePolicy(bytes: Uint8Array, config: CaConfig): Policy {
     const entry = parseEntry(value, at, config, problems);
     if (entry) entries.set(name, entry);
   }
-  if (problems.length) throw new TesseraError('ERR_POLICY_INVALID', `invalid policy:\n  ${problems.join('\n  ')}`);
+  if (problems.length) throw new TesseraError('ERR_POLICY_INVALID', `invalid policy ${file}:\n  ${problems.join('\n  ')}`);
   const fallback = entries.get('*');
   return { source: 'file', digest: sha256(bytes), forOrchestrator: (o) => entries.get(o) ?? fallback };
 }

@@ -4,6 +4,7 @@
  * the PostgreSQL store is the multi-replica one.
  */
 import { Level } from 'level';
+import { TesseraError } from '../../agent-sdk/errors.js';
 import type { KeyRange, Store, StoreOp } from './store.js';
 
 export class LevelStore implements Store {
@@ -15,7 +16,9 @@ export class LevelStore implements Store {
 
   /**
    * Opens (creating if needed) the database in `dir`. Rejects if the directory
-   * is locked by another process or unreadable.
+   * is unreadable.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE when another process holds it (LevelDB's lock).
    *
    * @example
    * const store = await LevelStore.create(path.join(dataDir, 'state'));
@@ -23,7 +26,12 @@ export class LevelStore implements Store {
   static async create(dir: string): Promise<LevelStore> {
     // 'view' hands back plain Uint8Arrays, matching the Store interface.
     const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (err) {
+      if ((err as { cause?: { code?: string } }).cause?.code !== 'LEVEL_LOCKED') throw err;
+      throw new TesseraError('ERR_UNAVAILABLE', `the store ${dir} is in use by another process (a CA already runs on this data directory)`);
+    }
     return new LevelStore(db);
   }
 
