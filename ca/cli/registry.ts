@@ -6,6 +6,8 @@ import { caStart } from './ca-start.js';
 import type { CliCommand } from './command.js';
 import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
+import { agent } from './agent.js';
+import { run } from './run.js';
 
 /**
  * Every `tessera` command, in the order help lists them.
@@ -23,4 +25,6 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   revoke,
   agentsList,
   agentsShow,
+  agent,
+  run,
 ];
