@@ -109,6 +109,7 @@ export class WorkloadAgent {
     const { orchestrator, endpoints, log } = this.#options;
     const ticket = await orchestrator.source.caClient.spawn({ taskId: spec.taskId, sponsor: spec.sponsor, scopes: spec.scopes, ttlMs: spec.ttlMs });
     const source = await X509Source.fromTicket({ ticket: ticket.ticket, endpoints, bundle: orchestrator.source.bundle, rotation: this.#options.rotation });
+    source.setMaxListeners(0); // one 'update' listener per open stream, bounded by the endpoint's limits
     const child = spawn(spec.command, [...(spec.args ?? [])], {
       ...spec.spawn,
       env: { ...(spec.spawn?.env ?? process.env), [SPIFFE_ENDPOINT_SOCKET]: this.endpointSocket },

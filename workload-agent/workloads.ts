@@ -21,6 +21,12 @@ export interface Workload {
 export class Workloads extends EventEmitter {
   readonly #byPid = new Map<number, Workload>();
 
+  constructor() {
+    super();
+    // One listener per open stream; the endpoint's connection limits bound them, not Node's warning at 10.
+    this.setMaxListeners(0);
+  }
+
   add(workload: Workload): void {
     this.#byPid.set(workload.process.pid, workload);
   }
