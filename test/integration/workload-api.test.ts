@@ -57,6 +57,14 @@ describe('the Workload API', () => {
     expect(claims.aud).toBe('spiffe://tessera.local/service/search');
   });
 
+  it('fail/jwt: two audiences are INVALID_ARGUMENT; a SPIFFE ID the process does not hold is PERMISSION_DENIED', async () => {
+    world = await startAgentWorld();
+    const two = await spawnCall(world, ['FetchJWTSVID', 'audience=spiffe://tessera.local/service/a,spiffe://tessera.local/service/b']);
+    expect((await linesOf(two.child).next()).value.code).toBe(status.INVALID_ARGUMENT);
+    const other = await spawnCall(world, ['FetchJWTSVID', 'spiffe-id=spiffe://tessera.local/agent/host-1/task-1/someone-else']);
+    expect((await linesOf(other.child).next()).value).toEqual({ code: status.PERMISSION_DENIED, details: 'this process holds no such SPIFFE ID' });
+  });
+
   it('fail/no-header: INVALID_ARGUMENT, even for a registered workload', async () => {
     world = await startAgentWorld();
     const workload = await spawnCall(world, ['FetchX509SVID', 'no-header']);
