@@ -76,7 +76,7 @@ export class WorkloadAgent {
     this.#options = options;
     this.socketPath = options.socketPath;
     this.#server = new grpc.Server({ 'grpc.max_concurrent_streams': 32 });
-    this.#server.addService(workloadApiService(), workloadApiHandlers(this.workloads, (call) => this.#workloadOf(call.getPeer()), options.log));
+    this.#server.addService(workloadApiService(), workloadApiHandlers(this.workloads, (call) => this.#callerOf(call.getPeer()), options.log));
     // grpc-js serves our own Unix listener's connections: that listener is where the kernel's credentials are read.
     this.#injector = this.#server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   }
@@ -175,8 +175,8 @@ export class WorkloadAgent {
     this.#injector.injectConnection(socket);
   }
 
-  #workloadOf(peer: string): Workload | undefined {
+  #callerOf(peer: string): { process: WorkloadProcess | undefined; workload: Workload | undefined } {
     const caller = this.#callers.get(peer);
-    return caller && this.workloads.find(caller);
+    return { process: caller, workload: caller && this.workloads.find(caller) };
   }
 }

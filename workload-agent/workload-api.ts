@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { X509Svid } from '../agent-sdk/svid.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { verifyJwtSvidClaims } from '../agent-sdk/validate-jwt-svid.js';
+import type { WorkloadProcess } from './peer-credentials.js';
 import type { Workload, Workloads } from './workloads.js';
 import { toJsonStruct } from './struct.js';
 import { toStatus } from '../agent-sdk/error-status.js';
@@ -10,8 +11,8 @@ import type { Log } from './log.js';
 /** Workload Endpoint 3: every call carries this header, so a browser tricked into a request (SSRF) cannot get an answer. */
 const SECURITY_HEADER = 'workload.spiffe.io';
 
-/** Finds the workload behind a call from what the endpoint learnt from the kernel. */
-export type CallerOf = (call: Call) => Workload | undefined;
+/** What the kernel said of a call's process, and the workload it is, if any. */
+export type CallerOf = (call: Call) => { process: WorkloadProcess | undefined; workload: Workload | undefined };
 
 type Call = Pick<grpc.ServerUnaryCall<unknown, unknown>, 'metadata' | 'getPeer'>;
 
@@ -34,9 +35,9 @@ export function workloadApiHandlers(workloads: Workloads, callerOf: CallerOf, lo
     if (call.metadata.get(SECURITY_HEADER)[0] !== 'true') {
       throw new TesseraError('ERR_INVALID_ARGUMENT', `the ${SECURITY_HEADER}: true header is required`);
     }
-    const workload = callerOf(call);
+    const { process: caller, workload } = callerOf(call);
     if (!workload) {
-      log.warn({ method, peer: call.getPeer(), outcome: 'denied', code: 'ERR_PERMISSION_DENIED' }, 'workload api call from an unknown process');
+      log.warn({ method, pid: caller?.pid, uid: caller?.uid, outcome: 'denied', code: 'ERR_PERMISSION_DENIED' }, 'workload api call from a process with no identity');
       throw new TesseraError('ERR_PERMISSION_DENIED', 'no identity is registered for this process');
     }
     return workload;

@@ -72,12 +72,16 @@ describe('the Workload API', () => {
   });
 
   it('fail/unregistered: a process the agent did not start gets PERMISSION_DENIED and nothing else', async () => {
-    world = await startAgentWorld();
+    const denials: Array<Record<string, unknown>> = [];
+    const log = { info() {}, error() {}, warn: (entry: object) => denials.push(entry as Record<string, unknown>) };
+    world = await startAgentWorld({ log });
     await spawnCall(world, ['FetchX509SVID']); // a registered workload exists
     for (const method of ['FetchX509SVID', 'FetchJWTSVID', 'FetchJWTBundles']) {
       const stranger = callAsStranger(world, [method]);
       const line = (await linesOf(stranger).next()).value;
       expect(line).toEqual({ code: status.PERMISSION_DENIED, details: 'no identity is registered for this process' });
+      // The denial is logged with what the kernel said of the caller.
+      expect(denials.at(-1)).toEqual({ method, pid: stranger.pid, uid: process.getuid!(), outcome: 'denied', code: 'ERR_PERMISSION_DENIED' });
     }
   });
 
