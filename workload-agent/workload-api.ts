@@ -55,7 +55,7 @@ export function workloadApiHandlers(workloads: Workloads, callerOf: CallerOf, lo
     let last = '';
     const send = () => {
       const message = state(workload);
-      const key = JSON.stringify(message, (_, v: unknown) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+      const key = JSON.stringify(message);
       // Workload API 4.3: every message is the full state; an update that changes nothing here (a bundle stream during a rotation) is not sent.
       if (key === last) return;
       last = key;
