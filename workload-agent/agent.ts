@@ -122,6 +122,14 @@ export class WorkloadAgent {
       workload = { process: { pid: child.pid, uid, startTime }, id: source.getX509Svid().id, source };
       this.workloads.add(workload);
       log.info({ event: 'workload.registered', id: workload.id.toString(), pid: child.pid, uid }, 'workload registered');
+      // Revoked at the CA (by an operator, or its task completed): redact it, so its streams end with PERMISSION_DENIED.
+      const registered = workload;
+      source.on('updateFailed', (err: TesseraError) => {
+        if (err.code === 'ERR_REVOKED') {
+          this.workloads.remove(registered);
+          log.warn({ event: 'workload.revoked', id: registered.id.toString(), pid: registered.process.pid }, 'workload identity revoked at the CA; no longer served');
+        }
+      });
     }
     let startError: Error | undefined;
     const released = new Promise<void>((resolve) => {

@@ -65,7 +65,7 @@ export function workloadApiHandlers(workloads: Workloads, callerOf: CallerOf, lo
       if (gone !== workload) return;
       stop();
       // Workload API 5.2.1: PERMISSION_DENIED tells the client to stop using what it got.
-      call.emit('error', toStatus(new TesseraError('ERR_PERMISSION_DENIED', 'the identity of this process was released'), log, method));
+      call.emit('error', toStatus(new TesseraError('ERR_PERMISSION_DENIED', 'this process no longer holds an identity (released or revoked)'), log, method));
     };
     const stop = () => {
       workload.source.off('update', send);

@@ -110,6 +110,18 @@ describe('the Workload API', () => {
     expect(world.agent.workloads.size).toBe(0);
   });
 
+  it('fail/revoked: an identity the operator revokes is redacted: its stream ends with PERMISSION_DENIED, new calls are refused', async () => {
+    world = await startAgentWorld();
+    const workload = await spawnCall(world, ['FetchX509SVID']);
+    const lines = linesOf(workload.child);
+    await lines.next();
+    await world.t.admin.revoke({ agent: workload.id.toString() });
+    expect((await lines.next()).value).toEqual({ code: status.PERMISSION_DENIED, details: 'this process no longer holds an identity (released or revoked)' });
+    expect(world.agent.workloads.size).toBe(0);
+    workload.child.kill();
+    await workload.released;
+  });
+
   it('fail/flood: one process opening hundreds of connections is cut at its limit; a workload is still served', async () => {
     world = await startAgentWorld({ limits: { maxConnectionsPerProcess: 8 } });
     let closed = 0;
