@@ -1,4 +1,4 @@
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, type StatusObject, status } from '@grpc/grpc-js';
 import { ERROR_CODES, type ErrorCode, TesseraError } from './errors.js';
 
 /** The gRPC status for each error code; a Record, so a new code cannot be left unmapped. */
@@ -88,4 +88,26 @@ export function errorFromServiceError(err: ServiceError): TesseraError {
     ? (sent as ErrorCode)
     : (FALLBACK_CODE[err.code] ?? (err.code === status.INTERNAL ? 'ERR_INTERNAL' : 'ERR_UNAVAILABLE'));
   return new TesseraError(code, err.details || err.message, { cause: err });
+}
+
+/** Where a server reports failures it must not send: pino's shape. */
+export interface StatusLog {
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * The one place a server (the CA, the workload agent) turns a thrown value into
+ * a gRPC status. A TesseraError keeps its code (in a trailer, for the SDK to
+ * rebuild the typed error) and its client-safe message; anything else is
+ * logged with its cause and sent as a bare INTERNAL.
+ *
+ * @example callback(toStatus(err, log, 'Spawn'))
+ */
+export function toStatus(err: unknown, log: StatusLog, method: string): StatusObject & { metadata: Metadata } {
+  if (err instanceof TesseraError) {
+    if (err.code === 'ERR_INTERNAL') log.error({ method, code: err.code, err: err.cause ?? err }, 'internal failure');
+    return { code: STATUS_OF[err.code], details: err.message, metadata: errorTrailer(err.code) };
+  }
+  log.error({ method, err }, 'unexpected failure');
+  return { code: status.INTERNAL, details: 'internal error', metadata: errorTrailer('ERR_INTERNAL') };
 }

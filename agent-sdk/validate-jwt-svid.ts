@@ -64,11 +64,44 @@ const DEFAULT_LEEWAY_MS = 5_000;
  * });
  */
 export async function validateJwtSvid(token: string, options: JwtSvidValidationOptions): Promise<JwtSvid> {
+  const required = parseScopes(options.requiredScopes ?? []);
+  const { subject, claims, audience, scopes, chain } = await verifyJwtSvidClaims(token, options);
+
+  // RFC 8705 3: the token is good only on a connection whose peer certificate it names.
+  const thumbprint = claims.cnf?.['x5t#S256'];
+  if (typeof thumbprint !== 'string' || !sameText(thumbprint, certificateThumbprint(options.peerCertificate))) {
+    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: it is bound to another certificate than the peer presented');
+  }
+  if (!peerSubject(options.peerCertificate)?.equals(subject)) {
+    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: its subject is not the peer');
+  }
+  if (!scopesCover(scopes, required)) throw new TokenError('ERR_SCOPE_NOT_GRANTED', 'task token refused: it lacks a required scope');
+
+  const result: JwtSvid = {
+    token, id: subject, audience, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000, jti: claims.jti, scopes,
+    task: claims.task, orchestrator: claims.orchestrator, sponsor: claims.sponsor, delegationChain: chain, claims,
+  };
+  // Flow 7: by default the revocation list the bundle source follows (an X509Source has one).
+  const isRevoked = options.isRevoked ?? revocationsOf(options.bundle)?.isTokenRevoked;
+  if (isRevoked?.(result)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
+  return result;
+}
+
+/**
+ * Checks a JWT-SVID's signature and claims (everything validateJwtSvid checks
+ * except the binding to a peer certificate, the required scopes and
+ * revocation): what the Workload API's ValidateJWTSVID does for a caller
+ * that holds no connection the token came on. The caller gets `cnf` in the
+ * claims and must still check the binding before trusting the token.
+ *
+ * @throws {TokenError} ERR_TOKEN_INVALID, ERR_TOKEN_EXPIRED; {TesseraError} ERR_INVALID_ARGUMENT for bad options.
+ * @example const { subject, claims } = await verifyJwtSvidClaims(token, { bundle: source, audience });
+ */
+export async function verifyJwtSvidClaims(token: string, options: Pick<JwtSvidValidationOptions, 'bundle' | 'audience' | 'clock' | 'leewayMs'>) {
   const clock = options.clock ?? systemClock;
   const leewayMs = options.leewayMs ?? DEFAULT_LEEWAY_MS;
   if (!Number.isFinite(leewayMs) || leewayMs < 0 || leewayMs > 60_000) throw new TesseraError('ERR_INVALID_ARGUMENT', 'leewayMs must be 0-60000');
   if (typeof options.audience !== 'string' || options.audience === '') throw new TesseraError('ERR_INVALID_ARGUMENT', 'audience is required');
-  const required = parseScopes(options.requiredScopes ?? []);
   const invalid = (why: string): never => {
     throw new TokenError('ERR_TOKEN_INVALID', `task token refused: ${why}`);
   };
@@ -116,24 +149,7 @@ export async function validateJwtSvid(token: string, options: JwtSvidValidationO
   if (!scopes.every(isScope)) invalid('a scope is not canonical');
   const chain = chainFromAct(claims.act, MAX_LINEAGE_DEPTH)?.map((s) => parseSubject(s, invalid)) ?? invalid('malformed act');
 
-  // RFC 8705 3: the token is good only on a connection whose peer certificate it names.
-  const thumbprint = claims.cnf?.['x5t#S256'];
-  if (typeof thumbprint !== 'string' || !sameText(thumbprint, certificateThumbprint(options.peerCertificate))) {
-    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: it is bound to another certificate than the peer presented');
-  }
-  if (!peerSubject(options.peerCertificate)?.equals(subject)) {
-    throw new TokenError('ERR_TOKEN_BINDING', 'task token refused: its subject is not the peer');
-  }
-  if (!scopesCover(scopes, required)) throw new TokenError('ERR_SCOPE_NOT_GRANTED', 'task token refused: it lacks a required scope');
-
-  const result: JwtSvid = {
-    token, id: subject, audience, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000, jti: claims.jti, scopes,
-    task: claims.task, orchestrator: claims.orchestrator, sponsor: claims.sponsor, delegationChain: chain, claims,
-  };
-  // Flow 7: by default the revocation list the bundle source follows (an X509Source has one).
-  const isRevoked = options.isRevoked ?? revocationsOf(options.bundle)?.isTokenRevoked;
-  if (isRevoked?.(result)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
-  return result;
+  return { subject, claims, audience, scopes, chain };
 }
 
 /**

@@ -17,6 +17,8 @@ import type { CliCommand } from './command.js';
 import { completion } from './completion.js';
 import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
+import { agent } from './agent.js';
+import { run } from './run.js';
 
 /**
  * Every `tessera` command, in the order help lists them.
@@ -44,6 +46,8 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   authorityJwt,
   bundleShow,
   bundleSet,
+  agent,
+  run,
   healthcheck,
   completion,
 ];
