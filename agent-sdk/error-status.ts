@@ -43,6 +43,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   // A configured size or count limit (message, CSR, attestation payload, revocation followers).
   ERR_LIMIT_EXCEEDED: status.RESOURCE_EXHAUSTED,
   ERR_INTERNAL: status.INTERNAL,
+  // The gateway has no route for a request (default deny).
+  ERR_NO_ROUTE: status.PERMISSION_DENIED,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

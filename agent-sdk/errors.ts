@@ -40,7 +40,8 @@ export type ErrorCode =
   | 'ERR_REVOCATION_STALE'
   | 'ERR_RATE_LIMITED'
   | 'ERR_LIMIT_EXCEEDED'
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  | 'ERR_NO_ROUTE';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -81,6 +82,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_RATE_LIMITED',
   'ERR_LIMIT_EXCEEDED',
   'ERR_INTERNAL',
+  'ERR_NO_ROUTE',
 ];
 
 /**

@@ -4,6 +4,9 @@
  * streamed side by side in sequence order, so memory stays constant.
  */
 import * as crypto from 'node:crypto';
+import { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import type { Store } from '../store/store.js';
 import {
   AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, checkpointSigningBytes, hashRecord, parseCheckpoint,
@@ -36,18 +39,30 @@ class AuditFailure {
   constructor(readonly seq: number, readonly reason: AuditFailureReason) {}
 }
 
+/** Who must have signed the checkpoints: by default a CA certificate (the CA's own log). */
+export interface AuditVerifyParams {
+  roots: crypto.X509Certificate[];
+  /**
+   * For a log a service keeps with its SVID (the gateway's): checkpoints must be
+   * signed by an X509-SVID of exactly this ID, valid at the checkpoint's time,
+   * chaining to `roots`, instead of by a CA certificate.
+   */
+  signerId?: SpiffeId;
+}
+
 /**
  * Verifies the whole audit log in `store`: sequence numbers 1..n without a
  * gap, each prevHash equal to the previous hash, each hash recomputed, each
- * checkpoint signed by a CA certificate chaining to one of `roots` (valid at
- * the checkpoint's time) over a head that is present in the log. Never throws
- * for a bad log (only if the store itself fails); names the first bad record.
+ * checkpoint signed by a CA certificate chaining to one of `roots` (or by the
+ * X509-SVID `signerId`), valid at the checkpoint's time, over a head that is
+ * present in the log. Never throws for a bad log (only if the store itself
+ * fails); names the first bad record.
  *
  * @example
  * const result = await verifyAudit(store, { roots: bundle.roots });
  * if (!result.ok) console.error(`audit broken at ${result.firstBadSequence}: ${result.reason}`);
  */
-export async function verifyAudit(store: Store, params: { roots: crypto.X509Certificate[] }): Promise<AuditVerification> {
+export async function verifyAudit(store: Store, params: AuditVerifyParams): Promise<AuditVerification> {
   const checkpoints = store.entries(prefixRange(CHECKPOINT_PREFIX))[Symbol.asyncIterator]();
   let nextCheckpoint = await checkpoints.next();
   let records = 0;
@@ -61,7 +76,7 @@ export async function verifyAudit(store: Store, params: { roots: crypto.X509Cert
         // Order by the key alone, so each checkpoint is verified once, when the chain reaches it.
         const [cpKey, cpValue] = nextCheckpoint.value;
         if ((parseSequenceKey(cpKey, CHECKPOINT_PREFIX) ?? 0) > record.seq) break;
-        const checkpoint = checkCheckpoint(cpKey, cpValue, params.roots);
+        const checkpoint = checkCheckpoint(cpKey, cpValue, params);
         if (checkpoint.seq !== record.seq || checkpoint.hash !== record.hash) {
           throw new AuditFailure(checkpoint.seq, 'checkpoint_hash_mismatch');
         }
@@ -73,7 +88,7 @@ export async function verifyAudit(store: Store, params: { roots: crypto.X509Cert
     }
     // Checkpoints beyond the last record: someone cut the tail of signed history.
     if (!nextCheckpoint.done) {
-      checkCheckpoint(...nextCheckpoint.value, params.roots);
+      checkCheckpoint(...nextCheckpoint.value, params);
       throw new AuditFailure(records + 1, 'truncated_below_checkpoint');
     }
     return { ok: true, records, checkpoints: verifiedCheckpoints };
@@ -103,7 +118,7 @@ function checkRecord(key: string, value: Uint8Array, expectedSeq: number, prevHa
 }
 
 /** Parses a checkpoint and checks its signer and signature (not yet its hash); throws AuditFailure. */
-function checkCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.X509Certificate[]): Checkpoint {
+function checkCheckpoint(key: string, value: Uint8Array, params: AuditVerifyParams): Checkpoint {
   const keySeq = parseSequenceKey(key, CHECKPOINT_PREFIX);
   let checkpoint: Checkpoint;
   let chain: crypto.X509Certificate[];
@@ -114,7 +129,8 @@ function checkCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.
     throw new AuditFailure(keySeq ?? 0, 'malformed_checkpoint');
   }
   if (keySeq !== checkpoint.seq) throw new AuditFailure(keySeq ?? checkpoint.seq, 'malformed_checkpoint');
-  if (!chainsToRoot(chain, roots, checkpoint.timeMs)) throw new AuditFailure(checkpoint.seq, 'checkpoint_signer_untrusted');
+  const trusted = params.signerId ? isSvidOf(chain, params.signerId, params.roots, checkpoint.timeMs) : chainsToRoot(chain, params.roots, checkpoint.timeMs);
+  if (!trusted) throw new AuditFailure(checkpoint.seq, 'checkpoint_signer_untrusted');
   const signature = Buffer.from(checkpoint.signature, 'base64');
   if (!crypto.verify('sha256', checkpointSigningBytes(checkpoint), chain[0]!.publicKey, signature)) {
     throw new AuditFailure(checkpoint.seq, 'checkpoint_signature_invalid');
@@ -137,6 +153,17 @@ function chainsToRoot(chain: readonly crypto.X509Certificate[], roots: readonly 
   }
   const top = chain[chain.length - 1]!;
   return roots.some((root) => root.ca && isValidAt(root, atMs) && (root.raw.equals(top.raw) || isIssuedBy(top, root)));
+}
+
+/** Whether `chain` (leaf first) is an X509-SVID of `signerId` that verifies against `roots` at `atMs`. */
+function isSvidOf(chain: readonly crypto.X509Certificate[], signerId: SpiffeId, roots: readonly crypto.X509Certificate[], atMs: number): boolean {
+  try {
+    const bundle = new X509Bundle(signerId.trustDomain, roots.map((root) => root.raw));
+    const { id } = verifyX509Svid(chain.map((cert) => cert.raw), { getX509BundleForTrustDomain: (td) => (td === bundle.trustDomain ? bundle : undefined) }, { nowMs: atMs });
+    return id.equals(signerId);
+  } catch {
+    return false;
+  }
 }
 
 function isIssuedBy(cert: crypto.X509Certificate, issuer: crypto.X509Certificate): boolean {
