@@ -117,6 +117,7 @@ export class Gateway {
   reload(raw: unknown): boolean {
     let next: LoadedTable;
     try {
+      if (raw instanceof TesseraError) throw raw; // the file could not be read (watchConfigFile)
       const table = validateRouteTable(raw);
       next = { table, upstreams: openUpstreams(table, this.#identity, this.#env) };
     } catch (err) {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { delegateToSubAgent } from '../../agent-sdk/delegation.js';
 import { Orchestrator } from '../../agent-sdk/orchestrator.js';
 import { X509Source } from '../../agent-sdk/x509-source.js';
-import { silentLogger } from '../../ca/log.js';
+import { type Logger, silentLogger } from '../../ca/log.js';
 import { type McpToolServer, startMcpToolServer } from '../../examples/mcp-tools.js';
 import { validateGatewayConfig } from '../../gateway/config.js';
 import { Gateway } from '../../gateway/gateway.js';
@@ -69,7 +69,7 @@ export function worldRoutes(extra: unknown[] = []): unknown[] {
   ];
 }
 
-export async function startGatewayWorld(options: { limits?: Record<string, unknown>; upstreamUrl?: string } = {}): Promise<GatewayWorld> {
+export async function startGatewayWorld(options: { limits?: Record<string, unknown>; upstreamUrl?: string; log?: Logger } = {}): Promise<GatewayWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-gateway-'));
   const policyFile = join(dir, 'policy.json');
   await writeFile(policyFile, JSON.stringify({
@@ -115,7 +115,7 @@ export async function startGatewayWorld(options: { limits?: Record<string, unkno
   const configFile = join(dir, 'gateway.json');
   await writeFile(configFile, JSON.stringify(rawConfig));
   const gateway = await Gateway.start(validateGatewayConfig(rawConfig), {
-    identity: gatewaySource, log: silentLogger, env: { MCP_SECRET },
+    identity: gatewaySource, log: options.log ?? silentLogger, env: { MCP_SECRET },
   });
 
   const agents: X509Source[] = [];
