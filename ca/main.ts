@@ -9,6 +9,7 @@ import { createToken, listAudit, startCa, verifyAuditLog, type Output } from './
 import { validateConfig } from './config.js';
 import { listAgentsCommand, revokeCommand, showAgentCommand } from './cli/revocation-commands.js';
 import { createLogger } from './log.js';
+import { runGateway, verifyGatewayAudit } from '../gateway/commands.js';
 
 const USAGE = `usage: tessera <command> [options]
 
@@ -16,11 +17,13 @@ const USAGE = `usage: tessera <command> [options]
                                       [--listen HOST:PORT] [--mtls-listen HOST:PORT] [--log-level LEVEL]
   token create    make a join token   --orchestrator NAME [--ttl 10m]
   audit verify    check the audit hash chain and its signed checkpoints
+                                      [--gateway FILE: the log of the gateway with that config]
   audit list      print audit records [--after SEQ] [--limit N] [--json]
   revoke          revoke one of       --serial HEX | --jti JTI | --agent SPIFFE_ID
                                       | --task ORCHESTRATOR/TASK | --chain SPIFFE_ID  [--reason TEXT]
   agents list     the agent inventory [--orchestrator O] [--task T] [--status S] [--limit N] [--json]
   agents show     one agent and its delegation tree: SPIFFE_ID [--json]
+  gateway         run the agent gateway --config FILE [--log-level LEVEL] (docs/gateway.md)
 
   Commands that talk to a running CA use its admin socket: --socket PATH, or
   <data dir>/admin.sock. The data directory is --data-dir, else $TESSERA_DATA_DIR,
@@ -53,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       status: { type: 'string' },
       policy: { type: 'string' },
+      gateway: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -89,7 +93,18 @@ async function main(argv: string[]): Promise<number> {
       if (!values.orchestrator) throw new TesseraError('ERR_INVALID_ARGUMENT', '--orchestrator NAME is required');
       return createToken(socket, { orchestrator: values.orchestrator, ...(values.ttl && { ttl: values.ttl }) }, io);
     case 'audit verify':
+      if (values.gateway) return verifyGatewayAudit(resolve(values.gateway), io);
       return verifyAuditLog(dataDir, socket, io);
+    case 'gateway': {
+      if (!values.config) throw new TesseraError('ERR_INVALID_ARGUMENT', '--config FILE is required');
+      const stop = new Promise((done) => {
+        process.once('SIGTERM', done);
+        process.once('SIGINT', done);
+      });
+      return runGateway(resolve(values.config), {
+        log: createLogger(values['log-level'] ?? 'info'), env: process.env, stop, onReload: (reload) => process.on('SIGHUP', reload),
+      }, io);
+    }
     case 'audit list':
       return listAudit(socket, { after: Number(values.after ?? 0), limit: Number(values.limit ?? 100), json: values.json ?? false }, io);
     case 'revoke':

@@ -1,0 +1,94 @@
+/**
+ * The `tessera gateway` command and `tessera audit verify --gateway FILE`, as
+ * plain async functions; ca/main.ts reads argv and signals and calls them.
+ * The environment is read here only for the join token named in the config
+ * (`identity.joinTokenEnv`) and upstream secrets (`secretEnv`), both passed in.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { X509Bundle, certificatesFromPem } from '../agent-sdk/bundle.js';
+import { TesseraError } from '../agent-sdk/errors.js';
+import { orchestratorId } from '../agent-sdk/tessera-id.js';
+import { X509Source } from '../agent-sdk/x509-source.js';
+import { verifyAudit } from '../ca/audit/verify.js';
+import type { Output } from '../ca/cli/commands.js';
+import type { Logger } from '../ca/log.js';
+import { LevelStore } from '../ca/store/level-store.js';
+import { joinTokenClient } from '../node-attestor/join-token/client.js';
+import { readConfigFile, watchConfigFile } from './config-file.js';
+import { validateGatewayConfig } from './config.js';
+import { Gateway } from './gateway.js';
+
+/**
+ * `tessera gateway --config FILE`: attests as orchestrator `identity.name`
+ * with the one-time join token, serves until `stop` resolves, reloads the
+ * route table when the file changes or `reload` fires.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID, the attestation's refusal (ERR_JOIN_TOKEN_USED, ...), ERR_UNAVAILABLE.
+ */
+export async function runGateway(
+  configFile: string, deps: { log: Logger; env: NodeJS.ProcessEnv; stop: Promise<unknown>; onReload(listener: () => void): void }, io: Output,
+): Promise<number> {
+  const config = validateGatewayConfig(readConfigFile(configFile));
+  const bundle = new X509Bundle(config.trustDomain, certificatesFromPem(await readFile(config.ca.bundleFile, 'utf8')));
+  const token = await readJoinToken(config.identity, deps.env);
+  const identity = await X509Source.fromAttestation({
+    attestor: joinTokenClient(token), endpoints: { address: config.ca.address, mtlsAddress: config.ca.mtlsAddress }, bundle,
+  });
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.start(config, { identity, log: deps.log, env: deps.env });
+  } catch (err) {
+    identity.close();
+    throw err;
+  }
+  const reload = () => {
+    try {
+      gateway.reload(readConfigFile(configFile));
+    } catch (err) {
+      gateway.reload(err);
+    }
+  };
+  const unwatch = watchConfigFile(configFile, (raw) => gateway.reload(raw));
+  deps.onReload(reload);
+  io.out(JSON.stringify({ listen: gateway.address, spiffeId: gateway.id.toString(), audience: gateway.audience }));
+  await deps.stop;
+  unwatch();
+  await gateway.close();
+  identity.close();
+  return 0;
+}
+
+/**
+ * `tessera audit verify --gateway FILE`: the gateway's decision log, its hash
+ * chain and its checkpoints, which must be signed by the gateway's SVID
+ * (`spiffe://<td>/orchestrator/<identity.name>`) chaining to the trust bundle.
+ * Reads the log directly: the gateway must be stopped (LevelDB allows one process).
+ * Exit code 0 when it verifies, 1 when it does not.
+ */
+export async function verifyGatewayAudit(configFile: string, io: Output): Promise<number> {
+  const config = validateGatewayConfig(readConfigFile(configFile));
+  const roots = certificatesFromPem(await readFile(config.ca.bundleFile, 'utf8')).map((der) => new X509Certificate(der));
+  const store = await LevelStore.create(join(config.dataDir, 'audit'));
+  let result;
+  try {
+    result = await verifyAudit(store, { roots, signerId: orchestratorId(config.trustDomain, config.identity.name) });
+  } finally {
+    await store.close();
+  }
+  if (result.ok) {
+    io.out(`gateway audit log OK: ${result.records} records, ${result.checkpoints} signed checkpoints`);
+    return 0;
+  }
+  io.out(`gateway audit log BROKEN at record ${result.firstBadSequence}: ${result.reason} (${result.records} records checked)`);
+  return 1;
+}
+
+async function readJoinToken(identity: { joinTokenFile?: string; joinTokenEnv?: string }, env: NodeJS.ProcessEnv): Promise<string> {
+  const token = identity.joinTokenFile !== undefined
+    ? (await readFile(identity.joinTokenFile, 'utf8').catch(() => '')).trim()
+    : env[identity.joinTokenEnv!];
+  if (!token) throw new TesseraError('ERR_CONFIG_INVALID', 'the gateway\'s join token is missing (identity.joinTokenFile or identity.joinTokenEnv)');
+  return token;
+}
