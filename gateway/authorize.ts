@@ -6,7 +6,9 @@
  * and the agent's delegation lineage meets the routes' conditions.
  */
 import type { TLSSocket } from 'node:tls';
+import type { Clock } from '../agent-sdk/clock.js';
 import type { JwtBundleSource } from '../agent-sdk/jwt-bundle.js';
+import { scopesCover } from '../agent-sdk/scope.js';
 import { PeerError, TesseraError, TokenError } from '../agent-sdk/errors.js';
 import type { RevocationList } from '../agent-sdk/revocation-list.js';
 import { describeId } from '../agent-sdk/tessera-id.js';
@@ -17,6 +19,7 @@ import { type VerifiedLineage, lineageOfVerifiedPeer } from '../agent-sdk/verify
 import type { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import type { RouteConfig } from './config.js';
 import type { AgentIdentity } from './forward.js';
+import type { VerifiedTokens } from './verified-tokens.js';
 
 /** What the gateway knows of a connection's agent, read once per connection. */
 export interface Peer {
@@ -65,13 +68,21 @@ export function peerOf(socket: TLSSocket): Peer {
  */
 export async function authorizeRequest(params: {
   peer: Peer; authorization: string | undefined; routes: readonly RouteConfig[];
-  audience: string; bundle: JwtBundleSource; revocations: RevocationList | undefined;
+  audience: string; bundle: JwtBundleSource; revocations: RevocationList | undefined; verified: VerifiedTokens; clock: Clock;
 }): Promise<void> {
-  const { peer, routes } = params;
+  const { peer, routes, bundle, verified, clock } = params;
   params.revocations?.check(revocationSubjectOf(peer.id, peer.leafDer));
-  const token = bearerToken(params.authorization);
+  const compact = bearerToken(params.authorization);
   const requiredScopes = [...new Set(routes.flatMap((r) => (r.scope === undefined ? [] : [r.scope])))];
-  await validateJwtSvid(token, { bundle: params.bundle, audience: params.audience, requiredScopes, peerCertificate: peer.leafDer });
+  const known = verified.get(compact, peer.leafDer, bundle, clock);
+  if (known) {
+    // Verified before, for this audience and this very certificate: what can change per request is checked again.
+    if (!scopesCover(known.scopes, requiredScopes)) throw new TokenError('ERR_SCOPE_NOT_GRANTED', 'task token refused: it lacks a required scope');
+    if (params.revocations?.isTokenRevoked(known)) throw new TokenError('ERR_REVOKED', 'task token refused: revoked');
+  } else {
+    const token = await validateJwtSvid(compact, { bundle, audience: params.audience, requiredScopes, peerCertificate: peer.leafDer, clock });
+    verified.remember(token, peer.leafDer, bundle);
+  }
   for (const route of routes) if (route.lineage) checkLineage(peer, route.lineage);
 }
 

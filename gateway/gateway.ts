@@ -31,6 +31,7 @@ import { GatewayMetrics } from './metrics.js';
 import { checkRequest } from './request-safety.js';
 import { candidateRoutes, needsBody, routesFor } from './routes.js';
 import { type Upstream, closeUpstreams, openUpstreams } from './upstreams.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export interface GatewayDeps {
   /** The gateway's own SVID, bundle and revocation list (an attested X509Source). */
@@ -54,6 +55,8 @@ export class Gateway {
   readonly #log: Logger;
   readonly #env: NodeJS.ProcessEnv;
   readonly #audience: string;
+  readonly #clock: Clock;
+  readonly #verifiedTokens = new VerifiedTokens();
   #loaded: LoadedTable;
   #closing: Promise<void> | undefined;
 
@@ -65,6 +68,7 @@ export class Gateway {
     this.#env = deps.env ?? process.env;
     this.#loaded = loaded;
     this.#audience = audience;
+    this.#clock = deps.clock ?? systemClock;
   }
 
   /**
@@ -170,7 +174,7 @@ export class Gateway {
       }
       await authorizeRequest({
         peer, authorization: req.headers.authorization, routes, audience: this.#audience,
-        bundle: this.#identity, revocations: this.#identity.revocations,
+        bundle: this.#identity, revocations: this.#identity.revocations, verified: this.#verifiedTokens, clock: this.#clock,
       });
     } catch (err) {
       await this.#refuse(res, peer, routes, err);
