@@ -79,6 +79,8 @@ export interface GatewayConfig extends RouteTable {
   /** Where the gateway's audit log (LevelDB) lives. */
   readonly dataDir: string;
   readonly checkpoint: { readonly everyRecords: number; readonly everyMs: number };
+  /** `host:port` of a plain-HTTP listener serving the decision counters at GET /metrics (Prometheus text); none when absent. */
+  readonly metricsListen?: string;
 }
 
 const DEFAULT_LIMITS: GatewayLimits = { maxBodyBytes: 1 << 20, requestTimeoutMs: 30_000, upstreamTimeoutMs: 15_000 };
@@ -123,6 +125,7 @@ export function validateGatewayConfig(raw: unknown): GatewayConfig {
     identity: { name, ...(joinTokenFile !== undefined && { joinTokenFile }), ...(joinTokenEnv !== undefined && { joinTokenEnv }) },
     ...(c.audience !== undefined && { audience: str(c.audience, 'audience', problems) }),
     dataDir: str(c.dataDir, 'dataDir', problems),
+    ...(c.metricsListen !== undefined && { metricsListen: str(c.metricsListen, 'metricsListen', problems) }),
     checkpoint: {
       everyRecords: int(checkpoint.everyRecords ?? 1000, 'checkpoint.everyRecords', 1, 1_000_000, problems),
       everyMs: int(checkpoint.everyMs ?? 60_000, 'checkpoint.everyMs', 100, 86_400_000, problems),

@@ -55,6 +55,13 @@ export function forward(params: {
       method: req.method, path: req.url, headers,
     });
     const timer = setTimeout(() => fail(new TesseraError('ERR_TIMEOUT', 'the upstream did not answer in time')), timeoutMs);
+    // The agent went away (or the request timed out) before the answer was complete: stop the upstream call too.
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        clearTimeout(timer);
+        outgoing.destroy();
+      }
+    });
     outgoing.on('error', () => fail(new TesseraError('ERR_UNAVAILABLE', 'the upstream could not be reached')));
     outgoing.on('response', (upstreamRes) => {
       clearTimeout(timer);

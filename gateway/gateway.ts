@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import https from 'node:https';
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { authorizeMatch } from '../agent-sdk/authorizer.js';
@@ -50,6 +50,7 @@ interface LoadedTable {
 export class Gateway {
   readonly metrics = new GatewayMetrics();
   readonly #server: https.Server;
+  #metricsServer: http.Server | undefined;
   readonly #identity: X509Source;
   readonly #audit: DecisionLog;
   readonly #log: Logger;
@@ -92,6 +93,7 @@ export class Gateway {
     const [host, port] = splitHostPort(config.listen);
     server.listen(port, host);
     await once(server, 'listening');
+    if (config.metricsListen) gateway.#metricsServer = await serveMetrics(gateway.metrics, config.metricsListen);
     return gateway;
   }
 
@@ -99,6 +101,12 @@ export class Gateway {
   get address(): string {
     const { address, port } = this.#server.address() as AddressInfo;
     return `${address}:${port}`;
+  }
+
+  /** `host:port` of the metrics listener, when configured. */
+  get metricsAddress(): string | undefined {
+    const address = this.#metricsServer?.address() as AddressInfo | undefined;
+    return address && `${address.address}:${address.port}`;
   }
 
   /** The gateway's SPIFFE ID. */
@@ -143,6 +151,8 @@ export class Gateway {
       this.#server.close();
       this.#server.closeAllConnections();
       await closed;
+      this.#metricsServer?.closeAllConnections();
+      this.#metricsServer?.close();
       closeUpstreams(this.#loaded.upstreams);
       await this.#audit.close();
     })();
@@ -289,6 +299,21 @@ async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Bu
     throw err instanceof TesseraError ? err : new TesseraError('ERR_INVALID_ARGUMENT', 'the request body broke off');
   }
   return Buffer.concat(chunks);
+}
+
+/** Serves GET /metrics on a plain-HTTP listener: counters only, no identities beyond route names. */
+async function serveMetrics(metrics: GatewayMetrics, listen: string): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.exposition());
+  });
+  const [host, port] = splitHostPort(listen);
+  server.listen(port, host);
+  await once(server, 'listening');
+  return server;
 }
 
 function asTesseraError(err: unknown): TesseraError {

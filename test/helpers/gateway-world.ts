@@ -105,6 +105,7 @@ export async function startGatewayWorld(options: { limits?: Record<string, unkno
     identity: { name: 'gateway', joinTokenEnv: 'UNUSED_IN_TESTS' },
     dataDir: join(dir, 'gateway'),
     checkpoint: { everyRecords: 5, everyMs: 60_000 },
+    metricsListen: '127.0.0.1:0',
     upstreams: {
       echo: { url: options.upstreamUrl ?? echoUrl, credential: { kind: 'header', header: 'authorization', secretFile: join(dir, 'http-secret') } },
       mcp: { url: mcp.url, credential: { kind: 'header', header: 'authorization', secretEnv: 'MCP_SECRET' } },

@@ -1,4 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authorizeId } from '../../agent-sdk/authorizer.js';
@@ -101,6 +103,9 @@ describe('gateway: HTTP upstream', () => {
     const res = await call('/files/report', { method: 'DELETE' });
     expect(await refusalOf(res)).toEqual({ status: 403, code: 'ERR_SCOPE_NOT_GRANTED' });
     expect(w.echoes).toHaveLength(1);
+    const metrics = await (await fetch(`http://${w.gateway.metricsAddress}/metrics`)).text();
+    expect(metrics).toContain('tessera_gateway_decisions_total{outcome="denied",reason="ERR_SCOPE_NOT_GRANTED",route="files-delete"} 1');
+    expect(metrics).toContain('tessera_gateway_decisions_total{outcome="allowed",reason="",route="search-get"} 1');
     const denied = (await auditRecords()).find((r) => r.outcome === 'denied')!;
     expect(denied).toMatchObject({
       operation: 'gateway.request', caller: agent.getX509Svid().id.toString(), task: 'task-1', sponsor: 'user:alice',
@@ -229,6 +234,18 @@ describe('gateway: HTTP upstream', () => {
     expect(await refusalOf(await via(agent, ['search:query'])('/search/x'))).toEqual({ status: 502, code: 'ERR_UNAVAILABLE' });
     const records = await auditRecords();
     expect(records.map((r) => [r.operation, r.outcome, r.reason])).toContainEqual(['gateway.upstream', 'error', 'ERR_UNAVAILABLE']);
+  });
+
+  it('fail/upstream-silent: 504 with ERR_TIMEOUT once the upstream timeout passes', async () => {
+    const silent = net.createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    closers.push(() => void silent.close());
+    await w.close();
+    w = await startGatewayWorld({ upstreamUrl: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, limits: { upstreamTimeoutMs: 300 } });
+    const agent = await w.agent(['search:query']);
+    expect(await refusalOf(await via(agent, ['search:query'])('/search/x'))).toEqual({ status: 504, code: 'ERR_TIMEOUT' });
+    silent.close();
   });
 
   it('ok/audit: the decision log verifies with tessera audit verify\'s check, signed by the gateway\'s SVID only', async () => {
