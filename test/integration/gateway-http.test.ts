@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authorizeId } from '../../agent-sdk/authorizer.js';
 import { JwtSvidSource } from '../../agent-sdk/jwt-source.js';
 import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
-import { connectMtls } from '../../agent-sdk/tls.js';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { connectMtls, hookMtlsServer, peerId } from '../../agent-sdk/tls.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { parseRecord, AUDIT_PREFIX, prefixRange, type AuditRecord } from '../../ca/audit/record.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
@@ -75,6 +77,28 @@ describe('gateway: HTTP upstream', () => {
     expect(seen.headers['x-tessera-task']).toBe('task-1');
     expect(seen.headers['x-tessera-delegation-depth']).toBe('0');
     expect(seen.headers.host).toBe(new URL(w.echoUrl).host);
+  });
+
+  it('ok/mtls-upstream: the gateway presents its own SVID to an mTLS upstream, which sees the gateway as its peer', async () => {
+    const seen: string[] = [];
+    const upstream = hookMtlsServer(https.createServer((req, res) => {
+      seen.push(`${peerId(req.socket as TLSSocket)} for ${req.headers['x-tessera-agent-id']}`);
+      res.end('ok');
+    }), w.orchestrator.source, w.orchestrator.source, authorizeId(w.gateway.id));
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    closers.push(() => void upstream.close());
+    const port = (upstream.address() as net.AddressInfo).port;
+    expect(w.gateway.reload({
+      ...w.rawConfig,
+      upstreams: { ...(w.rawConfig.upstreams as object), tool: { url: `https://127.0.0.1:${port}`, credential: { kind: 'mtls', id: w.orchestrator.id.toString() } } },
+      routes: [{ name: 'tool', host: 'tools.local', methods: ['GET'], path: '/tool', upstream: 'tool', scope: 'search:query' }],
+    })).toBe(true);
+    const agent = await w.agent(['search:query']);
+    const res = await via(agent, ['search:query'])('/tool');
+    expect(await res.text()).toBe('ok');
+    expect(seen).toEqual([`${w.gateway.id} for ${agent.getX509Svid().id}`]);
+    upstream.closeAllConnections();
   });
 
   it('ok/streaming: a chunked body of several megabytes within the limit reaches the upstream whole', async () => {
