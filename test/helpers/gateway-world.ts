@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { delegateToSubAgent } from '../../agent-sdk/delegation.js';
 import { Orchestrator } from '../../agent-sdk/orchestrator.js';
 import { X509Source } from '../../agent-sdk/x509-source.js';
+import { AUDIT_PREFIX, type AuditRecord, parseRecord, prefixRange } from '../../ca/audit/record.js';
 import { type Logger, silentLogger } from '../../ca/log.js';
+import { LevelStore } from '../../ca/store/level-store.js';
 import { type McpToolServer, startMcpToolServer } from '../../examples/mcp-tools.js';
 import { validateGatewayConfig } from '../../gateway/config.js';
 import { Gateway } from '../../gateway/gateway.js';
@@ -48,6 +50,8 @@ export interface GatewayWorld {
   agent(scopes: string[], task?: string): Promise<X509Source>;
   /** A sub-agent of `parent` with `scopes`. */
   subAgent(parent: X509Source, scopes: string[]): Promise<X509Source>;
+  /** Stops the gateway and reads its audit records (LevelDB allows one opener). */
+  auditRecords(): Promise<AuditRecord[]>;
   close(): Promise<void>;
 }
 
@@ -129,6 +133,17 @@ export async function startGatewayWorld(options: { limits?: Record<string, unkno
     t, gateway, gatewaySource, orchestrator, echoUrl, echoes, mcp, dir, configFile, rawConfig,
     agent: async (scopes, task = 'task-1') => fromSpawn((await orchestrator.spawn(task, { sponsor: 'user:alice', scopes })).env),
     subAgent: async (parent, scopes) => fromSpawn((await delegateToSubAgent(parent, { scopes })).env),
+    async auditRecords() {
+      await gateway.close();
+      const store = await LevelStore.create(join(dir, 'gateway', 'audit'));
+      try {
+        const records: AuditRecord[] = [];
+        for await (const [, value] of store.entries(prefixRange(AUDIT_PREFIX))) records.push(parseRecord(value));
+        return records;
+      } finally {
+        await store.close();
+      }
+    },
     async close() {
       agents.forEach((a) => a.close());
       await gateway.close();

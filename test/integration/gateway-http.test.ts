@@ -10,7 +10,6 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { connectMtls, hookMtlsServer, peerId } from '../../agent-sdk/tls.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
-import { parseRecord, AUDIT_PREFIX, prefixRange, type AuditRecord } from '../../ca/audit/record.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
 import { LevelStore } from '../../ca/store/level-store.js';
 import { gatewayFetch } from '../../gateway/agent-fetch.js';
@@ -40,18 +39,6 @@ async function refusalOf(res: Response): Promise<{ status: number; code: string 
   return { status: res.status, code: body.error.code };
 }
 
-/** The gateway's audit records, read after it closed (LevelDB is one process, one opener). */
-async function auditRecords(): Promise<AuditRecord[]> {
-  await w.gateway.close();
-  const store = await LevelStore.create(join(w.dir, 'gateway', 'audit'));
-  try {
-    const records: AuditRecord[] = [];
-    for await (const [, value] of store.entries(prefixRange(AUDIT_PREFIX))) records.push(parseRecord(value));
-    return records;
-  } finally {
-    await store.close();
-  }
-}
 
 /** A raw HTTP/1.1 request over the agent's own mTLS connection, with a valid bound token; the whole answer. */
 async function raw(agent: X509Source, request: (token: string) => string, scopes = ['search:query']): Promise<string> {
@@ -130,7 +117,7 @@ describe('gateway: HTTP upstream', () => {
     const metrics = await (await fetch(`http://${w.gateway.metricsAddress}/metrics`)).text();
     expect(metrics).toContain('tessera_gateway_decisions_total{outcome="denied",reason="ERR_SCOPE_NOT_GRANTED",route="files-delete"} 1');
     expect(metrics).toContain('tessera_gateway_decisions_total{outcome="allowed",reason="",route="search-get"} 1');
-    const denied = (await auditRecords()).find((r) => r.outcome === 'denied')!;
+    const denied = (await w.auditRecords()).find((r) => r.outcome === 'denied')!;
     expect(denied).toMatchObject({
       operation: 'gateway.request', caller: agent.getX509Svid().id.toString(), task: 'task-1', sponsor: 'user:alice',
       route: 'files-delete', scope: 'files:delete', reason: 'ERR_SCOPE_NOT_GRANTED', depth: 0,
@@ -160,7 +147,7 @@ describe('gateway: HTTP upstream', () => {
     expect(stolen).toMatch(/^HTTP\/1.1 401 /);
     expect(stolen).toContain('"code":"ERR_TOKEN_BINDING"');
     expect(w.echoes).toHaveLength(1);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.find((r) => r.reason === 'ERR_TOKEN_BINDING')).toMatchObject({ caller: mallory.getX509Svid().id.toString(), route: 'search-get' });
   });
 
@@ -181,7 +168,7 @@ describe('gateway: HTTP upstream', () => {
       expect(outcome).toBe('refused');
     }, { timeout: 5_000, interval: 50 });
     expect(w.echoes).toHaveLength(1);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.some((r) => r.operation === 'gateway.connect' && r.reason === 'ERR_REVOKED' && r.caller === agent.getX509Svid().id.toString())).toBe(true);
   });
 
@@ -190,7 +177,7 @@ describe('gateway: HTTP upstream', () => {
     expect((await via(parent, ['search:query'])('/shallow')).status).toBe(200);
     const child = await w.subAgent(parent, ['search:query']);
     expect(await refusalOf(await via(child, ['search:query'])('/shallow'))).toEqual({ status: 403, code: 'ERR_DELEGATION_DENIED' });
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.find((r) => r.reason === 'ERR_DELEGATION_DENIED')).toMatchObject({ caller: child.getX509Svid().id.toString(), depth: 1, route: 'shallow' });
   });
 
@@ -224,7 +211,7 @@ describe('gateway: HTTP upstream', () => {
     expect(answer).toMatch(/^HTTP\/1.1 400 /);
     expect(answer).toContain('"code":"ERR_INVALID_ARGUMENT"');
     expect(w.echoes).toHaveLength(0);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.find((r) => r.outcome === 'denied')).toMatchObject({ reason: 'ERR_INVALID_ARGUMENT', caller: agent.getX509Svid().id.toString() });
   });
 
@@ -237,7 +224,7 @@ describe('gateway: HTTP upstream', () => {
     const answer = await raw(agent, (token) => `POST /files/x HTTP/1.1\r\nhost: tools.local\r\nauthorization: Bearer ${token}\r\n${tail}`, ['write:files:*']);
     expect(answer).toMatch(/^HTTP\/1.1 400 /);
     expect(w.echoes).toHaveLength(0);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.filter((r) => r.outcome === 'allowed')).toHaveLength(0);
     expect(records.find((r) => r.outcome === 'denied')?.reason).toBe('ERR_INVALID_ARGUMENT');
   });
@@ -256,7 +243,7 @@ describe('gateway: HTTP upstream', () => {
     w = await startGatewayWorld({ upstreamUrl: 'http://127.0.0.1:1' });
     const agent = await w.agent(['search:query']);
     expect(await refusalOf(await via(agent, ['search:query'])('/search/x'))).toEqual({ status: 502, code: 'ERR_UNAVAILABLE' });
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.map((r) => [r.operation, r.outcome, r.reason])).toContainEqual(['gateway.upstream', 'error', 'ERR_UNAVAILABLE']);
   });
 
@@ -277,7 +264,7 @@ describe('gateway: HTTP upstream', () => {
     const call = via(agent, ['search:query']);
     for (let i = 0; i < 6; i++) await call(i % 2 ? '/search/x' : '/admin');
     const gatewayId = w.gateway.id;
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.length).toBeGreaterThanOrEqual(6);
     expect(JSON.stringify(records)).not.toContain(HTTP_SECRET);
     const store = await LevelStore.create(join(w.dir, 'gateway', 'audit'));

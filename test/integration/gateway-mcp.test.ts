@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
-import { AUDIT_PREFIX, type AuditRecord, parseRecord, prefixRange } from '../../ca/audit/record.js';
-import { LevelStore } from '../../ca/store/level-store.js';
 import { gatewayFetch } from '../../gateway/agent-fetch.js';
 import { type GatewayWorld, MCP_SECRET, startGatewayWorld } from '../helpers/gateway-world.js';
 
@@ -32,17 +29,6 @@ async function mcpClient(agent: X509Source, scopes: string[]): Promise<Client> {
 
 const textOf = (result: Awaited<ReturnType<Client['callTool']>>) => (result.content as { text: string }[])[0]!.text;
 
-async function auditRecords(): Promise<AuditRecord[]> {
-  await w.gateway.close();
-  const store = await LevelStore.create(join(w.dir, 'gateway', 'audit'));
-  try {
-    const records: AuditRecord[] = [];
-    for await (const [, value] of store.entries(prefixRange(AUDIT_PREFIX))) records.push(parseRecord(value));
-    return records;
-  } finally {
-    await store.close();
-  }
-}
 
 /** One raw JSON-RPC POST through the gateway with a valid token; status and error code. */
 async function post(agent: X509Source, body: string): Promise<{ status: number; code?: string }> {
@@ -63,7 +49,7 @@ describe('gateway: MCP upstream', () => {
     expect(tools.tools.map((t) => t.name).sort()).toEqual(['delete_file', 'search']);
     expect(textOf(await client.callTool({ name: 'search', arguments: { query: 'tessera' } }))).toBe('3 results for "tessera"');
     expect(w.mcp.calls).toEqual([{ tool: 'search', agent: agent.getX509Svid().id.toString() }]);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.find((r) => r.route === 'mcp-search')).toMatchObject({ outcome: 'allowed', scope: 'search:query', caller: agent.getX509Svid().id.toString() });
     expect(JSON.stringify(records)).not.toContain(MCP_SECRET);
   });
@@ -73,7 +59,7 @@ describe('gateway: MCP upstream', () => {
     const client = await mcpClient(agent, ['search:query']);
     await expect(client.callTool({ name: 'delete_file', arguments: { path: '/etc/passwd' } })).rejects.toThrow(/ERR_SCOPE_NOT_GRANTED/);
     expect(w.mcp.calls).toEqual([]);
-    const records = await auditRecords();
+    const records = await w.auditRecords();
     expect(records.find((r) => r.outcome === 'denied')).toMatchObject({ route: 'mcp-delete', scope: 'files:delete', reason: 'ERR_SCOPE_NOT_GRANTED' });
   });
 
