@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { errorFromServiceError } from '../agent-sdk/error-status.js';
+import { ERROR_CODE_TRAILER, errorFromServiceError } from '../agent-sdk/error-status.js';
+import { TesseraError } from '../agent-sdk/errors.js';
 import type { AdminServiceClient } from '../agent-sdk/gen/tessera/v1/AdminService.js';
 import type { CreateJoinTokenResponse__Output } from '../agent-sdk/gen/tessera/v1/CreateJoinTokenResponse.js';
 import type { ListAuditRecordsResponse__Output } from '../agent-sdk/gen/tessera/v1/ListAuditRecordsResponse.js';
@@ -27,8 +28,10 @@ export type RevokeTargetRequest =
  */
 export class AdminClient {
   readonly #client: AdminServiceClient;
+  readonly #socketPath: string;
 
   constructor(socketPath: string) {
+    this.#socketPath = socketPath;
     this.#client = new (tesseraProto().tessera.v1.AdminService)(`unix:${socketPath}`, grpc.credentials.createInsecure());
   }
 
@@ -77,8 +80,15 @@ export class AdminClient {
 
   #call<Res>(invoke: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown): Promise<Res> {
     return new Promise((resolve, reject) => {
-      invoke((err, res) => (err || !res ? reject(err ? errorFromServiceError(err) : new Error('empty response')) : resolve(res)));
+      invoke((err, res) => (err || !res ? reject(err ? this.#errorOf(err) : new Error('empty response')) : resolve(res)));
     });
+  }
+
+  /** No CA on the socket comes back as a bare UNAVAILABLE with grpc-js's resolver text: name the socket instead. */
+  #errorOf(err: grpc.ServiceError): TesseraError {
+    const error = errorFromServiceError(err);
+    const fromCa = err.metadata?.get(ERROR_CODE_TRAILER).length > 0;
+    return error.code === 'ERR_UNAVAILABLE' && !fromCa ? new TesseraError('ERR_UNAVAILABLE', `no CA answers on the admin socket ${this.#socketPath}`) : error;
   }
 }
 

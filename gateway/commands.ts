@@ -23,12 +23,12 @@ import { Gateway } from './gateway.js';
 /**
  * `tessera gateway --config FILE`: attests as orchestrator `identity.name`
  * with the one-time join token, serves until `stop` resolves, reloads the
- * route table when the file changes or `reload` fires.
+ * route table when the file changes.
  *
  * @throws {TesseraError} ERR_CONFIG_INVALID, the attestation's refusal (ERR_JOIN_TOKEN_USED, ...), ERR_UNAVAILABLE.
  */
 export async function runGateway(
-  configFile: string, deps: { log: Logger; env: NodeJS.ProcessEnv; stop: Promise<unknown>; onReload(listener: () => void): void }, io: Output,
+  configFile: string, deps: { log: Logger; env: NodeJS.ProcessEnv; stop: Promise<unknown> }, io: Output,
 ): Promise<number> {
   const config = validateGatewayConfig(readConfigFile(configFile));
   const bundle = new X509Bundle(config.trustDomain, certificatesFromPem(await readFile(config.ca.bundleFile, 'utf8')));
@@ -43,15 +43,7 @@ export async function runGateway(
     identity.close();
     throw err;
   }
-  const reload = () => {
-    try {
-      gateway.reload(readConfigFile(configFile));
-    } catch (err) {
-      gateway.reload(err);
-    }
-  };
   const unwatch = watchConfigFile(configFile, (raw) => gateway.reload(raw));
-  deps.onReload(reload);
   io.out(JSON.stringify({ listen: gateway.address, spiffeId: gateway.id.toString(), audience: gateway.audience }));
   await deps.stop;
   unwatch();
@@ -67,7 +59,7 @@ export async function runGateway(
  * Reads the log directly: the gateway must be stopped (LevelDB allows one process).
  * Exit code 0 when it verifies, 1 when it does not.
  */
-export async function verifyGatewayAudit(configFile: string, io: Output): Promise<number> {
+export async function verifyGatewayAudit(configFile: string, params: { json: boolean }, io: Output): Promise<number> {
   const config = validateGatewayConfig(readConfigFile(configFile));
   const roots = certificatesFromPem(await readFile(config.ca.bundleFile, 'utf8')).map((der) => new X509Certificate(der));
   const store = await LevelStore.create(join(config.dataDir, 'audit'));
@@ -77,12 +69,10 @@ export async function verifyGatewayAudit(configFile: string, io: Output): Promis
   } finally {
     await store.close();
   }
-  if (result.ok) {
-    io.out(`gateway audit log OK: ${result.records} records, ${result.checkpoints} signed checkpoints`);
-    return 0;
-  }
-  io.out(`gateway audit log BROKEN at record ${result.firstBadSequence}: ${result.reason} (${result.records} records checked)`);
-  return 1;
+  if (params.json) io.out(JSON.stringify(result));
+  else if (result.ok) io.out(`gateway audit log OK: ${result.records} records, ${result.checkpoints} signed checkpoints`);
+  else io.out(`gateway audit log BROKEN at record ${result.firstBadSequence}: ${result.reason} (${result.records} records checked)`);
+  return result.ok ? 0 : 1;
 }
 
 async function readJoinToken(identity: { joinTokenFile?: string; joinTokenEnv?: string }, env: NodeJS.ProcessEnv): Promise<string> {

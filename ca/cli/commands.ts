@@ -5,7 +5,7 @@ import { systemClock } from '../../agent-sdk/clock.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { AdminClient } from '../admin-client.js';
 import { verifyAudit } from '../audit/verify.js';
-import { type CaConfig, parseDuration } from '../config.js';
+import type { CaConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { CaServer } from '../server.js';
 import { LevelStore } from '../store/level-store.js';
@@ -26,12 +26,10 @@ export async function startCa(config: CaConfig, log: Logger, stop: Promise<unkno
 }
 
 /** `tessera token create`: a one-time join token for an orchestrator, printed once. */
-export async function createToken(socket: string, params: { orchestrator: string; ttl?: string }, io: Output): Promise<number> {
-  const ttlMs = params.ttl === undefined ? 0 : parseDuration(params.ttl);
-  if (Number.isNaN(ttlMs)) throw new TesseraError('ERR_INVALID_ARGUMENT', '--ttl must be a duration such as "10m"');
+export async function createToken(socket: string, params: { orchestrator: string; ttlMs?: number }, io: Output): Promise<number> {
   const admin = new AdminClient(socket);
   try {
-    const created = await admin.createJoinToken({ orchestrator: params.orchestrator, ttlMs });
+    const created = await admin.createJoinToken(params);
     io.out(JSON.stringify({ token: created.token, spiffeId: created.spiffeId, expiresAt: new Date(created.expiresAtMs).toISOString() }));
     return 0;
   } finally {
@@ -44,7 +42,7 @@ export async function createToken(socket: string, params: { orchestrator: string
  * is running, directly on the data directory (LevelDB allows one process only).
  * Exit code 0 when the chain verifies, 1 when it does not (naming the first bad record).
  */
-export async function verifyAuditLog(dataDir: string, socket: string, io: Output): Promise<number> {
+export async function verifyAuditLog(dataDir: string, socket: string, params: { json: boolean }, io: Output): Promise<number> {
   let result: { ok: boolean; records: number; checkpoints: number; firstBadSequence?: number; reason?: string };
   const admin = new AdminClient(socket);
   try {
@@ -61,12 +59,10 @@ export async function verifyAuditLog(dataDir: string, socket: string, io: Output
   } finally {
     admin.close();
   }
-  if (result.ok) {
-    io.out(`audit log OK: ${result.records} records, ${result.checkpoints} signed checkpoints`);
-    return 0;
-  }
-  io.out(`audit log BROKEN at record ${result.firstBadSequence}: ${result.reason} (${result.records} records checked)`);
-  return 1;
+  if (params.json) io.out(JSON.stringify(result));
+  else if (result.ok) io.out(`audit log OK: ${result.records} records, ${result.checkpoints} signed checkpoints`);
+  else io.out(`audit log BROKEN at record ${result.firstBadSequence}: ${result.reason} (${result.records} records checked)`);
+  return result.ok ? 0 : 1;
 }
 
 /** `tessera audit list`: audit records after a sequence number, as text or JSON lines. */

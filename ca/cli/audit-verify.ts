@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { verifyGatewayAudit } from '../../gateway/commands.js';
+import type { CliCommand } from './command.js';
+import { verifyAuditLog } from './commands.js';
+import { type AdminOptions, addAdminOptions, dataDirOf, jsonOption, socketOf } from './options.js';
+
+interface Options extends AdminOptions {
+  json?: boolean;
+  gateway?: string;
+}
+
+/** `tessera audit verify`: checks the hash chain and its signed checkpoints. */
+export const auditVerify: CliCommand<Options> = {
+  path: ['audit', 'verify'],
+  define: (cmd) => addAdminOptions(cmd
+    .summary('check the audit hash chain and its signed checkpoints')
+    .description('Checks the audit hash chain and its signed checkpoints, through the running CA or, when none runs, on the data directory itself.\nExit status 0 when the chain verifies, 1 when it does not (naming the first record that does not fit).')
+    .addOption(jsonOption('print the result as JSON'))
+    .option('--gateway <file>', 'verify the decision log of the agent gateway with this config instead (the gateway must be stopped)')),
+  run: (opts, _operands, ctx) => opts.gateway
+    ? verifyGatewayAudit(resolve(opts.gateway), { json: opts.json ?? false }, ctx.io)
+    : verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false }, ctx.io),
+};
