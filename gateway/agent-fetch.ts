@@ -27,6 +27,8 @@ export interface GatewayFetchOptions {
   readonly tokens?: JwtSvidSource;
 }
 
+const RETIRE_AFTER_MS = 60_000;
+
 export type GatewayFetch = ((url: string | URL, init?: RequestInit) => Promise<Response>) & { close(): void };
 
 /**
@@ -42,7 +44,9 @@ export function gatewayFetch(source: X509Source, options: GatewayFetchOptions): 
   let pool: { thumbprint: string; agent: https.Agent } | undefined;
   const agentFor = (thumbprint: string) => {
     if (pool?.thumbprint !== thumbprint) {
-      pool?.agent.destroy();
+      // Requests still running on the old certificate's connections finish; the gateway closes those connections when that certificate expires.
+      const retired = pool?.agent;
+      if (retired) setTimeout(() => retired.destroy(), RETIRE_AFTER_MS).unref();
       const agent = new https.Agent({ keepAlive: true });
       agent.createConnection = (o: tls.ConnectionOptions) => tls.connect({ ...o, ...mtlsClientOptions(source, source, authorizer) });
       pool = { thumbprint, agent };
