@@ -72,8 +72,15 @@ export interface GatewayConfig extends RouteTable {
   readonly trustDomain: string;
   /** The CA the gateway attests to and follows revocations from. */
   readonly ca: { readonly address: string; readonly mtlsAddress: string; readonly bundleFile: string };
-  /** A one-time join token (file or environment variable): the gateway attests as orchestrator `name`. */
-  readonly identity: { readonly name: string; readonly joinTokenFile?: string; readonly joinTokenEnv?: string };
+  /**
+   * How the gateway attests as orchestrator `name`: a one-time join token (file or environment
+   * variable), or x509pop with a certificate whose subject CN is `name` (PEM chain, leaf first, and its key),
+   * which also works for every restart.
+   */
+  readonly identity: {
+    readonly name: string; readonly joinTokenFile?: string; readonly joinTokenEnv?: string;
+    readonly x509pop?: { readonly certFile: string; readonly keyFile: string };
+  };
   /** The `aud` agents' task tokens must carry; default: the gateway's own SPIFFE ID. */
   readonly audience?: string;
   /** Where the gateway's audit log (LevelDB) lives. */
@@ -110,7 +117,14 @@ export function validateGatewayConfig(raw: unknown): GatewayConfig {
   }
   const joinTokenFile = optionalStr(identity.joinTokenFile, 'identity.joinTokenFile', problems);
   const joinTokenEnv = optionalStr(identity.joinTokenEnv, 'identity.joinTokenEnv', problems);
-  if ((joinTokenFile === undefined) === (joinTokenEnv === undefined)) problems.push('identity needs exactly one of joinTokenFile, joinTokenEnv');
+  let x509pop: { certFile: string; keyFile: string } | undefined;
+  if (identity.x509pop !== undefined) {
+    const pop = object(identity.x509pop, 'identity.x509pop', problems);
+    x509pop = { certFile: str(pop.certFile, 'identity.x509pop.certFile', problems), keyFile: str(pop.keyFile, 'identity.x509pop.keyFile', problems) };
+  }
+  if ([joinTokenFile, joinTokenEnv, x509pop].filter((v) => v !== undefined).length !== 1) {
+    problems.push('identity needs exactly one of joinTokenFile, joinTokenEnv, x509pop');
+  }
   const name = str(identity.name ?? 'gateway', 'identity.name', problems);
   if (!NAME.test(name)) problems.push('identity.name must be a lowercase name');
   const config: GatewayConfig = {
@@ -122,7 +136,7 @@ export function validateGatewayConfig(raw: unknown): GatewayConfig {
       mtlsAddress: str(ca.mtlsAddress, 'ca.mtlsAddress', problems),
       bundleFile: str(ca.bundleFile, 'ca.bundleFile', problems),
     },
-    identity: { name, ...(joinTokenFile !== undefined && { joinTokenFile }), ...(joinTokenEnv !== undefined && { joinTokenEnv }) },
+    identity: { name, ...(joinTokenFile !== undefined && { joinTokenFile }), ...(joinTokenEnv !== undefined && { joinTokenEnv }), ...(x509pop && { x509pop }) },
     ...(c.audience !== undefined && { audience: str(c.audience, 'audience', problems) }),
     dataDir: str(c.dataDir, 'dataDir', problems),
     ...(c.metricsListen !== undefined && { metricsListen: str(c.metricsListen, 'metricsListen', problems) }),
