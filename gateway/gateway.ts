@@ -175,10 +175,12 @@ export class Gateway {
     try {
       const { host, segments } = checkRequest(req);
       const candidates = candidateRoutes(table, host, req.method ?? '', segments);
-      routes = routesFor(candidates);
+      // An MCP request's routes are those of its messages: none is named before the body is read.
+      const mcp = needsBody(candidates);
+      if (!mcp) routes = routesFor(candidates);
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > table.limits.maxBodyBytes) throw new TesseraError('ERR_LIMIT_EXCEEDED', `the request body is larger than ${table.limits.maxBodyBytes} bytes`);
-      if (needsBody(candidates)) {
+      if (mcp) {
         body = await readBody(req, table.limits.maxBodyBytes);
         routes = routesFor(candidates, jsonRpcCalls(body));
       }

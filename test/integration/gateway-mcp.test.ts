@@ -101,5 +101,9 @@ describe('gateway: MCP upstream', () => {
     const agent = await w.agent(['search:query']);
     expect(await post(agent, body)).toEqual({ status, code });
     expect(w.mcp.calls).toEqual([]);
+    // Refused before a route admitted it: the record names none (never the route of another message or method).
+    const denied = (await w.auditRecords()).filter((r) => r.outcome === 'denied');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.route).toBe(code === 'ERR_SCOPE_NOT_GRANTED' ? 'mcp-search mcp-delete' : undefined);
   });
 });
