@@ -12,7 +12,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +19,6 @@ import { join } from 'node:path';
 import { authorizeId } from '../agent-sdk/authorizer.js';
 import { systemClock } from '../agent-sdk/clock.js';
 import { JwtSvidSource } from '../agent-sdk/jwt-source.js';
-import { mtlsClientOptions } from '../agent-sdk/tls.js';
 import { Orchestrator } from '../agent-sdk/orchestrator.js';
 import { X509Source } from '../agent-sdk/x509-source.js';
 import { AdminClient } from '../ca/admin-client.js';
@@ -29,6 +27,7 @@ import { silentLogger } from '../ca/log.js';
 import { CaServer } from '../ca/server.js';
 import { validateGatewayConfig } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
+import { mtlsAgent } from '../gateway/mtls-agent.js';
 import { joinTokenClient } from '../node-attestor/join-token/client.js';
 import type { BenchContext, BenchResult } from './bench.js';
 import { row } from './report.js';
@@ -64,8 +63,7 @@ export async function gatewayBenchmark(ctx: BenchContext): Promise<BenchResult> 
   const agent = await X509Source.fromEnv({ ...(await orchestrator.spawn('bench', { sponsor: 'user:bench', scopes: ['search:query'] })).env });
   // The same plain node:http client on both sides, so the difference is the gateway's (and the agent's TLS).
   const tokens = new JwtSvidSource(agent);
-  const gatewayAgent = new https.Agent({ keepAlive: true });
-  gatewayAgent.createConnection = (o: tls.ConnectionOptions) => tls.connect({ ...o, ...mtlsClientOptions(agent, agent, authorizeId(gateway.id)) });
+  const gatewayAgent = mtlsAgent(agent, agent, authorizeId(gateway.id));
   const directAgent = new http.Agent({ keepAlive: true });
   const get = (url: string, options: https.RequestOptions) => new Promise<string>((resolve, reject) => {
     (url.startsWith('https:') ? https : http).get(url, options, (res) => {

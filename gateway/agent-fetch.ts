@@ -8,13 +8,12 @@
  */
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import tls from 'node:tls';
 import { authorizeId } from '../agent-sdk/authorizer.js';
 import { JwtSvidSource } from '../agent-sdk/jwt-source.js';
 import { certificateThumbprint } from '../agent-sdk/jwt-svid.js';
 import type { SpiffeId } from '../agent-sdk/spiffe-id.js';
-import { mtlsClientOptions } from '../agent-sdk/tls.js';
 import type { X509Source } from '../agent-sdk/x509-source.js';
+import { mtlsAgent } from './mtls-agent.js';
 
 export interface GatewayFetchOptions {
   /** The gateway's SPIFFE ID: the server must present it. */
@@ -47,9 +46,7 @@ export function gatewayFetch(source: X509Source, options: GatewayFetchOptions): 
       // Requests still running on the old certificate's connections finish; the gateway closes those connections when that certificate expires.
       const retired = pool?.agent;
       if (retired) setTimeout(() => retired.destroy(), RETIRE_AFTER_MS).unref();
-      const agent = new https.Agent({ keepAlive: true });
-      agent.createConnection = (o: tls.ConnectionOptions) => tls.connect({ ...o, ...mtlsClientOptions(source, source, authorizer) });
-      pool = { thumbprint, agent };
+      pool = { thumbprint, agent: mtlsAgent(source, source, authorizer) };
     }
     return pool.agent;
   };

@@ -9,13 +9,12 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import { authorizeId } from '../agent-sdk/authorizer.js';
 import type { X509BundleSource } from '../agent-sdk/bundle.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import type { X509SvidSource } from '../agent-sdk/svid.js';
-import { mtlsClientOptions } from '../agent-sdk/tls.js';
 import type { RouteTable, UpstreamConfig } from './config.js';
+import { mtlsAgent } from './mtls-agent.js';
 
 export interface Upstream {
   readonly url: URL;
@@ -44,10 +43,7 @@ export function closeUpstreams(upstreams: ReadonlyMap<string, Upstream>): void {
 function openUpstream(name: string, config: UpstreamConfig, identity: X509SvidSource & X509BundleSource, env: NodeJS.ProcessEnv): Upstream {
   const c = config.credential;
   if (c.kind === 'mtls') {
-    const agent = new https.Agent({ keepAlive: true });
-    // Each new connection spreads freshly read options: the current SVID, never a resumed session.
-    agent.createConnection = (options: tls.ConnectionOptions) => tls.connect({ ...options, ...mtlsClientOptions(identity, identity, authorizeId(c.id)) });
-    return { url: config.url, agent };
+    return { url: config.url, agent: mtlsAgent(identity, identity, authorizeId(c.id)) };
   }
   const agent = config.url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   if (c.kind === 'none') return { url: config.url, agent };
