@@ -51,6 +51,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_BANNED: status.PERMISSION_DENIED,
   // An authority lifecycle step that its current state does not allow (revoke the active one, ...).
   ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
+  // The gateway has no route for a request (default deny).
+  ERR_NO_ROUTE: status.PERMISSION_DENIED,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

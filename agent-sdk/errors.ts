@@ -44,7 +44,8 @@ export type ErrorCode =
   | 'ERR_REQUEST_UNDECODABLE'
   | 'ERR_VALUE_OUT_OF_RANGE'
   | 'ERR_BANNED'
-  | 'ERR_AUTHORITY_STATE';
+  | 'ERR_AUTHORITY_STATE'
+  | 'ERR_NO_ROUTE';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -89,6 +90,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_VALUE_OUT_OF_RANGE',
   'ERR_BANNED',
   'ERR_AUTHORITY_STATE',
+  'ERR_NO_ROUTE',
 ];
 
 /**

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchContext } from './bench.js';
+import { gatewayBenchmark } from './gateway.js';
 import { handshakesBenchmark } from './handshakes.js';
 import { issuanceBenchmark } from './issuance.js';
 import { revocationBenchmark } from './revocation.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   rotation: rotationBenchmark,
   revocation: revocationBenchmark,
   scale: scaleBenchmark,
+  gateway: gatewayBenchmark,
 };
 
 /** Hard stop for the whole run, so a hung phase never hangs a shell or a CI job. */

@@ -15,6 +15,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const ctx: CliContext = {
   io: { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
   envDataDir: process.env.TESSERA_DATA_DIR || undefined,
+  env: process.env,
   // Only a command that waits for it takes over SIGTERM and SIGINT; the others die of them as usual.
   stopRequested: () => new Promise((done) => {
     process.once('SIGTERM', done);

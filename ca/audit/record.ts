@@ -35,6 +35,10 @@ export interface AuditEvent {
   address?: string;
   /** How many refusals this record stands for, when more than one (a rate-limit summary); absent means one. */
   count?: number;
+  /** The gateway route a request matched (its configured name). */
+  route?: string;
+  /** The scope that route required. */
+  scope?: string;
 }
 
 /** One link of the hash chain, as stored. */
@@ -59,7 +63,7 @@ const OPERATION = /^[a-z][a-z0-9_.]{0,63}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const REASON = /^ERR_[A-Z_]{1,60}$/;
 const OUTCOMES: readonly string[] = ['allowed', 'denied', 'error'];
-const STRING_FIELDS = ['caller', 'subject', 'task', 'orchestrator', 'sponsor', 'chainHash', 'serial', 'attestor', 'address'] as const;
+const STRING_FIELDS = ['caller', 'subject', 'task', 'orchestrator', 'sponsor', 'chainHash', 'serial', 'attestor', 'address', 'route', 'scope'] as const;
 
 /**
  * The canonical field order. The hash input is
@@ -84,6 +88,12 @@ const RECORD_DOMAIN = 'tessera-audit-record-v1\n';
  */
 const V2_ORDER = ['address', 'count'] as const satisfies readonly (keyof AuditRecord)[];
 const RECORD_DOMAIN_V2 = 'tessera-audit-record-v2\n';
+/**
+ * The gateway's fields, the same way again: a record with one of them hashes
+ *   "tessera-audit-record-v3\n" || JSON.stringify([...the v1 values, ...the v2 values, r.route, r.scope])
+ */
+const V3_ORDER = ['route', 'scope'] as const satisfies readonly (keyof AuditRecord)[];
+const RECORD_DOMAIN_V3 = 'tessera-audit-record-v3\n';
 const CHECKPOINT_DOMAIN = 'tessera-audit-checkpoint-v1\n';
 
 /** The store key of record `seq`: `audit/` + seq zero-padded to 16 digits. */
@@ -145,7 +155,9 @@ export function toAuditEvent(value: AuditEvent): AuditEvent {
 export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
   const values: unknown[] = CANONICAL_ORDER.map((field) => record[field] ?? null);
   const added = V2_ORDER.map((field) => record[field] ?? null);
-  const input = added.every((v) => v === null) ? RECORD_DOMAIN + JSON.stringify(values) : RECORD_DOMAIN_V2 + JSON.stringify([...values, ...added]);
+  const gateway = V3_ORDER.map((field) => record[field] ?? null);
+  const input = gateway.some((v) => v !== null) ? RECORD_DOMAIN_V3 + JSON.stringify([...values, ...added, ...gateway])
+    : added.every((v) => v === null) ? RECORD_DOMAIN + JSON.stringify(values) : RECORD_DOMAIN_V2 + JSON.stringify([...values, ...added]);
   return createHash('sha256').update(input, 'utf8').digest('hex');
 }
 
@@ -163,10 +175,10 @@ export function sealRecord(params: {
   return { ...unsealed, hash: hashRecord(unsealed) };
 }
 
-/** The stored bytes of a record: UTF-8 JSON, fields in canonical order (v1, then v2) then `hash`. */
+/** The stored bytes of a record: UTF-8 JSON, fields in canonical order (v1, v2, v3) then `hash`. */
 export function encodeRecord(record: AuditRecord): Uint8Array {
   const ordered: Record<string, unknown> = {};
-  for (const field of [...CANONICAL_ORDER, ...V2_ORDER]) if (record[field] !== undefined) ordered[field] = record[field];
+  for (const field of [...CANONICAL_ORDER, ...V2_ORDER, ...V3_ORDER]) if (record[field] !== undefined) ordered[field] = record[field];
   ordered['hash'] = record.hash;
   return Buffer.from(JSON.stringify(ordered), 'utf8');
 }
@@ -178,7 +190,7 @@ export function encodeRecord(record: AuditRecord): Uint8Array {
  */
 export function parseRecord(bytes: Uint8Array): AuditRecord {
   const obj = parseJsonObject(bytes);
-  const allowed = new Set<string>([...CANONICAL_ORDER, ...V2_ORDER, 'hash']);
+  const allowed = new Set<string>([...CANONICAL_ORDER, ...V2_ORDER, ...V3_ORDER, 'hash']);
   for (const key of Object.keys(obj)) if (!allowed.has(key)) throw new TypeError(`unknown audit field ${key}`);
   const { seq, timeMs, outcome, reason, prevHash, hash } = obj;
   if (!isSequence(seq) || !Number.isSafeInteger(timeMs)) throw new TypeError('bad seq or timeMs');

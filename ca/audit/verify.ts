@@ -4,6 +4,9 @@
  * streamed side by side in sequence order, so memory stays constant.
  */
 import * as crypto from 'node:crypto';
+import { X509Bundle } from '../../agent-sdk/bundle.js';
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
+import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import type { Store } from '../store/store.js';
 import {
   AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, auditKey, checkpointKey, checkpointSigningBytes, hashRecord, parseCheckpoint,
@@ -41,23 +44,35 @@ class AuditFailure {
   constructor(readonly seq: number, readonly reason: AuditFailureReason) {}
 }
 
+/** Who must have signed the checkpoints: by default a CA certificate (the CA's own log). */
+export interface AuditVerifyParams {
+  roots: crypto.X509Certificate[];
+  /**
+   * For a log a service keeps with its SVID (the gateway's): checkpoints must be
+   * signed by an X509-SVID of exactly this ID, valid at the checkpoint's time,
+   * chaining to `roots`, instead of by a CA certificate.
+   */
+  signerId?: SpiffeId;
+  /** A head verified before: only what follows it is checked. */
+  after?: { seq: number; hash: string };
+}
+
 /**
  * Verifies the audit log in `store`: sequence numbers without a gap, each
  * prevHash equal to the previous hash, each hash recomputed, each checkpoint
- * signed by a CA certificate chaining to one of `roots` (valid at the
- * checkpoint's time) over a head that is present in the log. A break an
- * operator sealed (ca/audit/seal.ts) is stepped over: the chain goes on from
- * the head the seal signed, and `sealed` counts it. With `after` (a head
- * verified before, the CA's signed mark), only what follows it is checked.
- * Never throws for a bad log (only if the store itself fails); names the first bad record.
+ * signed by a CA certificate chaining to one of `roots` (or by the X509-SVID
+ * `signerId`), valid at the checkpoint's time, over a head that is present in
+ * the log. A break an operator sealed (ca/audit/seal.ts) is stepped over: the
+ * chain goes on from the head the seal signed, and `sealed` counts it. With
+ * `after` (a head verified before, the CA's signed mark), only what follows it
+ * is checked. Never throws for a bad log (only if the store itself fails);
+ * names the first bad record.
  *
  * @example
  * const result = await verifyAudit(store, { roots: bundle.roots });
  * if (!result.ok) console.error(`audit broken at ${result.firstBadSequence}: ${result.reason}`);
  */
-export async function verifyAudit(
-  store: Store, params: { roots: crypto.X509Certificate[]; after?: { seq: number; hash: string } },
-): Promise<AuditVerification> {
+export async function verifyAudit(store: Store, params: AuditVerifyParams): Promise<AuditVerification> {
   const { roots, after } = params;
   const seals = await readSeals(store, roots);
   const start = after?.seq ?? 0;
@@ -95,7 +110,7 @@ export async function verifyAudit(
         const cpSeq = parseSequenceKey(cpKey, CHECKPOINT_PREFIX) ?? 0;
         if (cpSeq > record.seq) break;
         if (cpSeq > skipThrough) {
-          const checkpoint = checkCheckpoint(cpKey, cpValue, roots);
+          const checkpoint = checkCheckpoint(cpKey, cpValue, params);
           if (checkpoint.seq !== record.seq || checkpoint.hash !== record.hash) {
             throw new AuditFailure(checkpoint.seq, 'checkpoint_hash_mismatch');
           }
@@ -109,7 +124,7 @@ export async function verifyAudit(
     }
     // Checkpoints beyond the last record: someone cut the tail of signed history.
     if (!nextCheckpoint.done) {
-      checkCheckpoint(...nextCheckpoint.value, roots);
+      checkCheckpoint(...nextCheckpoint.value, params);
       if (!seals.has(expected)) throw new AuditFailure(expected, 'truncated_below_checkpoint');
       sealed++;
     }
@@ -139,7 +154,7 @@ async function headMatches(store: Store, head: { seq: number; hash: string }): P
  */
 export function verifiedCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.X509Certificate[]): Checkpoint | undefined {
   try {
-    return checkCheckpoint(key, value, roots);
+    return checkCheckpoint(key, value, { roots: [...roots] });
   } catch (err) {
     if (err instanceof AuditFailure) return undefined;
     throw err;
@@ -164,7 +179,7 @@ function checkRecord(key: string, value: Uint8Array, expectedSeq: number, prevHa
 }
 
 /** Parses a checkpoint and checks its signer and signature (not yet its hash); throws AuditFailure. */
-function checkCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.X509Certificate[]): Checkpoint {
+function checkCheckpoint(key: string, value: Uint8Array, params: AuditVerifyParams): Checkpoint {
   const keySeq = parseSequenceKey(key, CHECKPOINT_PREFIX);
   let checkpoint: Checkpoint;
   let chain: crypto.X509Certificate[];
@@ -176,7 +191,8 @@ function checkCheckpoint(key: string, value: Uint8Array, roots: readonly crypto.
   }
   // A head kept under another key (the start-up mark, an anchor line) has no seq in its key.
   if (key.startsWith(CHECKPOINT_PREFIX) && keySeq !== checkpoint.seq) throw new AuditFailure(keySeq ?? checkpoint.seq, 'malformed_checkpoint');
-  if (!chainsToRoot(chain, roots, checkpoint.timeMs)) throw new AuditFailure(checkpoint.seq, 'checkpoint_signer_untrusted');
+  const trusted = params.signerId ? isSvidOf(chain, params.signerId, params.roots, checkpoint.timeMs) : chainsToRoot(chain, params.roots, checkpoint.timeMs);
+  if (!trusted) throw new AuditFailure(checkpoint.seq, 'checkpoint_signer_untrusted');
   const signature = Buffer.from(checkpoint.signature, 'base64');
   if (!crypto.verify('sha256', checkpointSigningBytes(checkpoint), chain[0]!.publicKey, signature)) {
     throw new AuditFailure(checkpoint.seq, 'checkpoint_signature_invalid');
@@ -199,6 +215,17 @@ function chainsToRoot(chain: readonly crypto.X509Certificate[], roots: readonly 
   }
   const top = chain[chain.length - 1]!;
   return roots.some((root) => root.ca && isValidAt(root, atMs) && (root.raw.equals(top.raw) || isIssuedBy(top, root)));
+}
+
+/** Whether `chain` (leaf first) is an X509-SVID of `signerId` that verifies against `roots` at `atMs`. */
+function isSvidOf(chain: readonly crypto.X509Certificate[], signerId: SpiffeId, roots: readonly crypto.X509Certificate[], atMs: number): boolean {
+  try {
+    const bundle = new X509Bundle(signerId.trustDomain, roots.map((root) => root.raw));
+    const { id } = verifyX509Svid(chain.map((cert) => cert.raw), { getX509BundleForTrustDomain: (td) => (td === bundle.trustDomain ? bundle : undefined) }, { nowMs: atMs });
+    return id.equals(signerId);
+  } catch {
+    return false;
+  }
 }
 
 function isIssuedBy(cert: crypto.X509Certificate, issuer: crypto.X509Certificate): boolean {

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { verifyGatewayAudit } from '../../gateway/commands.js';
 import type { CliCommand } from './command.js';
 import { verifyAnchorFile } from './audit-anchor.js';
 import { verifyAuditLog } from './commands.js';
@@ -6,6 +8,7 @@ import { type AdminOptions, addAdminOptions, dataDirOf, jsonOption, socketOf } f
 interface Options extends AdminOptions {
   json?: boolean;
   anchor?: string;
+  gateway?: string;
 }
 
 /** `tessera audit verify`: checks the hash chain and its signed checkpoints. */
@@ -15,8 +18,10 @@ export const auditVerify: CliCommand<Options> = {
     .summary('check the audit hash chain and its signed checkpoints')
     .description('Checks the audit hash chain and its signed checkpoints, through the running CA or, when none runs, on the data directory itself.\nExit status 0 when the chain verifies, 1 when it does not (naming the first record that does not fit).')
     .option('--anchor <file>', 'also check that every checkpoint anchored in this file (config audit.anchorFile) is in the log')
+    .option('--gateway <file>', 'verify the decision log of the agent gateway with this config instead (the gateway must be stopped)')
     .addOption(jsonOption('print the result as JSON'))),
   run: async (opts, _operands, ctx) => {
+    if (opts.gateway) return verifyGatewayAudit(resolve(opts.gateway), { json: opts.json ?? false }, ctx.io);
     const chain = await verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false }, ctx.io);
     if (!opts.anchor) return chain;
     return Math.max(chain, await verifyAnchorFile(dataDirOf(opts, ctx), socketOf(opts, ctx), opts.anchor, { json: opts.json ?? false }, ctx.io));

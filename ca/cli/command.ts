@@ -9,6 +9,8 @@ export interface CliContext {
   readonly io: Output;
   /** $TESSERA_DATA_DIR, when set. */
   readonly envDataDir: string | undefined;
+  /** The environment, for settings a config file names by variable (the gateway's join token and upstream secrets). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Resolves when the process is asked to stop (SIGTERM, SIGINT); a long-running command calls it once and awaits it. */
   stopRequested(): Promise<unknown>;
 }

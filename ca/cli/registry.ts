@@ -15,6 +15,7 @@ import { policyCheck } from './policy-check.js';
 import { healthcheck } from './healthcheck.js';
 import type { CliCommand } from './command.js';
 import { completion } from './completion.js';
+import { gateway } from './gateway.js';
 import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
 import { agent } from './agent.js';
@@ -48,6 +49,7 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   bundleSet,
   agent,
   run,
+  gateway,
   healthcheck,
   completion,
 ];

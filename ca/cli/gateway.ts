@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { runGateway } from '../../gateway/commands.js';
+import { createLogger } from '../log.js';
+import type { CliCommand } from './command.js';
+import { type LogLevel, logLevelOption } from './options.js';
+
+interface Options {
+  config: string;
+  logLevel: LogLevel;
+}
+
+/** `tessera gateway`: the agent gateway (gateway/, docs/gateway.md). */
+export const gateway: CliCommand<Options> = {
+  path: ['gateway'],
+  define: (cmd) => cmd
+    .summary('run the agent gateway in front of tools and MCP servers')
+    .description('Runs the agent gateway in the foreground until SIGTERM or SIGINT: attests to the CA with the join token its config names, then serves agents over mutual TLS. Prints one JSON line { listen, spiffeId, audience } once it listens; a changed config file replaces the routes (a bad one is logged and ignored). See docs/gateway.md.')
+    .requiredOption('--config <file>', 'the gateway config (JSON)')
+    .addOption(logLevelOption()),
+  run: (opts, _operands, ctx) => runGateway(resolve(opts.config), {
+    log: createLogger(opts.logLevel), env: ctx.env ?? {}, stop: ctx.stopRequested(),
+  }, ctx.io),
+};
