@@ -14,6 +14,7 @@ const USAGE = `usage: tessera <command> [options]
 
   ca start        run the CA          [--config FILE] [--data-dir DIR] [--trust-domain TD] [--policy FILE]
                                       [--listen HOST:PORT] [--mtls-listen HOST:PORT] [--log-level LEVEL]
+                                      [--store postgresql://...]  (replicas on one database: docs/ha.md)
   token create    make a join token   --orchestrator NAME [--ttl 10m]
   audit verify    check the audit hash chain and its signed checkpoints
   audit list      print audit records [--after SEQ] [--limit N] [--json]
@@ -24,7 +25,7 @@ const USAGE = `usage: tessera <command> [options]
 
   Commands that talk to a running CA use its admin socket: --socket PATH, or
   <data dir>/admin.sock. The data directory is --data-dir, else $TESSERA_DATA_DIR,
-  else ./.data.`;
+  else ./.data. The store is --store, else $TESSERA_STORE, else level in the data directory.`;
 
 const io: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       status: { type: 'string' },
       policy: { type: 'string' },
+      store: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
         ...(values['mtls-listen'] && { mtlsAddress: values['mtls-listen'] }),
         ...(values.socket && { adminSocket: values.socket }),
         ...(values.policy && { policyFile: resolve(values.policy) }),
+        // A database URL may hold a password: $TESSERA_STORE keeps it off the command line.
+        ...((values.store ?? process.env.TESSERA_STORE) && { store: values.store ?? process.env.TESSERA_STORE }),
       });
       const stop = new Promise((done) => {
         process.once('SIGTERM', done);
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
       if (!values.orchestrator) throw new TesseraError('ERR_INVALID_ARGUMENT', '--orchestrator NAME is required');
       return createToken(socket, { orchestrator: values.orchestrator, ...(values.ttl && { ttl: values.ttl }) }, io);
     case 'audit verify':
-      return verifyAuditLog(dataDir, socket, io);
+      return verifyAuditLog(dataDir, socket, io, values.store ?? process.env.TESSERA_STORE ?? '');
     case 'audit list':
       return listAudit(socket, { after: Number(values.after ?? 0), limit: Number(values.limit ?? 100), json: values.json ?? false }, io);
     case 'revoke':
