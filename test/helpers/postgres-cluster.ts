@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,8 +91,11 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
     server = undefined;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the data is checkpointed.
-    child.kill('SIGINT');
+    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the data is checkpointed. It goes
+    // to the postmaster itself (postmaster.pid's first line): runuser does not pass it on.
+    const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (postmaster > 0) process.kill(postmaster, 'SIGINT');
+    else child.kill('SIGINT');
     await exited;
   };
   await startServer();

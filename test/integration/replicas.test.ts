@@ -16,6 +16,7 @@ import { newKey } from '../helpers/agents.js';
 import { tessera } from '../helpers/ca-process.js';
 import { type Replicas, startReplicas } from '../helpers/ca-replicas.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { startPostgresCluster } from '../helpers/postgres-cluster.js';
 import { type Proxy, startProxy } from '../helpers/tcp-proxy.js';
 
 // Fifty concurrent redemptions from one address: the abuse limits are not what is tested here.
@@ -152,6 +153,29 @@ describe('CA replicas on PostgreSQL', () => {
     const activated = await retryUnavailable(() => client.activate(spawned.env[ENV.ticket]!, createCsr(newKey())));
     expect(activated.id.toString()).toBe(spawned.id.toString());
     expect((await adminOf(r, 1).verifyAudit()).ok).toBe(true);
+  });
+
+  it('ok/the-database-restarting-fails-closed-and-the-replica-recovers-without-a-restart', async () => {
+    // A cluster of its own: this test stops the server.
+    const cluster = await startPostgresCluster();
+    closers.push(() => void cluster.stop());
+    const r = replicas = await startReplicas({ count: 1, storeUrl: await cluster.createDatabase() });
+    const o = await orchestrator(r, 'o1');
+    const spawned = await o.spawn('task-1', { sponsor: 'user-1' });
+    const acknowledged = (await adminOf(r, 0).listAuditRecords({ limit: 1000 })).records.length;
+
+    await cluster.stopServer();
+    const client = new CaClient({ endpoints: r.endpoints, bundle: r.bundle });
+    closers.push(() => client.close());
+    await expect(client.activate(spawned.env[ENV.ticket]!, createCsr(newKey()))).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+    await expect(o.spawn('task-1', { sponsor: 'user-1' })).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+
+    await cluster.startServer();
+    const activated = await retryUnavailable(() => client.activate(spawned.env[ENV.ticket]!, createCsr(newKey())));
+    expect(activated.id.toString()).toBe(spawned.id.toString());
+    const after = await adminOf(r, 0).verifyAudit();
+    expect(after.ok).toBe(true);
+    expect(after.records).toBeGreaterThan(acknowledged);
   });
 });
 
