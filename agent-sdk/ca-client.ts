@@ -29,8 +29,13 @@ import { caId } from './tessera-id.js';
 import { int32Seconds } from './wire-seconds.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import { clientContext } from './tls-material.js';
+import { replicasOf } from './ca-endpoints.js';
 
-/** Where the CA listens. */
+/**
+ * Where the CA listens. Several replicas: comma-separated lists, one replica
+ * at the same position in both (ca-endpoints.ts); the client moves to the next
+ * one when a call finds its replica unavailable.
+ */
 export interface CaEndpoints {
   /** host:port of its public TLS listener (attestation, activation, bundle). */
   readonly address: string;
@@ -91,6 +96,9 @@ const READY_WAIT_MS = 1_500;
  */
 export class CaClient {
   readonly #endpoints: CaEndpoints;
+  readonly #replicas: CaEndpoints[];
+  /** The replica in use: the next one after a call finds this one unavailable. */
+  #at = 0;
   #bundle: X509Bundle;
   #jwtBundle: JwtBundle | undefined;
   #federated: ReadonlyMap<string, TrustDomainBundles> = new Map();
@@ -100,6 +108,7 @@ export class CaClient {
 
   constructor(params: { endpoints: CaEndpoints; bundle: X509Bundle; jwtBundle?: JwtBundle; svid?: X509SvidSource }) {
     this.#endpoints = params.endpoints;
+    this.#replicas = replicasOf(params.endpoints);
     this.#bundle = params.bundle;
     this.#jwtBundle = params.jwtBundle;
     this.#svid = params.svid;
@@ -120,7 +129,7 @@ export class CaClient {
     return this.#jwtBundle;
   }
 
-  /** Where the CA listens. */
+  /** Where the CA listens: every replica. */
   get endpoints(): CaEndpoints {
     return this.#endpoints;
   }
@@ -133,6 +142,10 @@ export class CaClient {
    */
   async attest(attestor: OrchestratorAttestor, csr: Uint8Array): Promise<IssuedCertificates> {
     const payload = await attestor.payload();
+    return this.#failover(() => this.#attestOnce(attestor, payload, csr));
+  }
+
+  async #attestOnce(attestor: OrchestratorAttestor, payload: Uint8Array, csr: Uint8Array): Promise<IssuedCertificates> {
     const deadline = Date.now() + DEFAULT_DEADLINE_MS;
     const { attestation } = this.#publicClients();
     await whenReady(attestation);
@@ -174,8 +187,10 @@ export class CaClient {
     const request = {
       taskId: params.taskId, scopes: params.scopes ?? [], sponsor: params.sponsor, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'),
     };
-    const client = this.#mtlsClients().svid;
-    const res = await unary<SpawnResponse__Output>(client, (m, o, cb) => client.Spawn(request, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().svid;
+      return unary<SpawnResponse__Output>(client, (m, o, cb) => client.Spawn(request, m, o, cb));
+    });
     return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
   }
 
@@ -185,8 +200,10 @@ export class CaClient {
    * @throws {TesseraError} ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_TICKET_INVALID, ERR_CSR_INVALID, ERR_UNAVAILABLE.
    */
   async activate(ticket: string, csr: Uint8Array): Promise<IssuedCertificates> {
-    const client = this.#publicClients().svid;
-    const res = await unary<ActivateResponse__Output>(client, (m, o, cb) => client.Activate({ ticket, csr }, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#publicClients().svid;
+      return unary<ActivateResponse__Output>(client, (m, o, cb) => client.Activate({ ticket, csr }, m, o, cb));
+    });
     return this.#issued(res.svid, res.bundle);
   }
 
@@ -196,8 +213,10 @@ export class CaClient {
    * @throws {TesseraError} ERR_RENEWAL_LIMIT, ERR_PERMISSION_DENIED, ERR_REVOKED, ERR_UNAVAILABLE.
    */
   async renew(csr: Uint8Array): Promise<IssuedCertificates> {
-    const client = this.#mtlsClients().svid;
-    const res = await unary<RenewX509SVIDResponse__Output>(client, (m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().svid;
+      return unary<RenewX509SVIDResponse__Output>(client, (m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
+    });
     return this.#issued(res.svid, res.bundle);
   }
 
@@ -210,8 +229,10 @@ export class CaClient {
    */
   async mintJwtSvid(params: { audience: string; scopes?: readonly string[]; ttlMs?: number }): Promise<{ token: string; id: SpiffeId; expiresAtMs: number }> {
     const request = { audience: params.audience, scopes: [...(params.scopes ?? [])], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') };
-    const client = this.#mtlsClients().svid;
-    const res = await unary<MintJWTSVIDResponse__Output>(client, (m, o, cb) => client.MintJWTSVID(request, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().svid;
+      return unary<MintJWTSVIDResponse__Output>(client, (m, o, cb) => client.MintJWTSVID(request, m, o, cb));
+    });
     if (!res.svid?.token) throw new TesseraError('ERR_INTERNAL', 'the CA returned no token');
     return { token: res.svid.token, id: SpiffeId.parse(res.svid.spiffeId), expiresAtMs: res.svid.expiresAtMs };
   }
@@ -227,8 +248,10 @@ export class CaClient {
     const request = {
       scopes: [...params.scopes], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs'), lifetimeSeconds: int32Seconds(params.lifetimeMs ?? 0, 'lifetimeMs'),
     };
-    const client = this.#mtlsClients().svid;
-    const res = await unary<PrepareDelegationResponse__Output>(client, (m, o, cb) => client.PrepareDelegation(request, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().svid;
+      return unary<PrepareDelegationResponse__Output>(client, (m, o, cb) => client.PrepareDelegation(request, m, o, cb));
+    });
     return { delegationId: res.delegationId, record: res.record, id: SpiffeId.parse(res.spiffeId), expiresAtMs: res.expiresAtMs };
   }
 
@@ -239,15 +262,19 @@ export class CaClient {
    * @throws {TesseraError} ERR_DELEGATION_DENIED (unknown, used or expired delegation, bad signature), ERR_UNAVAILABLE.
    */
   async delegate(delegationId: string, signature: Uint8Array): Promise<SpawnedAgent> {
-    const client = this.#mtlsClients().svid;
-    const res = await unary<DelegateResponse__Output>(client, (m, o, cb) => client.Delegate({ delegationId, signature }, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().svid;
+      return unary<DelegateResponse__Output>(client, (m, o, cb) => client.Delegate({ delegationId, signature }, m, o, cb));
+    });
     return { id: SpiffeId.parse(res.spiffeId), ticket: res.ticket, ticketExpiresAtMs: res.ticketExpiresAtMs };
   }
 
   /** Fetches the current trust bundle. @throws {TesseraError} ERR_UNAVAILABLE */
   async getTrustBundle(): Promise<X509Bundle> {
-    const client = this.#publicClients().bundle;
-    const res = await unary<GetTrustBundleResponse__Output>(client, (m, o, cb) => client.GetTrustBundle({}, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#publicClients().bundle;
+      return unary<GetTrustBundleResponse__Output>(client, (m, o, cb) => client.GetTrustBundle({}, m, o, cb));
+    });
     return this.#adoptBundle(res.bundle);
   }
 
@@ -280,7 +307,13 @@ export class CaClient {
    * @example const stream = client.watchRevocations(list.head);
    */
   watchRevocations(afterSequence: number): grpc.ClientReadableStream<WatchRevocationsResponse__Output> {
-    return this.#mtlsClients().revocation.WatchRevocations({ afterSequence });
+    const at = this.#at;
+    const stream = this.#mtlsClients().revocation.WatchRevocations({ afterSequence });
+    // The follower reopens after a break: let it reopen on the next replica.
+    stream.on('error', (err: grpc.ServiceError) => {
+      if (err.code === grpc.status.UNAVAILABLE) this.#moveOn(at);
+    });
+    return stream;
   }
 
   /**
@@ -291,8 +324,10 @@ export class CaClient {
    * @throws {TesseraError} ERR_REVOKED when the CA already refuses this SVID, ERR_UNAVAILABLE.
    */
   async releaseIdentity(): Promise<RevocationEntry[]> {
-    const client = this.#mtlsClients().revocation;
-    const res = await unary<ReleaseIdentityResponse__Output>(client, (m, o, cb) => client.ReleaseIdentity({}, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().revocation;
+      return unary<ReleaseIdentityResponse__Output>(client, (m, o, cb) => client.ReleaseIdentity({}, m, o, cb));
+    });
     return res.entries.map(revocationEntryFromWire);
   }
 
@@ -304,13 +339,41 @@ export class CaClient {
    * @throws {TesseraError} ERR_SPIFFE_ID_INVALID for a bad task id, ERR_PEER_UNAUTHORIZED when the client is not an orchestrator, ERR_REVOKED, ERR_UNAVAILABLE.
    */
   async completeTask(taskId: string): Promise<RevocationEntry[]> {
-    const client = this.#mtlsClients().revocation;
-    const res = await unary<CompleteTaskResponse__Output>(client, (m, o, cb) => client.CompleteTask({ taskId }, m, o, cb));
+    const res = await this.#failover(() => {
+      const client = this.#mtlsClients().revocation;
+      return unary<CompleteTaskResponse__Output>(client, (m, o, cb) => client.CompleteTask({ taskId }, m, o, cb));
+    });
     return res.entries.map(revocationEntryFromWire);
   }
 
   /** Closes the connections. */
   close(): void {
+    closeClients(this.#public);
+    closeClients(this.#mtls?.clients);
+    this.#public = undefined;
+    this.#mtls = undefined;
+  }
+
+  /**
+   * Runs `call` on the replica in use; when that one is unavailable, on the
+   * next, each at most once. Other failures are the CA's answer: no retry.
+   */
+  async #failover<T>(call: () => Promise<T>): Promise<T> {
+    for (let tried = 1; ; tried++) {
+      const at = this.#at;
+      try {
+        return await call();
+      } catch (err) {
+        if (!(err instanceof TesseraError) || err.code !== 'ERR_UNAVAILABLE' || tried >= this.#replicas.length) throw err;
+        this.#moveOn(at);
+      }
+    }
+  }
+
+  /** Leaves replica `from` for the next (once, however many calls saw it fail). */
+  #moveOn(from: number): void {
+    if (this.#at !== from || this.#replicas.length === 1) return;
+    this.#at = (from + 1) % this.#replicas.length;
     closeClients(this.#public);
     closeClients(this.#mtls?.clients);
     this.#public = undefined;
@@ -340,7 +403,7 @@ export class CaClient {
   }
 
   #publicClients() {
-    this.#public ??= makeClients(this.#endpoints.address, grpc.credentials.createSsl(
+    this.#public ??= makeClients(this.#replicas[this.#at]!.address, grpc.credentials.createSsl(
       Buffer.from(this.#bundle.toPem()), null, null, { checkServerIdentity: checkCaIdentity(this.#bundle.trustDomain) },
     ), this.#bundle.trustDomain);
     return this.#public;
@@ -358,7 +421,7 @@ export class CaClient {
       const credentials = grpc.credentials.createFromSecureContext(
         clientContext(this.#svid, roots, [bundle.trustDomain]), { checkServerIdentity: checkCaIdentity(bundle.trustDomain) },
       );
-      this.#mtls = { svid, bundle: this.#bundle, clients: makeClients(this.#endpoints.mtlsAddress, credentials, this.#bundle.trustDomain) };
+      this.#mtls = { svid, bundle: this.#bundle, clients: makeClients(this.#replicas[this.#at]!.mtlsAddress, credentials, this.#bundle.trustDomain) };
     }
     return this.#mtls.clients;
   }

@@ -14,6 +14,12 @@ export interface CaConfig {
   readonly mtlsAddress: string;
   /** The admin API's Unix socket. */
   readonly adminSocket: string;
+  /**
+   * Where the state lives: '' for the embedded level store in dataDir, or a
+   * postgresql:// URL for a database several replicas share (docs/ha.md).
+   * May hold a password: never logged.
+   */
+  readonly store: string;
   readonly ttl: {
     readonly agentMs: number;
     readonly agentMaxMs: number;
@@ -229,7 +235,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile', 'store'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -304,6 +310,8 @@ export function validateConfig(input: Input): CaConfig {
     checkpointEveryMs: duration(auditIn, 'checkpointEvery', 'audit.checkpointEvery', DEFAULTS.audit.checkpointEveryMs),
     ...(auditIn.anchorFile !== undefined && { anchorFile: text(auditIn.anchorFile, 'audit.anchorFile') }),
   };
+  const store = input.store === undefined ? '' : text(input.store, 'store');
+  if (store && !/^postgres(ql)?:\/\//.test(store)) problems.push('store: must be a postgresql:// URL (leave it out for the embedded store)');
   const x509popRootsPem = input.x509popRootsPem === undefined ? '' : text(input.x509popRootsPem, 'x509popRootsPem');
   const policyFile = input.policyFile === undefined ? '' : text(input.policyFile, 'policyFile');
   const policyPollMs = duration(input, 'policyPoll', 'policyPoll', DEFAULTS.policyPollMs, 50);
@@ -332,6 +340,7 @@ export function validateConfig(input: Input): CaConfig {
     publicAddress: address(input.publicAddress, 'publicAddress', DEFAULTS.publicAddress),
     mtlsAddress: address(input.mtlsAddress, 'mtlsAddress', DEFAULTS.mtlsAddress),
     adminSocket: text(input.adminSocket, 'adminSocket', dataDir ? join(dataDir, 'admin.sock') : 'admin.sock'),
+    store,
     ttl,
     limits,
     rateLimits,

@@ -1,7 +1,6 @@
 import { X509Certificate, sign } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../agent-sdk/clock.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
@@ -33,7 +32,9 @@ import { observeCalls } from './api/call-observer.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
 import type { Logger } from './log.js';
-import { LevelStore } from './store/level-store.js';
+import { openStore } from './store/open-store.js';
+import { isSharedStore, type Store } from './store/store.js';
+import { followSharedRevocations } from './revocation/follow-shared.js';
 import { adminHandlers } from './api/admin-service.js';
 import { attestationHandlers } from './api/attestation-service.js';
 import { BundleWatchers, bundleHandlers } from './api/bundle-service.js';
@@ -73,7 +74,7 @@ export class CaServer {
   readonly policy: PolicySource;
   readonly #servers: grpc.Server[];
   readonly #journal: Journal;
-  readonly #store: LevelStore;
+  readonly #store: Store;
   readonly #limits: CallLimits;
   readonly #csrs: CsrChecker;
   readonly #listeners: net.Server[];
@@ -81,7 +82,7 @@ export class CaServer {
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; authority: Authority; policy: PolicySource;
-    servers: grpc.Server[]; journal: Journal; store: LevelStore; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
+    servers: grpc.Server[]; journal: Journal; store: Store; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -113,7 +114,7 @@ export class CaServer {
     await claimAdminSocket(config.adminSocket);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await chmod(config.dataDir, 0o700);
-    const store = await LevelStore.create(join(config.dataDir, 'store'));
+    const store = await openStore(config);
     // The gated TCP listeners; closing one stops new connections and leaves the open ones to grpc-js.
     const listeners: net.Server[] = [];
     const csrs = new CsrChecker({
@@ -170,6 +171,10 @@ export class CaServer {
       policy = await PolicySource.start({ config, journal, log });
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
+      // Replicas: what the others revoke reaches this one's feed (the table is the truth, NOTIFY the wake-up).
+      const stopFollowing = isSharedStore(store)
+        ? followSharedRevocations(store, feed, (err) => log.warn({ err }, 'reading revocations from the database failed; retrying on the next wake-up'))
+        : () => {};
       const rctx: RevocationContext = { ...ctx, feed };
       const limits = new CallLimits(config.rateLimits, {
         journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
@@ -257,6 +262,7 @@ export class CaServer {
           serverSvid.close();
           bundleWatch.close();
           void bundleEndpoint?.close();
+          stopFollowing();
           policy?.close();
           revocation.close();
           feed.close();

@@ -34,11 +34,12 @@ export interface AttestationClaim {
   consume(current: ReadonlyMap<string, Uint8Array | undefined>): readonly ClaimWrite[];
 }
 
-/** A write of a claim: a put of `value` at `key`. */
+/** A write of a claim: a put of `value` at `key`, if `expected` is set only while the key still holds those bytes (null: absent). */
 export interface ClaimWrite {
   readonly type: 'put';
   readonly key: string;
   readonly value: Uint8Array;
+  readonly expected?: Uint8Array | null;
 }
 
 /** The CA's half of a plugin. */

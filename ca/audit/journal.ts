@@ -16,10 +16,16 @@
  * group is durable. If N's write fails, N+1 was decided on state that never
  * happened: it is rejected too, nothing of it is written, and the chain goes on
  * from the last durable record.
+ *
+ * On a SharedStore (several CA replicas on one database) each group is one
+ * database transaction under the store's write lock instead: it re-reads the
+ * chain head (another replica may have appended), reads, decides and writes,
+ * and commits. Serial across replicas; no pipelining, as the next group needs
+ * the lock this one holds until its commit.
  */
 import type { Clock } from '../../agent-sdk/clock.js';
 import { TesseraError, type ErrorCode } from '../../agent-sdk/errors.js';
-import type { Store, StoreOp } from '../store/store.js';
+import { type SharedStore, type Store, type StoreOp, type StoreTransaction, isSharedStore } from '../store/store.js';
 import {
   AUDIT_PREFIX, CHECKPOINT_PREFIX, GENESIS_HASH, auditKey, checkpointKey, checkpointSigningBytes,
   encodeCheckpoint, encodeRecord, hashRecord, parseCheckpoint, parseRecord, parseSequenceKey, prefixRange,
@@ -89,6 +95,16 @@ interface InFlight {
   readonly overlay: ReadonlyMap<string, Uint8Array | undefined>;
   readonly head: { seq: number; hash: string };
   readonly durable: Promise<boolean>;
+}
+
+/** A decided group: its batch, its callers' answers, its writes, and the chain head after it. */
+interface Prepared {
+  ops: StoreOp[];
+  settles: (() => void)[];
+  overlay: Map<string, Uint8Array | undefined>;
+  head: { seq: number; hash: string };
+  /** The group's audit records, for the observer once they are durable. */
+  records: AuditRecord[];
 }
 
 type Item =
@@ -256,12 +272,11 @@ export class Journal {
    * for it: the next group is prepared while this one syncs.
    */
   async #runGroup(group: Item[]): Promise<void> {
+    if (isSharedStore(this.#store)) return this.#runSharedGroup(this.#store, group);
     const previous = this.#inFlight;
-    let prepared: {
-      ops: StoreOp[]; settles: (() => void)[]; overlay: Map<string, Uint8Array | undefined>; head: { seq: number; hash: string }; records: AuditRecord[];
-    };
+    let prepared: Prepared;
     try {
-      prepared = await this.#prepare(group, previous);
+      prepared = await this.#prepare(group, this.#store, previous?.head ?? this.#head, previous);
     } catch (err) {
       this.#observer?.storeFailed('read', err);
       await previous?.durable;
@@ -285,7 +300,7 @@ export class Journal {
       (cause: unknown) => {
         // Fail closed: the head stays at the last durable record.
         this.#observer?.storeFailed('write', cause);
-        rejectAll(group, new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause }));
+        rejectAll(group, notDurable(cause));
         return false;
       },
     ).finally(() => {
@@ -295,10 +310,30 @@ export class Journal {
     this.#inFlight = flight;
   }
 
+  /** One group as one transaction of the shared store: head, reads, decisions and writes under its lock. */
+  async #runSharedGroup(store: SharedStore, group: Item[]): Promise<void> {
+    let prepared: Prepared;
+    const startedMs = performance.now();
+    try {
+      prepared = await store.exclusive(async (tx) => {
+        const decided = await this.#prepare(group, tx, await readHead(tx), undefined);
+        await tx.write(decided.ops);
+        return decided;
+      });
+    } catch (cause) {
+      this.#observer?.storeFailed('write', cause);
+      rejectAll(group, notDurable(cause));
+      return;
+    }
+    this.#head = prepared.head;
+    this.#observer?.written(prepared.records, performance.now() - startedMs);
+    for (const settle of prepared.settles) settle();
+  }
+
   /** Reads the group's keys (the group in flight's writes win over the store) and runs every decide and seal. */
-  async #prepare(group: Item[], previous: InFlight | undefined) {
+  async #prepare(group: Item[], reader: Pick<Store, 'getMany'>, start: { seq: number; hash: string }, previous: InFlight | undefined): Promise<Prepared> {
     const overlay = new Map<string, Uint8Array | undefined>();
-    await this.#readInto(overlay, group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])), previous);
+    await this.#readInto(reader, overlay, group.flatMap((item) => (item.kind === 'tx' ? item.tx.read : [])), previous);
     const keysOf = new Map<Item, readonly string[] | { failed: unknown }>();
     for (const item of group) {
       if (item.kind !== 'tx' || !item.tx.readAlso) continue;
@@ -308,11 +343,11 @@ export class Journal {
         keysOf.set(item, { failed });
       }
     }
-    await this.#readInto(overlay, [...keysOf.values()].flatMap((keys) => (Array.isArray(keys) ? keys : [])), previous);
+    await this.#readInto(reader, overlay, [...keysOf.values()].flatMap((keys) => (Array.isArray(keys) ? keys : [])), previous);
     const ops: StoreOp[] = [];
     const settles: (() => void)[] = [];
     const records: AuditRecord[] = [];
-    let { seq, hash } = previous?.head ?? this.#head;
+    let { seq, hash } = start;
     for (const item of group) {
       const { audit, outcome, reason, settle } = item.kind === 'tx'
         ? this.#decide(item, keysOf.get(item) ?? item.tx.read, overlay, ops)
@@ -328,10 +363,12 @@ export class Journal {
   }
 
   /** Adds `keys` not yet in `overlay`, read in one getMany; the group in flight's writes win over the store. */
-  async #readInto(overlay: Map<string, Uint8Array | undefined>, keys: readonly string[], previous: InFlight | undefined): Promise<void> {
+  async #readInto(
+    reader: Pick<Store, 'getMany'>, overlay: Map<string, Uint8Array | undefined>, keys: readonly string[], previous: InFlight | undefined,
+  ): Promise<void> {
     const missing = [...new Set(keys)].filter((key) => !overlay.has(key));
     if (missing.length === 0) return;
-    const values = await this.#store.getMany(missing);
+    const values = await reader.getMany(missing);
     missing.forEach((key, i) => overlay.set(key, previous?.overlay.has(key) ? previous.overlay.get(key) : values[i]));
   }
 
@@ -378,6 +415,12 @@ function viewOf(keys: readonly string[], overlay: ReadonlyMap<string, Uint8Array
   return new Map(keys.map((key) => [key, overlay.get(key)] as const));
 }
 
+/** The failure of a write: the store's ERR_UNAVAILABLE as it is (the caller may retry elsewhere), anything else internal. */
+function notDurable(cause: unknown): TesseraError {
+  if (cause instanceof TesseraError && cause.code === 'ERR_UNAVAILABLE') return cause;
+  return new TesseraError('ERR_INTERNAL', 'state could not be made durable', { cause });
+}
+
 /** Rejects every caller of a group that will not be written. */
 function rejectAll(group: readonly Item[], err: unknown): void {
   const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'audit journal failure', { cause: err });
@@ -396,7 +439,7 @@ function checkDecision(decision: Decision<unknown>): void {
 }
 
 /** The last record's seq and hash; refuses to continue a chain whose tail does not verify. */
-async function readHead(store: Store): Promise<{ seq: number; hash: string }> {
+async function readHead(store: Pick<StoreTransaction, 'entries'>): Promise<{ seq: number; hash: string }> {
   for await (const [key, value] of store.entries({ ...prefixRange(AUDIT_PREFIX), reverse: true, limit: 1 })) {
     try {
       const record = parseRecord(value);

@@ -18,6 +18,7 @@ export interface CaConfigOptions {
   listen?: string;
   mtlsListen?: string;
   socket?: string;
+  store?: string;
 }
 
 /** Declares the configuration options on `cmd`. */
@@ -29,7 +30,13 @@ export function addCaConfigOptions(cmd: Command): Command {
     .option('--policy <file>', 'a JSON policy file, reloaded when it changes')
     .option('--listen <host:port>', 'the public TLS listener (attestation, activation, bundle)', hostPortArg)
     .option('--mtls-listen <host:port>', 'the mutual-TLS listener (spawn, renewal, tokens)', hostPortArg)
-    .option('--socket <path>', 'the admin socket (default: <data dir>/admin.sock)');
+    .option('--socket <path>', 'the admin socket (default: <data dir>/admin.sock)')
+    .option('--store <url>', 'postgresql://... for CA replicas on one database (docs/ha.md), else $TESSERA_STORE; default: level in the data directory');
+}
+
+/** The store URL: --store, else $TESSERA_STORE (which keeps a database password off the command line), else none. */
+export function storeUrlOf(opts: { store?: string }, ctx: CliContext): string | undefined {
+  return opts.store || ctx.env?.TESSERA_STORE || undefined;
 }
 
 /**
@@ -49,6 +56,7 @@ export async function caConfigFrom(opts: CaConfigOptions, ctx: CliContext): Prom
     ...(opts.mtlsListen && { mtlsAddress: opts.mtlsListen }),
     ...(opts.socket && { adminSocket: opts.socket }),
     ...(opts.policy && { policyFile: resolve(opts.policy) }),
+    ...(storeUrlOf(opts, ctx) && { store: storeUrlOf(opts, ctx) }),
   }));
   if (config.policyFile) await loadPolicyFile(config.policyFile, config);
   return config;

@@ -8,7 +8,7 @@ import { verifyAudit } from '../audit/verify.js';
 import type { CaConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { CaServer } from '../server.js';
-import { LevelStore } from '../store/level-store.js';
+import { openStore } from '../store/open-store.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
 export interface Output {
@@ -62,10 +62,11 @@ export async function createToken(socket: string, params: { orchestrator: string
 
 /**
  * `tessera audit verify`: through the running CA's admin socket, or, when no CA
- * is running, directly on the data directory (LevelDB allows one process only).
+ * is running, directly on the data directory (LevelDB allows one process only)
+ * or on `store`, the replicas' database: one chain, checked whole.
  * Exit code 0 when the chain verifies, 1 when it does not (naming the first bad record).
  */
-export async function verifyAuditLog(dataDir: string, socket: string, params: { json: boolean }, io: Output): Promise<number> {
+export async function verifyAuditLog(dataDir: string, socket: string, params: { json: boolean; store?: string }, io: Output): Promise<number> {
   let result: { ok: boolean; records: number; checkpoints: number; firstBadSequence?: number; reason?: string };
   const admin = new AdminClient(socket);
   try {
@@ -73,7 +74,7 @@ export async function verifyAuditLog(dataDir: string, socket: string, params: { 
   } catch (err) {
     if (!(err instanceof TesseraError) || err.code !== 'ERR_UNAVAILABLE') throw err;
     const root = new X509Certificate(await readFile(join(dataDir, 'keys/root-cert.pem')));
-    const store = await LevelStore.create(join(dataDir, 'store'));
+    const store = await openStore({ dataDir, store: params.store ?? '' });
     try {
       result = await verifyAudit(store, { roots: [root] });
     } finally {

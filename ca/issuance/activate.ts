@@ -5,7 +5,7 @@ import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { currentPolicy } from '../policy/policy.js';
 import { auditPosition } from './position.js';
-import { TICKET_REFUSALS, type TicketRecord, decodeRecord, encodeRecord, spendOneTime, ticketKey } from './records.js';
+import { TICKET_REFUSALS, type TicketRecord, decodeRecord, spendOneTime, spentRecordOp, ticketKey } from './records.js';
 import { assertNotRevoked, guardKeysOf, revokedKey } from '../revocation/records.js';
 import { orchestratorId } from '../../agent-sdk/tessera-id.js';
 
@@ -47,7 +47,7 @@ export async function activateAgent(ctx: IssuanceContext, params: { ticket: stri
         parent, depth: depth ?? 0, delegationChain: delegationChain ?? [], lineage, lifetimeEndsAtMs,
       }, key.subjectPublicKeyInfo, lifetimeCapMs);
       return {
-        ops: [{ type: 'put', key: recordKey, value: encodeRecord(ticket) }, ...ops],
+        ops: [spentRecordOp(recordKey, current.get(recordKey), ticket), ...ops],
         result: svid,
         audit: {
           subject: ticket.spiffeId, orchestrator: ticket.orchestrator, task: ticket.task, sponsor: ticket.sponsor, serial: svid.serialHex,

@@ -4,7 +4,7 @@ import { orchestratorId } from '../../agent-sdk/tessera-id.js';
 import type { AttestationResult } from '../../node-attestor/types.js';
 import type { IssuanceContext } from './context.js';
 import { hashJoinToken, newJoinToken } from '../../node-attestor/join-token/server.js';
-import { JOIN_TOKEN_REFUSALS, type JoinTokenRecord, decodeRecord, encodeRecord, joinTokenKey, spendOneTime } from './records.js';
+import { JOIN_TOKEN_REFUSALS, type JoinTokenRecord, decodeRecord, encodeRecord, joinTokenKey, spendOneTime, spentRecordOp } from './records.js';
 
 /**
  * Makes a one-time join token that attests the named orchestrator. Only the
@@ -59,7 +59,7 @@ export async function redeemJoinToken(ctx: IssuanceContext, token: string): Prom
       read: [key],
       consume: (current) => {
         const used = spendOneTime(decodeRecord<JoinTokenRecord>(current.get(key)), ctx.clock.now(), JOIN_TOKEN_REFUSALS);
-        return [{ type: 'put', key, value: encodeRecord(used) }];
+        return [spentRecordOp(key, current.get(key), used)];
       },
     },
   };

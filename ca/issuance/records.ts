@@ -1,5 +1,6 @@
 import { type ErrorCode, TesseraError } from '../../agent-sdk/errors.js';
 import type { IdentityRevocation } from '../revocation/records.js';
+import type { StoreOp } from '../store/store.js';
 
 // The CA's state records. Secrets (spawn tickets, join tokens) are stored only as
 // their SHA-256; a used one is kept as a tombstone until it expires so a second
@@ -65,6 +66,15 @@ export function spendOneTime<R extends { readonly expiresAtMs: number; readonly 
   if (record.usedAtMs !== undefined) throw new TesseraError(refusals.used, `${refusals.name} was already used`);
   if (record.expiresAtMs <= nowMs) throw new TesseraError(refusals.expired, `${refusals.name} has expired`);
   return { ...record, usedAtMs: nowMs };
+}
+
+/**
+ * The op that writes a spent one-time secret's record: a compare-and-set
+ * against the bytes it was read as, so the store itself refuses a second
+ * spend, also from another CA replica.
+ */
+export function spentRecordOp(key: string, before: Uint8Array | undefined, spent: object): Extract<StoreOp, { type: 'put' }> {
+  return { type: 'put', key, value: encodeRecord(spent), expected: before ?? null };
 }
 
 /** A join token: which orchestrator it attests. */

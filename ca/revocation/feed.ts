@@ -52,7 +52,8 @@ export class RevocationFeed {
    * has not been delivered yet waits for it. Call right after the commit resolves.
    */
   publish(entries: readonly StoredRevocation[]): void {
-    for (const entry of entries) this.#pending.set(entry.sequence, entry);
+    // With replicas an entry can arrive twice: from this replica's commit and from the database.
+    for (const entry of entries) if (entry.sequence > this.#published) this.#pending.set(entry.sequence, entry);
     const ready: RevocationEntry[] = [];
     for (let next = this.#pending.get(this.#published + 1); next; next = this.#pending.get(this.#published + 1)) {
       this.#pending.delete(next.sequence);
@@ -62,6 +63,15 @@ export class RevocationFeed {
     if (ready.length === 0) return;
     this.list.apply(ready);
     for (const subscriber of this.#subscribers) subscriber(ready);
+  }
+
+  /**
+   * Moves past sequence numbers that no longer exist: entries pruned (all they
+   * covered had expired) before this replica read them. Never moves back.
+   */
+  skipTo(sequence: number): void {
+    this.#published = Math.max(this.#published, sequence);
+    this.publish([]);
   }
 
   /** Calls `subscriber` with each batch of new entries; returns the unsubscriber. */

@@ -52,6 +52,7 @@ export class LevelStore implements Store {
    */
   async write(ops: readonly StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
+    await checkExpected(this, ops);
     // A chained batch: abstract-level normalises every operation of an array
     // batch through copies and option merges, ~5x the main-thread cost per op.
     const batch = this.#db.batch();
@@ -87,4 +88,20 @@ export class LevelStore implements Store {
   async close(): Promise<void> {
     await this.#db.close();
   }
+}
+
+/**
+ * Refuses a batch whose compare-and-set ops no longer match. One process owns a
+ * LevelDB and the journal is its only writer, so nothing writes between this
+ * read and the batch.
+ */
+async function checkExpected(store: LevelStore, ops: readonly StoreOp[]): Promise<void> {
+  const conditional = ops.filter((op) => op.type === 'put' && op.expected !== undefined) as Extract<StoreOp, { type: 'put' }>[];
+  if (conditional.length === 0) return;
+  const current = await store.getMany(conditional.map((op) => op.key));
+  conditional.forEach((op, i) => {
+    const now = current[i];
+    const same = op.expected === null ? now === undefined : now !== undefined && Buffer.from(now).equals(op.expected!);
+    if (!same) throw new Error(`${op.key} changed since it was read`);
+  });
 }

@@ -6,7 +6,16 @@
 
 /** One write in an atomic batch. */
 export type StoreOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
+  | {
+    readonly type: 'put'; readonly key: string; readonly value: Uint8Array;
+    /**
+     * Compare-and-set: the batch applies only if the key still holds exactly
+     * these bytes (null: the key is absent), and fails as a whole otherwise.
+     * Uses up one-time secrets, so single use rests on the store, not only on
+     * the transaction that decided it.
+     */
+    readonly expected?: Uint8Array | null;
+  }
   | { readonly type: 'del'; readonly key: string };
 
 /** A key range; bounds are compared bytewise. */
@@ -30,4 +39,35 @@ export interface Store {
   /** Entries in key order (or reverse) within the range. */
   entries(range: KeyRange): AsyncIterable<[string, Uint8Array]>;
   close(): Promise<void>;
+}
+
+/** What a SharedStore transaction reads and writes; its writes apply at commit. */
+export type StoreTransaction = Pick<Store, 'get' | 'getMany' | 'entries' | 'write'>;
+
+/**
+ * A Store several CA processes share (PostgreSQL). The journal runs each group
+ * of transactions inside `exclusive`, so read-decide-write stays serial across
+ * every replica, as it is inside one process.
+ */
+export interface SharedStore extends Store {
+  /**
+   * Runs `fn` in one database transaction that holds the store's write lock:
+   * it sees every commit made before the lock was granted, and no other
+   * `exclusive` runs until it commits. Resolves once committed and durable;
+   * if `fn` or the commit fails, nothing of it is written.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE when the database cannot be reached.
+   */
+  exclusive<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onChange` after any process commits a write under `prefix`, and
+   * after every (re)connection to the database, when a notice may have been
+   * missed: a wake-up only, the caller reads what changed. Returns the unwatcher.
+   */
+  watch(prefix: string, onChange: () => void): () => void;
+}
+
+/** Whether `store` is shared by several processes. */
+export function isSharedStore(store: Store): store is SharedStore {
+  return typeof (store as Partial<SharedStore>).exclusive === 'function';
 }

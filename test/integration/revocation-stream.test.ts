@@ -5,13 +5,13 @@
  * the stream resumes from a sequence number and starts over for a client ahead
  * of the CA.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchRevocationsResponse__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { errorFromServiceError } from '../../agent-sdk/error-status.js';
 import type { CaClient } from '../../agent-sdk/ca-client.js';
 import { refusal } from '../helpers/task-agents.js';
+import { type Proxy, startProxy } from '../helpers/tcp-proxy.js';
 import {
   type World, closedAt, connect, expectRefused, roundTrip, spawnAgent, startWorld, timeUntil,
 } from '../helpers/revocation-world.js';
@@ -24,58 +24,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-/** A TCP relay to the CA's mTLS listener that can cut the connections through it (a network partition). */
-interface Proxy {
-  readonly address: string;
-  target: string;
-  cut(): void;
-  heal(): void;
-  close(): void;
-}
-
-async function startProxy(): Promise<Proxy> {
-  const open = new Set<net.Socket>();
-  let up = true;
-  const state = { target: '' };
-  const server = net.createServer((client) => {
-    if (!up) return client.destroy();
-    const [host, port] = [state.target.slice(0, state.target.lastIndexOf(':')), Number(state.target.slice(state.target.lastIndexOf(':') + 1))];
-    const upstream = net.connect(port, host);
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => {});
-      s.on('close', () => {
-        open.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const cut = () => {
-    up = false;
-    for (const s of open) s.destroy();
-  };
-  return {
-    address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    get target() {
-      return state.target;
-    },
-    set target(value: string) {
-      state.target = value;
-    },
-    cut,
-    heal() {
-      up = true;
-    },
-    close() {
-      cut();
-      server.close();
-    },
-  };
-}
 
 /** A world whose service reaches the CA's mTLS listener only through a proxy. */
 async function worldWithProxy(serviceRevocation?: { staleAfterMs?: number; failOpen?: boolean }): Promise<World> {

@@ -1,0 +1,177 @@
+/**
+ * Failover nobody notices (issue 13): three CA replicas on one PostgreSQL as
+ * real child processes; one is killed with SIGKILL under mixed load (agents
+ * rotating, agents calling each other over mTLS, an orchestrator spawning,
+ * activations, revocations). Every agent and orchestrator holds all three
+ * addresses, each starting at a different replica. Afterwards: no failed
+ * rotation, no failed agent-to-agent call, every acknowledged issuance,
+ * renewal and revocation in the one audit chain, the chain verifies, and
+ * every revocation is enforced on every surviving replica.
+ */
+import type { AddressInfo } from 'node:net';
+import type tls from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { authorizeMatch } from '../../agent-sdk/authorizer.js';
+import { CaClient, type CaEndpoints } from '../../agent-sdk/ca-client.js';
+import { replicasOf } from '../../agent-sdk/ca-endpoints.js';
+import { readCertificate } from '../../agent-sdk/certificate.js';
+import { createCsr } from '../../agent-sdk/csr.js';
+import type { TesseraError } from '../../agent-sdk/errors.js';
+import { Orchestrator } from '../../agent-sdk/orchestrator.js';
+import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
+import { ENV, X509Source } from '../../agent-sdk/x509-source.js';
+import { AdminClient } from '../../ca/admin-client.js';
+import { joinTokenClient } from '../../node-attestor/join-token/client.js';
+import { clientWith, newKey, toSvid } from '../helpers/agents.js';
+import { tessera } from '../helpers/ca-process.js';
+import { type Replicas, startReplicas } from '../helpers/ca-replicas.js';
+import { freshDatabase } from '../helpers/postgres.js';
+import { roundTrip } from '../helpers/revocation-world.js';
+
+const AGENTS = 6;
+const NO_RATE_LIMITS = {
+  rateLimits: { attest: 'off', activate: 'off', spawn: 'off', renew: 'off', token: 'off', delegate: 'off', release: 'off', connect: 'off' },
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let replicas: Replicas | undefined;
+const closers: (() => void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) close();
+  await replicas?.stop();
+  replicas = undefined;
+});
+
+/** The same replicas, starting at the `first`-th: spreads agents over them. */
+function startingAt(endpoints: CaEndpoints, first: number): CaEndpoints {
+  const all = replicasOf(endpoints);
+  const order = [...all.slice(first), ...all.slice(0, first)];
+  return { address: order.map((e) => e.address).join(','), mtlsAddress: order.map((e) => e.mtlsAddress).join(',') };
+}
+
+describe('CA replicas under load', () => {
+  it('ok/kill-9-of-one-replica-under-mixed-load-loses-nothing-acknowledged', async () => {
+    const r = replicas = await startReplicas({ count: 3, storeUrl: await freshDatabase(), config: { ...NO_RATE_LIMITS, ttl: { agent: '6s' } } });
+    const admins = r.processes.map((p) => new AdminClient(p.adminSocket));
+    closers.push(() => admins.forEach((a) => a.close()));
+    const { token } = await admins[0]!.createJoinToken({ orchestrator: 'o1' });
+    const orchestrator = await Orchestrator.attest({ attestor: joinTokenClient(token), endpoints: r.endpoints, bundle: r.bundle });
+    closers.push(() => orchestrator.close());
+
+    // Long-lived agents, each an mTLS server, spread over the replicas; every SVID they get is remembered.
+    const failedRotations: TesseraError[] = [];
+    const issuedSerials: string[] = [];
+    const agents: X509Source[] = [];
+    for (let i = 0; i < AGENTS; i++) {
+      const spawned = await orchestrator.spawn('task-1', { sponsor: 'user-1' });
+      const agent = await X509Source.fromTicket({ ticket: spawned.env[ENV.ticket]!, endpoints: startingAt(r.endpoints, i % 3), bundle: r.bundle });
+      closers.push(() => agent.close());
+      issuedSerials.push(readCertificate(agent.getX509Svid().certificates[0]!).serialHex);
+      agent.on('update', () => issuedSerials.push(readCertificate(agent.getX509Svid().certificates[0]!).serialHex));
+      agent.on('updateFailed', (err: TesseraError) => failedRotations.push(err));
+      agents.push(agent);
+    }
+    const ports = await Promise.all(agents.map(async (agent) => {
+      const server = createMtlsServer(agent, agent, authorizeMatch('spiffe://tessera.local/agent/o1/*/*'), {}, (socket) => {
+        socket.on('data', () => socket.write('pong\n'));
+        socket.on('error', () => {});
+      });
+      closers.push(() => server.close());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }));
+
+    let running = true;
+    // Agent i calls agent i+1 over a new mTLS connection, again and again.
+    const calls = { ok: 0, failed: [] as unknown[] };
+    const callLoops = agents.map(async (agent, i) => {
+      while (running) {
+        let socket: tls.TLSSocket | undefined;
+        try {
+          socket = await connectMtls({ host: '127.0.0.1', port: ports[(i + 1) % AGENTS]! }, agent, agent, authorizeMatch('spiffe://tessera.local/agent/o1/*/*'));
+          socket.on('error', () => {});
+          await roundTrip(socket);
+          calls.ok++;
+        } catch (err) {
+          calls.failed.push(err);
+        } finally {
+          socket?.destroy();
+        }
+        await sleep(20);
+      }
+    });
+    // Churn: spawn and activate short-lived agents; revoke every other one (on a surviving replica's admin socket).
+    const activated: { serial: string; svid: ReturnType<typeof toSvid> }[] = [];
+    const revoked: { id: string; sequence: number }[] = [];
+    let unacknowledged = 0;
+    const churn = (async () => {
+      for (let n = 0; running; n++) {
+        try {
+          const spawned = await orchestrator.spawn('churn', { sponsor: 'user-1' });
+          const key = newKey();
+          const client = new CaClient({ endpoints: startingAt(r.endpoints, n % 3), bundle: r.bundle });
+          try {
+            const issued = await client.activate(spawned.env[ENV.ticket]!, createCsr(key));
+            activated.push({ serial: readCertificate(issued.certificates[0]!).serialHex, svid: toSvid(issued, key) });
+          } finally {
+            client.close();
+          }
+          if (n % 2 === 0) {
+            const [entry] = await admins[1 + (n % 4 === 0 ? 0 : 1)]!.revoke({ agent: spawned.id.toString() });
+            revoked.push({ id: spawned.id.toString(), sequence: entry!.sequence });
+          }
+        } catch {
+          // A request the killed replica took with it: never acknowledged, so nothing is owed for it.
+          unacknowledged++;
+        }
+      }
+    })();
+
+    await sleep(2_500);
+    const servedBefore = calls.ok;
+    await r.processes[0]!.stop('SIGKILL');
+    const serialsAtKill = agents.map((a) => readCertificate(a.getX509Svid().certificates[0]!).serialHex);
+    // Long enough for every agent to rotate at least once (6 s SVIDs, renewed at about half) on the survivors.
+    await sleep(8_000);
+    running = false;
+    await Promise.all([...callLoops, churn]);
+
+    expect(failedRotations).toEqual([]);
+    expect(calls.failed).toEqual([]);
+    expect(calls.ok).toBeGreaterThan(servedBefore);
+    agents.forEach((agent, i) => expect(readCertificate(agent.getX509Svid().certificates[0]!).serialHex).not.toBe(serialsAtKill[i]));
+    expect(activated.length).toBeGreaterThan(3);
+    expect(revoked.length).toBeGreaterThan(1);
+    expect(unacknowledged).toBeLessThanOrEqual(2);
+
+    // Every acknowledged revocation: in every agent's list, and enforced by each surviving replica.
+    const last = Math.max(...revoked.map((e) => e.sequence));
+    for (const agent of agents) expect(agent.revocations!.head).toBeGreaterThanOrEqual(last);
+    const revokedIds = new Set(revoked.map((e) => e.id));
+    // Only SVIDs still valid: an expired one is refused by the TLS handshake before any revocation check.
+    const stillValid = activated.filter((a) => revokedIds.has(a.svid.id.toString()) && a.svid.expiresAtMs > Date.now() + 2_000);
+    expect(stillValid.length).toBeGreaterThan(0);
+    for (const { svid } of stillValid) {
+      for (const p of r.processes.slice(1)) {
+        const client = clientWith(p.endpoints, r.bundle, svid);
+        closers.push(() => client.close());
+        await expect(client.renew(createCsr(newKey()))).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_(REVOKED|PEER_UNAUTHORIZED)$/) });
+      }
+    }
+    // Every acknowledged issuance and renewal has its record in the one chain, read through a survivor.
+    const records = [];
+    for (let after = 0; ;) {
+      const page = (await admins[1]!.listAuditRecords({ afterSequence: after, limit: 1000 })).records;
+      if (page.length === 0) break;
+      records.push(...page);
+      after = page.at(-1)!.sequence;
+    }
+    const allowedSerials = new Set(records.filter((rec) => rec.outcome === 'allowed' && rec.serial).map((rec) => rec.serial));
+    for (const serial of [...issuedSerials, ...activated.map((a) => a.serial)]) expect(allowedSerials).toContain(serial);
+    for (const i of [1, 2]) {
+      const verified = await tessera('audit', 'verify', '--socket', r.processes[i]!.adminSocket);
+      expect(verified.stdout).toMatch(/^audit log OK/);
+    }
+
+  }, 90_000);
+});
