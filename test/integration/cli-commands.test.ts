@@ -103,7 +103,8 @@ describe('completion', () => {
     await writeFile(script, (await tessera('completion', 'bash')).stdout);
     const complete = async (...words: string[]) => (await promisify(execFile)('bash', ['-c',
       `source ${script}; COMP_WORDS=(tessera ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _tessera; echo "\${COMPREPLY[@]}"`])).stdout.trim();
-    expect(await complete('ag')).toBe('agents');
+    expect(await complete('ag')).toBe('agents agent');
+    expect(await complete('tok')).toBe('token');
     expect(await complete('agents', '')).toBe('list show --help');
     expect(await complete('token', 'create', '--data-dir', '/x', '--o')).toBe('--orchestrator');
     expect(await complete('revoke', '--s')).toBe('--serial --socket');

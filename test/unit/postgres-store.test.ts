@@ -125,7 +125,7 @@ describe('Journal on PostgreSQL replicas', () => {
       read: [], audit: event, decide: () => ({ ops: [{ type: 'put' as const, key: `identity/${i}`, value: bytes('v') }], result: i }),
     }));
     expect(await Promise.all(puts)).toHaveLength(90);
-    expect(await verifyAudit(stores[0]!, { roots: pki.roots })).toEqual({ ok: true, records: 90, checkpoints: 0 });
+    expect(await verifyAudit(stores[0]!, { roots: pki.roots })).toEqual({ ok: true, records: 90, checkpoints: 0, head: { seq: 90, hash: expect.any(String) } });
     const seqs: number[] = [];
     for await (const [, value] of stores[1]!.entries(prefixRange(AUDIT_PREFIX))) seqs.push(parseRecord(value).seq);
     expect(seqs).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
