@@ -38,7 +38,7 @@ async function startLeafOnlyServer() {
     socket.getPeerCertificate = ((detailed?: boolean) => {
       const peer = reported(detailed as true);
       return { ...peer, issuerCertificate: undefined };
-    }) as tls.TLSSocket['getPeerCertificate'];
+    }) as unknown as tls.TLSSocket['getPeerCertificate'];
     issuers.push(socket.getPeerCertificate(true).issuerCertificate);
   });
   server.on('peerRejected', (err: TesseraError) => rejected.push(err));
