@@ -14,6 +14,7 @@ import type { ListAgentsResponse__Output } from '../agent-sdk/gen/tessera/v1/Lis
 import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeResponse.js';
 import type { BanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/BanOrchestratorResponse.js';
 import type { UnbanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/UnbanOrchestratorResponse.js';
+import type { MintX509SVIDResponse__Output } from '../agent-sdk/gen/tessera/v1/MintX509SVIDResponse.js';
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
 
@@ -99,6 +100,18 @@ export class AdminClient {
   /** Lifts a ban; resolves false when there was none. @throws {TesseraError} ERR_SPIFFE_ID_INVALID, ERR_UNAVAILABLE. */
   unbanOrchestrator(orchestrator: string): Promise<boolean> {
     return this.#call<UnbanOrchestratorResponse__Output>((cb) => this.#client.UnbanOrchestrator({ orchestrator }, deadline(), cb)).then((res) => res.lifted);
+  }
+
+  /**
+   * An X509-SVID for a service identity and a public key (DER SPKI): the private key stays with the caller.
+   * @throws {TesseraError} ERR_PERMISSION_DENIED for an ID that is not spiffe://<td>/service/<name>,
+   *   ERR_INVALID_ARGUMENT for a TTL out of range or a key that is not P-256, ERR_VALUE_OUT_OF_RANGE, ERR_UNAVAILABLE.
+   * @example await admin.mintX509Svid({ spiffeId: 'spiffe://tessera.local/service/db', publicKey: spkiDer, ttlMs: 3_600_000 });
+   */
+  mintX509Svid(params: { spiffeId: string; publicKey: Uint8Array; ttlMs?: number }): Promise<MintX509SVIDResponse__Output> {
+    return this.#call((cb) => this.#client.MintX509SVID(
+      { spiffeId: params.spiffeId, publicKey: params.publicKey, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') }, deadline(), cb,
+    ));
   }
 
   close(): void {

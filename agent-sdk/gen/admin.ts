@@ -16,6 +16,8 @@ import type { ListAgentsRequest as _tessera_v1_ListAgentsRequest, ListAgentsRequ
 import type { ListAgentsResponse as _tessera_v1_ListAgentsResponse, ListAgentsResponse__Output as _tessera_v1_ListAgentsResponse__Output } from './tessera/v1/ListAgentsResponse.js';
 import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _tessera_v1_ListAuditRecordsRequest__Output } from './tessera/v1/ListAuditRecordsRequest.js';
 import type { ListAuditRecordsResponse as _tessera_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _tessera_v1_ListAuditRecordsResponse__Output } from './tessera/v1/ListAuditRecordsResponse.js';
+import type { MintX509SVIDRequest as _tessera_v1_MintX509SVIDRequest, MintX509SVIDRequest__Output as _tessera_v1_MintX509SVIDRequest__Output } from './tessera/v1/MintX509SVIDRequest.js';
+import type { MintX509SVIDResponse as _tessera_v1_MintX509SVIDResponse, MintX509SVIDResponse__Output as _tessera_v1_MintX509SVIDResponse__Output } from './tessera/v1/MintX509SVIDResponse.js';
 import type { ReleaseIdentityRequest as _tessera_v1_ReleaseIdentityRequest, ReleaseIdentityRequest__Output as _tessera_v1_ReleaseIdentityRequest__Output } from './tessera/v1/ReleaseIdentityRequest.js';
 import type { ReleaseIdentityResponse as _tessera_v1_ReleaseIdentityResponse, ReleaseIdentityResponse__Output as _tessera_v1_ReleaseIdentityResponse__Output } from './tessera/v1/ReleaseIdentityResponse.js';
 import type { RevocationEntry as _tessera_v1_RevocationEntry, RevocationEntry__Output as _tessera_v1_RevocationEntry__Output } from './tessera/v1/RevocationEntry.js';
@@ -55,6 +57,8 @@ export interface ProtoGrpcType {
       ListAgentsResponse: MessageTypeDefinition<_tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsResponse__Output>
       ListAuditRecordsRequest: MessageTypeDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsRequest__Output>
       ListAuditRecordsResponse: MessageTypeDefinition<_tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsResponse__Output>
+      MintX509SVIDRequest: MessageTypeDefinition<_tessera_v1_MintX509SVIDRequest, _tessera_v1_MintX509SVIDRequest__Output>
+      MintX509SVIDResponse: MessageTypeDefinition<_tessera_v1_MintX509SVIDResponse, _tessera_v1_MintX509SVIDResponse__Output>
       ReleaseIdentityRequest: MessageTypeDefinition<_tessera_v1_ReleaseIdentityRequest, _tessera_v1_ReleaseIdentityRequest__Output>
       ReleaseIdentityResponse: MessageTypeDefinition<_tessera_v1_ReleaseIdentityResponse, _tessera_v1_ReleaseIdentityResponse__Output>
       RevocationCause: EnumTypeDefinition

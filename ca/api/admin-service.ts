@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { verifyAudit } from '../audit/verify.js';
 import { AUDIT_PREFIX, auditKey, parseRecord, prefixRange } from '../audit/record.js';
 import { createJoinToken } from '../issuance/join-tokens.js';
+import { mintX509Svid } from '../issuance/mint-x509.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
 import { revocationAdminHandlers } from './revocation-admin.js';
 import type { RevocationContext } from '../revocation/revoke.js';
@@ -32,6 +33,10 @@ export function adminHandlers(deps: HandlerDeps, rctx: RevocationContext, store:
       return { records };
     }),
     ...revocationAdminHandlers(deps, rctx),
+    MintX509SVID: unaryHandler(deps, `${SERVICE}/MintX509SVID`, async (req) => {
+      const svid = await mintX509Svid(rctx, { spiffeId: req.spiffeId, publicKey: req.publicKey, ttlMs: req.ttlSeconds * 1000 });
+      return { certificates: svid.certificates, serial: svid.serialHex, expiresAtMs: svid.notAfterMs };
+    }),
     VerifyAudit: unaryHandler(deps, `${SERVICE}/VerifyAudit`, async () => {
       const result = await verifyAudit(store, { roots: roots() });
       return {

@@ -20,6 +20,7 @@ import { revoke } from './revoke.js';
 import { tokenCreate } from './token-create.js';
 import { agent } from './agent.js';
 import { run } from './run.js';
+import { x509Mint } from './x509-mint.js';
 
 /**
  * Every `tessera` command, in the order help lists them.
@@ -45,6 +46,7 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   agentsShow,
   authorityX509,
   authorityJwt,
+  x509Mint,
   bundleShow,
   bundleSet,
   agent,

@@ -5,6 +5,7 @@
  * refused call issues nothing (no 'allowed' audit record), and the audit chain
  * still verifies at the end.
  */
+import { createPublicKey } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,7 @@ function validRequests(): Record<string, unknown> {
     '/tessera.v1.AdminService/GetAgent': { spiffeId: 'spiffe://tessera.local/agent/orch-a/task-1/0' },
     '/tessera.v1.AdminService/BanOrchestrator': { orchestrator: 'orch-y' },
     '/tessera.v1.AdminService/UnbanOrchestrator': { orchestrator: 'orch-y' },
+    '/tessera.v1.AdminService/MintX509SVID': { spiffeId: 'spiffe://tessera.local/service/fuzz', publicKey: createPublicKey(newKey()).export({ format: 'der', type: 'spki' }), ttlSeconds: 600 },
     '/tessera.v1.RevocationService/WatchRevocations': { afterSequence: 0 },
     '/tessera.v1.RevocationService/ReleaseIdentity': {},
     '/tessera.v1.RevocationService/CompleteTask': { taskId: 'task-9' },

@@ -12,6 +12,8 @@ import type { ListAgentsRequest as _tessera_v1_ListAgentsRequest, ListAgentsRequ
 import type { ListAgentsResponse as _tessera_v1_ListAgentsResponse, ListAgentsResponse__Output as _tessera_v1_ListAgentsResponse__Output } from '../../tessera/v1/ListAgentsResponse.js';
 import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _tessera_v1_ListAuditRecordsRequest__Output } from '../../tessera/v1/ListAuditRecordsRequest.js';
 import type { ListAuditRecordsResponse as _tessera_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _tessera_v1_ListAuditRecordsResponse__Output } from '../../tessera/v1/ListAuditRecordsResponse.js';
+import type { MintX509SVIDRequest as _tessera_v1_MintX509SVIDRequest, MintX509SVIDRequest__Output as _tessera_v1_MintX509SVIDRequest__Output } from '../../tessera/v1/MintX509SVIDRequest.js';
+import type { MintX509SVIDResponse as _tessera_v1_MintX509SVIDResponse, MintX509SVIDResponse__Output as _tessera_v1_MintX509SVIDResponse__Output } from '../../tessera/v1/MintX509SVIDResponse.js';
 import type { RevokeRequest as _tessera_v1_RevokeRequest, RevokeRequest__Output as _tessera_v1_RevokeRequest__Output } from '../../tessera/v1/RevokeRequest.js';
 import type { RevokeResponse as _tessera_v1_RevokeResponse, RevokeResponse__Output as _tessera_v1_RevokeResponse__Output } from '../../tessera/v1/RevokeResponse.js';
 import type { UnbanOrchestratorRequest as _tessera_v1_UnbanOrchestratorRequest, UnbanOrchestratorRequest__Output as _tessera_v1_UnbanOrchestratorRequest__Output } from '../../tessera/v1/UnbanOrchestratorRequest.js';
@@ -119,6 +121,31 @@ export interface AdminServiceClient extends grpc.Client {
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * MintX509SVID signs an X509-SVID for a registered service
+   * (spiffe://<td>/service/<name>) and a public key the operator holds the
+   * private half of; agent and orchestrator identities come only from
+   * attestation. Audited (x509.mint) with its serial before it is returned,
+   * so `tessera revoke --serial` works on it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  MintX509SVID(argument: _tessera_v1_MintX509SVIDRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintX509SVID(argument: _tessera_v1_MintX509SVIDRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintX509SVID(argument: _tessera_v1_MintX509SVIDRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintX509SVID(argument: _tessera_v1_MintX509SVIDRequest, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * MintX509SVID signs an X509-SVID for a registered service
+   * (spiffe://<td>/service/<name>) and a public key the operator holds the
+   * private half of; agent and orchestrator identities come only from
+   * attestation. Audited (x509.mint) with its serial before it is returned,
+   * so `tessera revoke --serial` works on it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  mintX509Svid(argument: _tessera_v1_MintX509SVIDRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintX509Svid(argument: _tessera_v1_MintX509SVIDRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintX509Svid(argument: _tessera_v1_MintX509SVIDRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintX509Svid(argument: _tessera_v1_MintX509SVIDRequest, callback: grpc.requestCallback<_tessera_v1_MintX509SVIDResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Revoke revokes one certificate (by serial), one task token (by jti), one
    * identity, every agent of a task, or an agent and everything it delegated
    * to. The entries are durable and audited before the call returns, and go
@@ -219,6 +246,16 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   ListAuditRecords: grpc.handleUnaryCall<_tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse>;
   
   /**
+   * MintX509SVID signs an X509-SVID for a registered service
+   * (spiffe://<td>/service/<name>) and a public key the operator holds the
+   * private half of; agent and orchestrator identities come only from
+   * attestation. Audited (x509.mint) with its serial before it is returned,
+   * so `tessera revoke --serial` works on it.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  MintX509SVID: grpc.handleUnaryCall<_tessera_v1_MintX509SVIDRequest__Output, _tessera_v1_MintX509SVIDResponse>;
+  
+  /**
    * Revoke revokes one certificate (by serial), one task token (by jti), one
    * identity, every agent of a task, or an agent and everything it delegated
    * to. The entries are durable and audited before the call returns, and go
@@ -248,6 +285,7 @@ export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   GetAgent: MethodDefinition<_tessera_v1_GetAgentRequest, _tessera_v1_GetAgentResponse, _tessera_v1_GetAgentRequest__Output, _tessera_v1_GetAgentResponse__Output>
   ListAgents: MethodDefinition<_tessera_v1_ListAgentsRequest, _tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsRequest__Output, _tessera_v1_ListAgentsResponse__Output>
   ListAuditRecords: MethodDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse__Output>
+  MintX509SVID: MethodDefinition<_tessera_v1_MintX509SVIDRequest, _tessera_v1_MintX509SVIDResponse, _tessera_v1_MintX509SVIDRequest__Output, _tessera_v1_MintX509SVIDResponse__Output>
   Revoke: MethodDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeResponse, _tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse__Output>
   UnbanOrchestrator: MethodDefinition<_tessera_v1_UnbanOrchestratorRequest, _tessera_v1_UnbanOrchestratorResponse, _tessera_v1_UnbanOrchestratorRequest__Output, _tessera_v1_UnbanOrchestratorResponse__Output>
   VerifyAudit: MethodDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditRequest__Output, _tessera_v1_VerifyAuditResponse__Output>
