@@ -17,6 +17,8 @@ export interface CaUsage {
 export interface CaProcessOptions {
   /** Merged into the CA's config (JSON shape of ca/config.ts). */
   readonly config?: Record<string, unknown>;
+  /** The CA's data directory, kept on close; a fresh one, removed on close, when not given. */
+  readonly dataDir?: string;
   /** Extra node flags for the CA process. */
   readonly execArgv?: readonly string[];
 }
@@ -41,11 +43,11 @@ export class CaProcess {
     });
   }
 
-  /** Forks a CA on a fresh data directory and resolves once it listens. */
+  /** Forks a CA (on a fresh data directory unless `dataDir` is given) and resolves once it listens. */
   static start(options: CaProcessOptions = {}): Promise<CaProcess> {
     const script = fileURLToPath(new URL('./ca-process.js', import.meta.url));
     const execArgv = [...(options.execArgv ?? [])];
-    const child = fork(script, [JSON.stringify(options.config ?? {})], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [JSON.stringify(options.config ?? {}), ...(options.dataDir ? [options.dataDir] : [])], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();

@@ -45,7 +45,9 @@ const BENCH_LIMITS = {
 
 async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
-  const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-ca-'));
+  // A data directory from the parent (replicas sharing keys) is the parent's to remove.
+  const ownDataDir = !process.argv[3];
+  const dataDir = process.argv[3] || await mkdtemp(join(tmpdir(), 'tessera-bench-ca-'));
   const config = validateConfig({ dataDir, publicAddress: '127.0.0.1:0', mtlsAddress: '127.0.0.1:0', ...BENCH_LIMITS, ...overrides });
   const ca = await CaServer.start(config, { clock: systemClock, log: silentLogger });
   let closing = false;
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     await ca.close().catch(() => {});
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('message', (request: CaRequest) => {

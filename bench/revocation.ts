@@ -18,9 +18,9 @@ import { nowMs, quantile, sleep } from './stats.js';
 
 const LEVELS = [1000, 5000, 10_000] as const;
 /** Followers per mutual-TLS connection. */
-const STREAMS_PER_CONNECTION = 250;
+export const STREAMS_PER_CONNECTION = 250;
 /** How long one revocation may take to reach every follower before the rest count as missed. */
-const DEADLINE_MS = 10_000;
+export const DEADLINE_MS = 10_000;
 
 export async function revocationBenchmark(ctx: BenchContext): Promise<BenchResult> {
   const revocationsPerLevel = ctx.quick ? 2 : 5;
@@ -58,25 +58,7 @@ export async function revocationBenchmark(ctx: BenchContext): Promise<BenchResul
       let missed = 0;
       for (let r = 0; r < revocationsPerLevel; r++) {
         const target = victims[victim++]!.id.toString();
-        const seen: number[] = [];
-        const started = nowMs();
-        const all = new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, DEADLINE_MS);
-          for (const { list } of followers) {
-            const onRevoked = (entry: { target: string }) => {
-              if (entry.target !== target) return;
-              list.off('revoked', onRevoked);
-              seen.push(nowMs() - started);
-              if (seen.length === followers.length) {
-                clearTimeout(timer);
-                resolve();
-              }
-            };
-            list.on('revoked', onRevoked);
-          }
-        });
-        await admin.revoke({ agent: target, reason: 'bench' });
-        await all;
+        const seen = await timeFanOut(followers.map(({ list }) => list), target, () => admin.revoke({ agent: target, reason: 'bench' }));
         delaysMs.push(...seen);
         missed += followers.length - seen.length;
         await sleep(300);
@@ -97,13 +79,45 @@ export async function revocationBenchmark(ctx: BenchContext): Promise<BenchResul
     }
     return { rows, details: { streamsPerConnection: STREAMS_PER_CONNECTION, levels } };
   } finally {
-    for (const { follower, list } of followers) {
-      follower.close();
-      list.close();
-    }
+    closeFollowers(followers);
     for (const client of clients) client.close();
     admin.close();
     orchestrator.close();
     await ca.close();
+  }
+}
+
+/**
+ * Runs `revoke` and resolves with each list's delay, in ms from the call, until
+ * its 'revoked' event for `target`; lists that miss DEADLINE_MS are left out.
+ */
+export async function timeFanOut(lists: readonly RevocationList[], target: string, revoke: () => Promise<unknown>): Promise<number[]> {
+  const seen: number[] = [];
+  const started = nowMs();
+  const all = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DEADLINE_MS);
+    for (const list of lists) {
+      const onRevoked = (entry: { target: string }) => {
+        if (entry.target !== target) return;
+        list.off('revoked', onRevoked);
+        seen.push(nowMs() - started);
+        if (seen.length === lists.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      list.on('revoked', onRevoked);
+    }
+  });
+  await revoke();
+  await all;
+  return seen;
+}
+
+/** Stops each follower and its list. */
+export function closeFollowers(followers: readonly { follower: RevocationFollower; list: RevocationList }[]): void {
+  for (const { follower, list } of followers) {
+    follower.close();
+    list.close();
   }
 }

@@ -13,6 +13,7 @@ import type { Benchmark, BenchContext } from './bench.js';
 import { gatewayBenchmark } from './gateway.js';
 import { handshakesBenchmark } from './handshakes.js';
 import { issuanceBenchmark } from './issuance.js';
+import { replicasBenchmark } from './replicas.js';
 import { revocationBenchmark } from './revocation.js';
 import { rotationBenchmark } from './rotation.js';
 import { scaleBenchmark } from './scale.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   revocation: revocationBenchmark,
   scale: scaleBenchmark,
   gateway: gatewayBenchmark,
+  replicas: replicasBenchmark,
 };
 
 /** Hard stop for the whole run, so a hung phase never hangs a shell or a CI job. */

@@ -16,7 +16,7 @@ import { newKey } from '../helpers/agents.js';
 import { tessera } from '../helpers/ca-process.js';
 import { type Replicas, startReplicas } from '../helpers/ca-replicas.js';
 import { freshDatabase } from '../helpers/postgres.js';
-import { startPostgresCluster } from '../helpers/postgres-cluster.js';
+import { startPostgresCluster } from '../../bench/postgres-cluster.js';
 import { type Proxy, startProxy } from '../helpers/tcp-proxy.js';
 
 // Fifty concurrent redemptions from one address: the abuse limits are not what is tested here.

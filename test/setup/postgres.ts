@@ -3,7 +3,7 @@
  * test takes a fresh database of it with `freshDatabase()` (test/helpers/postgres.ts).
  */
 import type { TestProject } from 'vitest/node';
-import { startPostgresCluster } from '../helpers/postgres-cluster.js';
+import { startPostgresCluster } from '../../bench/postgres-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
