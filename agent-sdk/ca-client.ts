@@ -209,13 +209,18 @@ export class CaClient {
 
   /**
    * Renews the caller's identity (the current SVID of `svid`) for the key in `csr`.
+   * `waitForChannel: false` sends at once (no READY_WAIT_MS) and fails fast when the
+   * CA is not connected: for a caller that retries on its own schedule, like the
+   * X509Source's background rotation. Waiting there only delayed each failure
+   * report and each retry by the wait, which under load made an outage outlast
+   * SVIDs that fast retries would have renewed.
    *
    * @throws {TesseraError} ERR_RENEWAL_LIMIT, ERR_PERMISSION_DENIED, ERR_REVOKED, ERR_UNAVAILABLE.
    */
-  async renew(csr: Uint8Array): Promise<IssuedCertificates> {
+  async renew(csr: Uint8Array, options: { waitForChannel?: boolean } = {}): Promise<IssuedCertificates> {
     const res = await this.#failover(() => {
       const client = this.#mtlsClients().svid;
-      return unary<RenewX509SVIDResponse__Output>(client, (m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb));
+      return unary<RenewX509SVIDResponse__Output>(client, (m, o, cb) => client.RenewX509SVID({ csr }, m, o, cb), options.waitForChannel);
     });
     return this.#issued(res.svid, res.bundle);
   }
@@ -478,12 +483,12 @@ function whenReady(client: grpc.Client): Promise<void> {
   return new Promise((resolve) => client.waitForReady(Date.now() + READY_WAIT_MS, () => resolve()));
 }
 
-/** One unary call with the default deadline, after waiting for the channel; failures as TesseraErrors. */
+/** One unary call with the default deadline, after waiting for the channel unless told not to; failures as TesseraErrors. */
 async function unary<Res>(
-  client: grpc.Client, invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown,
+  client: grpc.Client, invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown, waitForChannel = true,
 ): Promise<Res> {
   const deadline = Date.now() + DEFAULT_DEADLINE_MS;
-  await whenReady(client);
+  if (waitForChannel) await whenReady(client);
   return new Promise((resolve, reject) => {
     invoke(new grpc.Metadata(), { deadline }, (err, res) => {
       if (err || !res) reject(err ? errorFromServiceError(err) : new TesseraError('ERR_INTERNAL', 'empty response'));

@@ -237,9 +237,18 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   }
 
   /** Renews now, whatever the schedule; resolves with the new SVID. @throws {TesseraError} as renewal does. */
-  async rotate(): Promise<X509Svid> {
+  rotate(): Promise<X509Svid> {
+    return this.#renew(true);
+  }
+
+  /**
+   * A caller of rotate() gets the CA client's wait for a reconnecting channel;
+   * the schedule does not (`waitForChannel: false`): it retries with its own backoff,
+   * so a CA that is down is reported and retried at once, not after the wait.
+   */
+  async #renew(waitForChannel: boolean): Promise<X509Svid> {
     const key = newKey();
-    const issued = await this.#client.renew(createCsr(key));
+    const issued = await this.#client.renew(createCsr(key), { waitForChannel });
     if (!issued.id.equals(this.#svid.id)) throw new TesseraError('ERR_SVID_INVALID', 'the CA renewed a different identity');
     this.#svid = toSvid(issued, key);
     this.#receivedAtMs = this.#clock.now();
@@ -278,7 +287,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     if (this.#closed || this.#revoked) return;
     clearTimeout(this.#rotationTimer);
     this.#rotationTimer = setTimeout(() => {
-      this.rotate().then(
+      this.#renew(false).then(
         () => this.#schedule(this.#rotationDelay()),
         (err: unknown) => {
           if (this.#closed) return;
