@@ -23,7 +23,7 @@ import type { Store, StoreOp } from '../store/store.js';
 import { JwtAuthority } from './jwt-authority.js';
 import { type CaCredential, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot } from './keys.js';
 import {
-  AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityStep, checkPrepare, dueStep, planStep,
+  AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
 } from './lifecycle.js';
 
 const AUTHORITY_PREFIX = 'authority/';
@@ -129,7 +129,7 @@ export class Authorities {
    * @example for (const a of authorities.list('x509')) console.log(a.id, a.state);
    */
   list(kind: AuthorityKind): AuthorityView[] {
-    return [...this.#records.values()].filter((r) => r.kind === kind).sort((a, b) => a.notBeforeMs - b.notBeforeMs).map((r) => {
+    return [...this.#records.values()].filter((r) => r.kind === kind).sort(byAge).map((r) => {
       const credential = kind === 'x509' ? this.#x509.get(r.id) : undefined;
       return credential ? { ...r, certificatePem: derToPem(credential.der) } : r;
     });
@@ -278,6 +278,17 @@ export class Authorities {
     this.#jwtBundle = new JwtBundle(this.trustDomain, jwt.map((r) => ({ keyId: r.id, publicKey: this.#jwt.get(r.id)!.publicKey })), this.#sequence);
   }
 }
+
+/**
+ * Oldest first. An X.509 notBefore has whole seconds, so two authorities made
+ * within one second tie; the lifecycle then says which is older (a prepared one
+ * is the newest), where the store's order (by key id) would say nothing.
+ */
+function byAge(a: AuthorityRecord, b: AuthorityRecord): number {
+  return a.notBeforeMs - b.notBeforeMs || LIFECYCLE_ORDER[a.state] - LIFECYCLE_ORDER[b.state];
+}
+
+const LIFECYCLE_ORDER: Record<AuthorityState, number> = { revoked: 0, tainted: 1, old: 2, active: 3, prepared: 4 };
 
 function recordOf(
   kind: AuthorityKind, id: string, file: string, validity: { notBeforeMs: number; notAfterMs: number }, nowMs: number,
