@@ -10,7 +10,7 @@ import {
 // Node 24.21.0 and 26.8.x report only a client's leaf to a node:tls server
 // (nodejs/node#65579): Node calls getPeerX509Certificate() during the handshake,
 // which drops the leaf from OpenSSL's peer chain. Calling it first, as these tests
-// do, puts those releases in that state; on releases that fixed it (24.22, 26.10),
+// do, puts those releases in that state; on releases that report the whole chain (24.22.3, 26.10.0),
 // the tests report the peer as those releases did: the real, verified handshake's
 // leaf without its issuers. The SDK completes the path from intermediates it knows
 // and verifies it as usual.
