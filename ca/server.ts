@@ -294,7 +294,7 @@ export class CaServer {
     this.#beforeShutdown();
     // No new connections; the open ones finish their calls (grpc-js closes their sessions).
     for (const listener of this.#listeners) listener.close();
-    await Promise.all(this.#servers.map(shutDownGracefully));
+    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
     // The refusals counted in open bursts go into the log before it closes. If that write fails the
     // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});
@@ -302,27 +302,6 @@ export class CaServer {
     await this.#journal.close();
     await this.#store.close();
   }
-}
-
-/** How long open calls may take to finish once the CA stops. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * Lets the open calls finish, and cuts those still open after SHUTDOWN_GRACE_MS
- * (a stream a client reopened on its connection during shutdown), so a stop
- * always ends: the journal is closed after this either way.
- */
-function shutDownGracefully(server: grpc.Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, SHUTDOWN_GRACE_MS);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
-    });
-  });
 }
 
 /** Only the methods METHOD_RULES assigns to `listener`; others answer UNIMPLEMENTED there. */
