@@ -1,6 +1,6 @@
 /**
  * The delegation lineage an agent SVID carries in a non-critical extension
- * (OID LINEAGE_OID, under the 2.25 UUID arc): on whose behalf the agent acts,
+ * (OID LINEAGE_OID): on whose behalf the agent acts,
  * which scopes its task started with, and one signed record per delegation hop.
  * This module reads and writes the DER; verify-lineage.ts checks it.
  *
@@ -39,8 +39,31 @@ import {
 import { LineageError } from './errors.js';
 import { isScope } from './scope.js';
 
-/** The extension's OID: 2.25 and the UUID a31c0398-7bd1-4d4f-9742-523a8cb806f1 as an integer (X.667). */
-export const LINEAGE_OID = '2.25.216809620553209462374846218979358803697';
+/**
+ * The extension's OID: the UUID a31c0398-7bd1-4d4f-9742-523a8cb806f1 under
+ * 1.2.840.113556.1.8000.2554, the arc Microsoft set aside for OIDs made from a
+ * GUID without registration. A GUID aaaabbbb-cccc-dddd-eeee-ffffffgggggg
+ * becomes <arc>.A.B.C.D.E.F.G: aaaa, bbbb, cccc, dddd, eeee, ffffff, gggggg
+ * read as hexadecimal, each arc written in decimal, so none is above 2^24:
+ *
+ *   python3 -c "h='a31c03987bd14d4f9742523a8cb806f1'; print('.'.join(str(int(h[a:b], 16)) for a, b in
+ *     [(0,4),(4,8),(8,12),(12,16),(16,20),(20,26),(26,32)]))"
+ *
+ * (test/unit/lineage-oid.test.ts derives it again.) Go's crypto/x509 and
+ * python3-cryptography before 42 read OID arcs into machine integers and
+ * refuse a whole certificate whose OID does not fit; this one fits everywhere.
+ * A registered private enterprise number can replace the arc later
+ * (docs/decisions.md, "The lineage extension's OID").
+ */
+export const LINEAGE_OID = '1.2.840.113556.1.8000.2554.41756.920.31697.19791.38722.5388940.12060401';
+/**
+ * The same UUID as one integer under 2.25 (X.667): the OID CAs before 0.2.0
+ * wrote. Readers still accept it so that SVIDs issued before a CA upgrade keep
+ * working while a fleet upgrades unevenly; CAs write only LINEAGE_OID.
+ * Remove it (and its branch in readLineageExtension) in the release after
+ * 0.2.0: by then no CA writes it and SVIDs live hours at most.
+ */
+export const LEGACY_LINEAGE_OID = '2.25.216809620553209462374846218979358803697';
 /** The most hops a lineage may have, whatever the policy says. */
 export const MAX_LINEAGE_DEPTH = 16;
 /** What a delegator's signature covers: this prefix, then the DER record. */
@@ -181,11 +204,17 @@ export function decodeDelegationRecord(der: Uint8Array): DelegationRecord {
  * (orchestrators, services). Reads only; the certificate's chain must be
  * verified before the lineage means anything.
  *
- * @throws {LineageError} `ERR_LINEAGE_INVALID` for a malformed or critical extension or certificate.
+ * Reads LINEAGE_OID and, during the transition, LEGACY_LINEAGE_OID.
+ *
+ * @throws {LineageError} `ERR_LINEAGE_INVALID` for a malformed or critical extension or certificate, or both OIDs at once.
  * @example const lineage = readLineageExtension(svid.certificates[0]!);
  */
 export function readLineageExtension(certificateDer: Uint8Array): Lineage | undefined {
-  const ext = strictly(() => readCertificate(certificateDer)).extensions.get(LINEAGE_OID);
+  const { extensions } = strictly(() => readCertificate(certificateDer));
+  const [current, legacy] = [extensions.get(LINEAGE_OID), extensions.get(LEGACY_LINEAGE_OID)];
+  // Transition (LEGACY_LINEAGE_OID): either OID, never both, so one certificate cannot say two things.
+  if (current && legacy) throw new LineageError('the certificate carries the lineage extension twice');
+  const ext = current ?? legacy;
   if (!ext) return undefined;
   if (ext.critical) throw new LineageError('the lineage extension must not be critical');
   return decodeLineage(ext.value);

@@ -37,7 +37,7 @@ export function keyIdentifier(subjectPublicKeyInfo: Uint8Array): Buffer {
   return createHash('sha256').update(subjectPublicKeyInfo).digest().subarray(0, 20);
 }
 
-// Encoded once: the 2.25 UUID arc takes BigInt arithmetic.
+// Encoded once per process: the OID never changes.
 const LINEAGE_OID_DER = oid(LINEAGE_OID);
 const authorityKeyIdentifier = (keyId: Buffer) =>
   extension(OID.authorityKeyIdentifier, false, sequence(encode(0x80, keyId)));
