@@ -13,6 +13,12 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # initdb in a temp directory as the postgres user, a free port on 127.0.0.1); they need only
 # the server binaries, which Debian's package installs under /usr/lib/postgresql/<major>/bin.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# Agent SVIDs read by parsers that are not ours (test/integration/workload-api-interop.test.ts):
+# Debian's python3-cryptography, which the Python example also uses, and Go's crypto/x509 in a
+# program on the standard library alone (no module downloads). Debian's Go ships the standard
+# library precompiled: the build takes about a second.
+/usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3-cryptography)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}"
 fi
