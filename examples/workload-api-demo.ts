@@ -5,8 +5,8 @@
 // which fetches its X509-SVID and JWT-SVIDs over the Unix socket and calls the
 // service over mutual TLS across two rotations. The service prints the SPIFFE
 // ID it verified. When the Python process exits, its identity is released.
-// Exits 0 when every call succeeded. Needs Debian's python3-grpcio and
-// python3-grpc-tools.
+// Exits 0 when every call succeeded. Needs Debian's python3-grpcio,
+// python3-grpc-tools and python3-cryptography.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,14 +25,14 @@ const deadline = setTimeout(() => {
   process.exit(1);
 }, 90_000);
 
-// Debian's interpreter, where python3-grpcio lives (a python3 earlier on PATH may be another one).
+// Debian's interpreter, where python3-grpcio and python3-cryptography live (a python3 earlier on PATH may be another one).
 const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const root = packageRoot();
 const dir = await mkdtemp(join(tmpdir(), 'tessera-workload-demo-'));
 try {
-  execFileSync(python, ['-c', 'import grpc, grpc_tools'], { stdio: 'ignore' });
+  execFileSync(python, ['-c', 'import grpc, grpc_tools, cryptography'], { stdio: 'ignore' });
 } catch {
-  say(`demo: ${python} lacks grpcio or grpc_tools: apt-get install -y python3-grpcio python3-grpc-tools`);
+  say(`demo: ${python} lacks grpcio, grpc_tools or cryptography: apt-get install -y python3-grpcio python3-grpc-tools python3-cryptography`);
   process.exit(1);
 }
 // The Python stubs come from the standard proto, as any SPIFFE client's do.

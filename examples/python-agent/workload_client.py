@@ -2,22 +2,20 @@
 
 It checks what it receives the way go-spiffe's workloadapi client does before using it
 (x509svid.ParseRaw, jwtsvid.ParseInsecure), and keeps the current SVID as files that
-Python's ssl module loads. Needs only grpcio (Debian: python3-grpcio) and stubs
-generated from the standard workload.proto (see README): certificates are read with a
-few lines of DER below and OpenSSL (the ssl module), because `cryptography` before
-version 42 cannot parse certificates holding an extension OID with arcs above 64 bits.
+Python's ssl module loads. Needs grpcio and cryptography (Debian: python3-grpcio,
+python3-cryptography) and stubs generated from the standard workload.proto (see README).
 """
 import base64
-import hashlib
 import json
 import os
 import sys
-import ssl
 import tempfile
 import threading
 import time
 
 import grpc
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 
 from spiffe.workload import workload_pb2, workload_pb2_grpc
 
@@ -25,8 +23,7 @@ from spiffe.workload import workload_pb2, workload_pb2_grpc
 HEADER = (("workload.spiffe.io", "true"),)
 # Workload Endpoint 6: retry these with a backoff; INVALID_ARGUMENT and UNIMPLEMENTED are bugs.
 RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.PERMISSION_DENIED}
-# DER contents of the extension OIDs checked below (RFC 5280 4.2.1).
-SUBJECT_ALT_NAME, BASIC_CONSTRAINTS, KEY_USAGE = bytes.fromhex("551d11"), bytes.fromhex("551d13"), bytes.fromhex("551d0f")
+PEM, DER = serialization.Encoding.PEM, serialization.Encoding.DER
 
 
 class SvidError(Exception):
@@ -40,47 +37,51 @@ class X509Svid:
         if not message.svids:
             raise SvidError("no SVIDs in response")
         svid = message.svids[0]  # Workload API 5.2.1: the first is the default
-        chain = split_certificates(svid.x509_svid)
-        bundle = split_certificates(svid.bundle)
+        chain = load_certificates(svid.x509_svid)
+        bundle = load_certificates(svid.bundle)
         if not chain or not bundle:
             raise SvidError("no certificates or an empty bundle")
-        self.spiffe_id, self.serial = check_x509_svid(svid.spiffe_id, chain)
-        self.leaf_der = chain[0]
+        try:
+            key = serialization.load_der_private_key(svid.x509_svid_key, password=None)
+        except ValueError as err:
+            raise SvidError(f"the private key is not PKCS#8 DER: {err}")
+        self.spiffe_id = check_x509_svid(svid.spiffe_id, chain, key)
+        self.leaf = chain[0]
+        self.serial = self.leaf.serial_number
         self.cert_path = os.path.join(directory, f"svid-{self.serial:x}.pem")
         self.key_path = os.path.join(directory, f"key-{self.serial:x}.pem")
         self.bundle_path = os.path.join(directory, f"bundle-{self.serial:x}.pem")
-        write_private(self.cert_path, "".join(map(ssl.DER_cert_to_PEM_cert, chain)).encode())
-        write_private(self.key_path, pem("PRIVATE KEY", svid.x509_svid_key))
-        write_private(self.bundle_path, "".join(map(ssl.DER_cert_to_PEM_cert, bundle)).encode())
-        try:
-            # OpenSSL refuses a key that is not the leaf's (x509svid.ParseRaw's key check).
-            ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(self.cert_path, self.key_path)
-        except ssl.SSLError as err:
-            raise SvidError(f"the private key does not match the leaf: {err}")
+        write_private(self.cert_path, b"".join(c.public_bytes(PEM) for c in chain))
+        write_private(self.key_path, key.private_bytes(PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        write_private(self.bundle_path, b"".join(c.public_bytes(PEM) for c in bundle))
 
     def thumbprint(self):
         """RFC 8705 x5t#S256 of the leaf: what a Tessera JWT-SVID is bound to."""
-        return base64.urlsafe_b64encode(hashlib.sha256(self.leaf_der).digest()).rstrip(b"=").decode()
+        digest = self.leaf.fingerprint(hashes.SHA256())
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def check_x509_svid(spiffe_id, chain):
+def check_x509_svid(spiffe_id, chain, key):
     """go-spiffe x509svid.ParseRaw: a leaf with one SPIFFE ID URI SAN, not a CA, digitalSignature without
-    keyCertSign or cRLSign; intermediates that are CAs. Returns the ID and the leaf's serial number."""
-    serial, extensions = read_certificate(chain[0])
-    uris = [value for tag, value in inside(extensions.get(SUBJECT_ALT_NAME)) if tag == 0x86]
-    if len(uris) != 1 or not uris[0].startswith(b"spiffe://"):
+    keyCertSign or cRLSign, holding the key's public half; intermediates that are CAs. Returns the ID."""
+    leaf = chain[0]
+    uris = extension(leaf, x509.SubjectAlternativeName)
+    uris = uris.get_values_for_type(x509.UniformResourceIdentifier) if uris else []
+    if len(uris) != 1 or not uris[0].startswith("spiffe://"):
         raise SvidError("the leaf must have exactly one URI SAN, a SPIFFE ID")
-    if uris[0].decode() != spiffe_id:
+    if uris[0] != spiffe_id:
         raise SvidError("the leaf does not name the SPIFFE ID of the message")
-    if is_ca(extensions):
+    if is_ca(leaf):
         raise SvidError("the leaf is a CA")
-    usage = extensions.get(KEY_USAGE)
-    bits = usage[3] if usage and len(usage) > 3 else 0  # BIT STRING: tag, length, unused bits, first byte
-    if not bits & 0x80 or bits & 0x06:
+    usage = extension(leaf, x509.KeyUsage)
+    if not usage or not usage.digital_signature or usage.key_cert_sign or usage.crl_sign:
         raise SvidError("the leaf's key usage is not digitalSignature without keyCertSign and cRLSign")
-    if not all(is_ca(read_certificate(der)[1]) for der in chain[1:]):
+    if not all(is_ca(c) for c in chain[1:]):
         raise SvidError("an intermediate is not a CA")
-    return spiffe_id, serial
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(DER, spki) != leaf.public_key().public_bytes(DER, spki):
+        raise SvidError("the private key does not match the leaf")
+    return spiffe_id
 
 
 def check_jwt_svid(token, spiffe_id, audience):
@@ -100,64 +101,35 @@ def check_jwt_svid(token, spiffe_id, audience):
     return claims
 
 
-def read_tlv(der, at=0):
-    """One DER element at `at`: (tag, content, offset after it)."""
-    tag, length, at = der[at], der[at + 1], at + 2
-    if length & 0x80:
-        size = length & 0x7F
-        length, at = int.from_bytes(der[at:at + size], "big"), at + size
-    if at + length > len(der):
-        raise SvidError("truncated DER")
-    return tag, der[at:at + length], at + length
+def extension(certificate, kind):
+    try:
+        return certificate.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
 
 
-def children(content):
-    """The (tag, content) of each element in a constructed element's content."""
-    items, at = [], 0
-    while at < len(content):
-        tag, value, at = read_tlv(content, at)
-        items.append((tag, value))
-    return items
+def is_ca(certificate):
+    constraints = extension(certificate, x509.BasicConstraints)
+    return bool(constraints and constraints.ca)
 
 
-def inside(der):
-    """The elements inside one DER-encoded SEQUENCE (an extension's value)."""
-    return children(read_tlv(der)[1]) if der else []
-
-
-def read_certificate(der):
-    """(serial number, {extension OID: extnValue}) of one certificate."""
-    tbs = children(read_tlv(der)[1])[0][1]
-    fields = children(tbs)
-    serial = int.from_bytes(fields[1 if fields[0][0] == 0xA0 else 0][1], "big")  # [0] version is optional
-    extensions = {}
-    for tag, value in fields:
-        if tag == 0xA3:  # [3] EXPLICIT SEQUENCE OF Extension
-            for _, extension in inside(value):
-                parts = children(extension)  # OID, [critical BOOLEAN], OCTET STRING
-                extensions[parts[0][1]] = parts[-1][1]
-    return serial, extensions
-
-
-def is_ca(extensions):
-    constraints = inside(extensions.get(BASIC_CONSTRAINTS))
-    return bool(constraints) and constraints[0][0] == 0x01 and constraints[0][1] != b"\x00"
-
-
-def split_certificates(der):
-    """The certificates of concatenated DER (the Workload API's chain and bundle fields)."""
+def load_certificates(der):
+    """The certificates of concatenated DER (the Workload API's chain and bundle fields). cryptography
+    loads one DER certificate at a time, so each one's length is read from its header."""
     certificates = []
     while der:
-        _, _, end = read_tlv(der)
-        certificates.append(bytes(der[:end]))
-        der = der[end:]
+        if len(der) < 2:
+            raise SvidError("truncated DER")
+        length, header = der[1], 2
+        if length & 0x80:
+            header += length & 0x7F
+            length = int.from_bytes(der[2:header], "big")
+        try:
+            certificates.append(x509.load_der_x509_certificate(bytes(der[:header + length])))
+        except ValueError as err:
+            raise SvidError(f"not a DER certificate: {err}")
+        der = der[header + length:]
     return certificates
-
-
-def pem(label, der):
-    body = base64.encodebytes(der).decode().replace("\n", "")
-    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
-    return (f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n").encode()
 
 
 def write_private(path, data):
