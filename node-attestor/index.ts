@@ -9,4 +9,5 @@ export { JOIN_TOKEN_ATTESTOR, hashJoinToken, joinTokenAttestor, newJoinToken, pa
 export { joinTokenClient } from './join-token/client.js';
 export { DEFAULT_CHALLENGE_TIMEOUT_MS, x509popAttestor, type X509PopAttestorParams } from './x509pop/server.js';
 export { x509popClient, type X509PopClientParams } from './x509pop/client.js';
+export { x509popClientFromFiles } from './x509pop/files.js';
 export { X509POP_ATTESTOR } from './x509pop/wire.js';

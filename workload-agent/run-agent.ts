@@ -1,7 +1,7 @@
+import type { OrchestratorAttestor } from '../agent-sdk/attestor.js';
 import { X509Bundle, certificatesFromPem } from '../agent-sdk/bundle.js';
 import type { CaEndpoints } from '../agent-sdk/ca-client.js';
 import { Orchestrator } from '../agent-sdk/orchestrator.js';
-import { joinTokenClient } from '../node-attestor/join-token/client.js';
 import { WorkloadAgent, type WorkloadSpec } from './agent.js';
 import { exitStatusOf } from './exit-status.js';
 import type { Log } from './log.js';
@@ -12,8 +12,8 @@ export interface RunAgentParams {
   readonly trustDomain: string;
   /** The CA's trust bundle (PEM), which the CA's own certificate is checked against. */
   readonly bundlePem: string;
-  /** A one-time join token the operator made for this host (`tessera token create`). */
-  readonly joinToken: string;
+  /** How this host proves who it is to the CA: a node attestor's orchestrator half (join token, x509pop). */
+  readonly attestor: OrchestratorAttestor;
   readonly socketPath: string;
   /** The workload to start; its stdio is this process's. */
   readonly workload: Omit<WorkloadSpec, 'spawn'>;
@@ -21,7 +21,7 @@ export interface RunAgentParams {
 }
 
 /**
- * `tessera agent`: attests this host with a join token, serves the Workload
+ * `tessera agent`: attests this host with its node attestor, serves the Workload
  * API on `socketPath`, starts the workload and serves it its identity until it
  * exits (or `stop` resolves, which sends it SIGTERM); then releases the
  * identity and resolves with the workload's exit status.
@@ -30,7 +30,7 @@ export interface RunAgentParams {
  */
 export async function runAgent(params: RunAgentParams, out: (line: string) => void, stop: Promise<unknown>): Promise<number> {
   const bundle = new X509Bundle(params.trustDomain, certificatesFromPem(params.bundlePem));
-  const orchestrator = await Orchestrator.attest({ attestor: joinTokenClient(params.joinToken), endpoints: params.endpoints, bundle });
+  const orchestrator = await Orchestrator.attest({ attestor: params.attestor, endpoints: params.endpoints, bundle });
   let agent: WorkloadAgent | undefined;
   try {
     agent = await WorkloadAgent.create({ orchestrator, endpoints: params.endpoints, socketPath: params.socketPath, log: params.log });

@@ -12,6 +12,7 @@ import { Orchestrator } from '../../agent-sdk/orchestrator.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { TESSERA_MAIN } from '../helpers/ca-process.js';
+import { type TestCert, createIntermediate, createLeaf, createRoot } from '../helpers/pki.js';
 import { CALL_FIXTURE } from '../helpers/workload-agent.js';
 
 let t: TestCa | undefined;
@@ -64,18 +65,66 @@ describe('tessera agent and tessera run', () => {
     expect(result.stderr).toContain('ERR_INVALID_ARGUMENT');
   });
 
+  /** `tessera agent` against `t`, with the bundle written to `dir` and `attestor` flags, serving CALL_FIXTURE `method`. */
+  const runAgentCli = async (attestor: string[], method = 'FetchJWTSVID') => {
+    await writeFile(join(dir!, 'bundle.pem'), t!.ca.authority.bundle.authorities.map(derToPem).join(''));
+    return tesseraWith([
+      'agent', '--ca', t!.endpoints.address, '--ca-mtls', t!.endpoints.mtlsAddress, '--bundle', join(dir!, 'bundle.pem'), ...attestor,
+      '--socket', `unix://${join(dir!, 'agent.sock')}`, '--task', 'task-1', '--sponsor', 'user-1', '--log-level', 'warn', '--', process.execPath, CALL_FIXTURE, method,
+    ], process.env);
+  };
+  /** A host certificate (leaf, then its issuing CA) and its key, as PEM files in `dir`; the flags that name them. */
+  const x509popFiles = async (leaf: TestCert, issuer: TestCert) => {
+    await writeFile(join(dir!, 'host.pem'), [leaf.der, issuer.der].map(derToPem).join(''));
+    await writeFile(join(dir!, 'host-key.pem'), leaf.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    return ['--x509pop-cert', join(dir!, 'host.pem'), '--x509pop-key', join(dir!, 'host-key.pem')];
+  };
+
+  it('ok/agent x509pop: attests with a host certificate and its key (its CN names the orchestrator), serves CMD, releases it', async () => {
+    const root = await createRoot({ cn: 'Hosts Root' });
+    const issuer = await createIntermediate(root, { cn: 'Hosts Issuing CA' });
+    t = await startTestCa({ config: { x509popRootsPem: root.cert.toString() } });
+    dir = await mkdtemp(join(tmpdir(), 'tessera-agent-cli-'));
+    await chmod(dir, 0o755);
+    const result = await runAgentCli(await x509popFiles(await createLeaf(issuer, { cn: 'host-7' }), issuer));
+    expect(result.code, result.stderr).toBe(0);
+    const [started, fetched, final] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(started!.agent).toBe('spiffe://tessera.local/orchestrator/host-7');
+    expect(fetched!.svids).toEqual([started!.workload]);
+    expect(final).toEqual({ code: 0 });
+    const [listed] = await t.admin.listAgents({ orchestrator: 'host-7' });
+    expect(listed).toMatchObject({ spiffeId: started!.workload, status: 'AGENT_STATUS_RELEASED' });
+  });
+
+  it('fail/agent attestors: none, both, half of x509pop, or a certificate from another root: refused, CMD never started', async () => {
+    const root = await createRoot({ cn: 'Hosts Root' });
+    const issuer = await createIntermediate(root, { cn: 'Hosts Issuing CA' });
+    t = await startTestCa({ config: { x509popRootsPem: root.cert.toString() } });
+    dir = await mkdtemp(join(tmpdir(), 'tessera-agent-cli-'));
+    const pop = await x509popFiles(await createLeaf(issuer, { cn: 'host-7' }), issuer);
+    await writeFile(join(dir, 'token'), (await t.admin.createJoinToken({ orchestrator: 'host-1' })).token, { mode: 0o600 });
+    for (const flags of [[], [...pop, '--join-token-file', join(dir, 'token')], pop.slice(0, 2)]) {
+      const result = await runAgentCli(flags);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('ERR_INVALID_ARGUMENT');
+      expect(result.stdout).toBe(''); // nothing started: the first line is printed once CMD runs
+    }
+    const otherRoot = await createRoot({ cn: 'Other Root' });
+    const otherIssuer = await createIntermediate(otherRoot);
+    const foreign = await runAgentCli(await x509popFiles(await createLeaf(otherIssuer, { cn: 'host-7' }), otherIssuer));
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toContain('ERR_ATTESTATION_FAILED');
+    expect(foreign.stdout).toBe('');
+    expect(await t.admin.listAgents({ orchestrator: 'host-7' })).toEqual([]);
+  });
+
   it('ok/agent: attests with a join token, serves CMD its identity over the Workload API, releases it when CMD exits', async () => {
     t = await startTestCa();
     dir = await mkdtemp(join(tmpdir(), 'tessera-agent-cli-'));
     await chmod(dir, 0o755);
     const { token } = await t.admin.createJoinToken({ orchestrator: 'host-1' });
     await writeFile(join(dir, 'token'), token, { mode: 0o600 });
-    await writeFile(join(dir, 'bundle.pem'), t.ca.authority.bundle.authorities.map(derToPem).join(''));
-    const result = await tesseraWith([
-      'agent', '--ca', t.endpoints.address, '--ca-mtls', t.endpoints.mtlsAddress, '--bundle', join(dir, 'bundle.pem'),
-      '--join-token-file', join(dir, 'token'), '--socket', `unix://${join(dir, 'agent.sock')}`, '--task', 'task-1', '--sponsor', 'user-1',
-      '--log-level', 'warn', '--', process.execPath, CALL_FIXTURE, 'FetchJWTSVID',
-    ], process.env);
+    const result = await runAgentCli(['--join-token-file', join(dir, 'token')]);
     expect(result.code, result.stderr).toBe(0);
     const [started, fetched, final] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(started!.agent).toBe('spiffe://tessera.local/orchestrator/host-1');
