@@ -88,7 +88,9 @@ export class WorkloadAgent {
    */
   static async create(options: WorkloadAgentOptions): Promise<WorkloadAgent> {
     const agent = new WorkloadAgent(options);
-    agent.#listener = await listenAttested(options.socketPath, (socket, caller) => agent.#accept(socket, caller), options.limits);
+    agent.#listener = await listenAttested(options.socketPath, (socket, caller) => agent.#accept(socket, caller), options.limits, (caller) => {
+      options.log.warn({ event: 'workload.denied', pid: caller.pid, uid: caller.uid, outcome: 'denied', code: 'ERR_LIMIT_EXCEEDED' }, 'a process reached its connection limit; further connections are closed');
+    });
     return agent;
   }
 

@@ -33,10 +33,14 @@ export interface EndpointLimits {
 /** A connection the endpoint accepted, with the kernel's word on who made it. */
 export type AttestedConnection = (socket: Socket, caller: WorkloadProcess) => void;
 
+/** Told once when a process reaches its connection limit, and again only after it went below it: a flood is one report. */
+export type LimitReached = (caller: WorkloadProcess) => void;
+
 /**
  * Listens on the Unix socket `path` and hands each accepted connection, with
  * its caller's peer credentials, to `onConnection`. Connections whose caller
- * the kernel cannot name, or beyond the limits, are closed at once.
+ * the kernel cannot name, or beyond the limits, are closed at once; `onLimit`
+ * hears of a process over its own limit.
  *
  * An existing file at `path` is replaced only when it is a socket nobody
  * listens on any more (left by an agent that died); a live socket or any
@@ -46,10 +50,11 @@ export type AttestedConnection = (socket: Socket, caller: WorkloadProcess) => vo
  * @throws {TesseraError} ERR_CONFIG_INVALID when the path is in use or not a socket.
  * @example const server = await listenAttested('/run/tessera/agent.sock', (socket, caller) => ..., {});
  */
-export async function listenAttested(path: string, onConnection: AttestedConnection, limits: EndpointLimits = {}): Promise<Server> {
+export async function listenAttested(path: string, onConnection: AttestedConnection, limits: EndpointLimits = {}, onLimit?: LimitReached): Promise<Server> {
   await removeStaleSocket(path);
   const perProcess = limits.maxConnectionsPerProcess ?? 16;
   const open = new Map<number, number>();
+  const atLimit = new Set<number>();
   const server = createServer((socket) => {
     let caller: WorkloadProcess;
     try {
@@ -61,10 +66,13 @@ export async function listenAttested(path: string, onConnection: AttestedConnect
     const count = open.get(caller.pid) ?? 0;
     if (count >= perProcess) {
       socket.destroy();
+      if (!atLimit.has(caller.pid)) onLimit?.(caller);
+      atLimit.add(caller.pid);
       return;
     }
     open.set(caller.pid, count + 1);
     socket.once('close', () => {
+      atLimit.delete(caller.pid);
       const left = (open.get(caller.pid) ?? 1) - 1;
       if (left > 0) open.set(caller.pid, left);
       else open.delete(caller.pid);

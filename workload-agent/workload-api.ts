@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { X509Svid } from '../agent-sdk/svid.js';
-import { TesseraError } from '../agent-sdk/errors.js';
+import { type ErrorCode, TesseraError } from '../agent-sdk/errors.js';
 import { verifyJwtSvidClaims } from '../agent-sdk/validate-jwt-svid.js';
 import type { WorkloadProcess } from './peer-credentials.js';
 import type { Workload, Workloads } from './workloads.js';
@@ -32,14 +32,14 @@ type Unary = grpc.ServerUnaryCall<Record<string, unknown>, unknown>;
  */
 export function workloadApiHandlers(workloads: Workloads, callerOf: CallerOf, log: Log): grpc.UntypedServiceImplementation {
   const authorize = (call: Call, method: string): Workload => {
-    if (call.metadata.get(SECURITY_HEADER)[0] !== 'true') {
-      throw new TesseraError('ERR_INVALID_ARGUMENT', `the ${SECURITY_HEADER}: true header is required`);
-    }
     const { process: caller, workload } = callerOf(call);
-    if (!workload) {
-      log.warn({ method, pid: caller?.pid, uid: caller?.uid, outcome: 'denied', code: 'ERR_PERMISSION_DENIED' }, 'workload api call from a process with no identity');
-      throw new TesseraError('ERR_PERMISSION_DENIED', 'no identity is registered for this process');
-    }
+    // Every refusal is logged with what the kernel said of the caller (the CA's audit log has no place for it: docs/workload-api.md).
+    const deny = (code: ErrorCode, message: string) => {
+      log.warn({ event: 'workload.denied', method, pid: caller?.pid, uid: caller?.uid, outcome: 'denied', code }, message);
+      return new TesseraError(code, message);
+    };
+    if (call.metadata.get(SECURITY_HEADER)[0] !== 'true') throw deny('ERR_INVALID_ARGUMENT', `the ${SECURITY_HEADER}: true header is required`);
+    if (!workload) throw deny('ERR_PERMISSION_DENIED', 'no identity is registered for this process');
     return workload;
   };
 

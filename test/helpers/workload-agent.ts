@@ -54,3 +54,9 @@ export function linesOf(child: ChildProcess): AsyncIterator<Record<string, unkno
 export function callAsStranger(world: AgentWorld, args: string[]): ChildProcess {
   return spawn(process.execPath, [CALL_FIXTURE, ...args], { env: { ...process.env, SPIFFE_ENDPOINT_SOCKET: world.agent.endpointSocket }, stdio: ['pipe', 'pipe', 'inherit'] });
 }
+
+/** An agent log that keeps its warnings (where denials go) for the test to read. */
+export function recordingLog(): { log: WorkloadAgentOptions['log']; warnings: Array<Record<string, unknown>> } {
+  const warnings: Array<Record<string, unknown>> = [];
+  return { log: { info() {}, error() {}, warn: (entry: object) => warnings.push(entry as Record<string, unknown>) }, warnings };
+}

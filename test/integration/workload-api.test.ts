@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { silentLogger } from '../../ca/log.js';
 import { WorkloadAgent } from '../../workload-agent/agent.js';
-import { type AgentWorld, CALL_FIXTURE, callAsStranger, linesOf, startAgentWorld } from '../helpers/workload-agent.js';
+import { type AgentWorld, CALL_FIXTURE, callAsStranger, linesOf, recordingLog, startAgentWorld } from '../helpers/workload-agent.js';
 
 let world: AgentWorld | undefined;
 afterEach(async () => {
@@ -65,15 +65,16 @@ describe('the Workload API', () => {
     expect((await linesOf(other.child).next()).value).toEqual({ code: status.PERMISSION_DENIED, details: 'this process holds no such SPIFFE ID' });
   });
 
-  it('fail/no-header: INVALID_ARGUMENT, even for a registered workload', async () => {
-    world = await startAgentWorld();
+  it('fail/no-header: INVALID_ARGUMENT, even for a registered workload, and logged as a denial', async () => {
+    const { log, warnings: denials } = recordingLog();
+    world = await startAgentWorld({ log });
     const workload = await spawnCall(world, ['FetchX509SVID', 'no-header']);
     expect((await linesOf(workload.child).next()).value.code).toBe(status.INVALID_ARGUMENT);
+    expect(denials).toEqual([{ event: 'workload.denied', method: 'FetchX509SVID', pid: workload.child.pid, uid: process.getuid!(), outcome: 'denied', code: 'ERR_INVALID_ARGUMENT' }]);
   });
 
   it('fail/unregistered: a process the agent did not start gets PERMISSION_DENIED and nothing else', async () => {
-    const denials: Array<Record<string, unknown>> = [];
-    const log = { info() {}, error() {}, warn: (entry: object) => denials.push(entry as Record<string, unknown>) };
+    const { log, warnings: denials } = recordingLog();
     world = await startAgentWorld({ log });
     await spawnCall(world, ['FetchX509SVID']); // a registered workload exists
     for (const method of ['FetchX509SVID', 'FetchJWTSVID', 'FetchJWTBundles']) {
@@ -81,7 +82,7 @@ describe('the Workload API', () => {
       const line = (await linesOf(stranger).next()).value;
       expect(line).toEqual({ code: status.PERMISSION_DENIED, details: 'no identity is registered for this process' });
       // The denial is logged with what the kernel said of the caller.
-      expect(denials.at(-1)).toEqual({ method, pid: stranger.pid, uid: process.getuid!(), outcome: 'denied', code: 'ERR_PERMISSION_DENIED' });
+      expect(denials.at(-1)).toEqual({ event: 'workload.denied', method, pid: stranger.pid, uid: process.getuid!(), outcome: 'denied', code: 'ERR_PERMISSION_DENIED' });
     }
   });
 
@@ -122,8 +123,9 @@ describe('the Workload API', () => {
     await workload.released;
   });
 
-  it('fail/flood: one process opening hundreds of connections is cut at its limit; a workload is still served', async () => {
-    world = await startAgentWorld({ limits: { maxConnectionsPerProcess: 8 } });
+  it('fail/flood: one process opening hundreds of connections is cut at its limit, logged once; a workload is still served', async () => {
+    const { log, warnings: denials } = recordingLog();
+    world = await startAgentWorld({ limits: { maxConnectionsPerProcess: 8 }, log });
     let closed = 0;
     let allButLimitClosed!: () => void;
     const cut = new Promise<void>((resolve) => (allButLimitClosed = resolve));
@@ -135,6 +137,8 @@ describe('the Workload API', () => {
     const workload = await spawnCall(world, ['FetchX509SVID']);
     expect((await linesOf(workload.child).next()).value.id).toBe(workload.id.toString());
     expect(closed).toBe(300 - 8); // the 8 within the limit are kept
+    // One denial for the burst, not 292.
+    expect(denials).toEqual([{ event: 'workload.denied', pid: process.pid, uid: process.getuid!(), outcome: 'denied', code: 'ERR_LIMIT_EXCEEDED' }]);
     for (const s of sockets) s.destroy();
   });
 
