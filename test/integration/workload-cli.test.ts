@@ -80,6 +80,17 @@ describe('tessera agent and tessera run', () => {
     return ['--x509pop-cert', join(dir!, 'host.pem'), '--x509pop-key', join(dir!, 'host-key.pem')];
   };
 
+  /** The agent attested as `orchestrator`, CMD got its own SPIFFE ID over the Workload API, and the CA lists it released. */
+  const expectServedAndReleased = async (result: { code: number; stdout: string; stderr: string }, orchestrator: string) => {
+    expect(result.code, result.stderr).toBe(0);
+    const [started, fetched, final] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(started!.agent).toBe(`spiffe://tessera.local/orchestrator/${orchestrator}`);
+    expect(fetched!.svids).toEqual([started!.workload]);
+    expect(final).toEqual({ code: 0 });
+    const [listed] = await t!.admin.listAgents({ orchestrator });
+    expect(listed).toMatchObject({ spiffeId: started!.workload, status: 'AGENT_STATUS_RELEASED' });
+  };
+
   it('ok/agent x509pop: attests with a host certificate and its key (its CN names the orchestrator), serves CMD, releases it', async () => {
     const root = await createRoot({ cn: 'Hosts Root' });
     const issuer = await createIntermediate(root, { cn: 'Hosts Issuing CA' });
@@ -87,13 +98,7 @@ describe('tessera agent and tessera run', () => {
     dir = await mkdtemp(join(tmpdir(), 'tessera-agent-cli-'));
     await chmod(dir, 0o755);
     const result = await runAgentCli(await x509popFiles(await createLeaf(issuer, { cn: 'host-7' }), issuer));
-    expect(result.code, result.stderr).toBe(0);
-    const [started, fetched, final] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(started!.agent).toBe('spiffe://tessera.local/orchestrator/host-7');
-    expect(fetched!.svids).toEqual([started!.workload]);
-    expect(final).toEqual({ code: 0 });
-    const [listed] = await t.admin.listAgents({ orchestrator: 'host-7' });
-    expect(listed).toMatchObject({ spiffeId: started!.workload, status: 'AGENT_STATUS_RELEASED' });
+    await expectServedAndReleased(result, 'host-7');
   });
 
   it('fail/agent attestors: none, both, half of x509pop, or a certificate from another root: refused, CMD never started', async () => {
@@ -125,12 +130,6 @@ describe('tessera agent and tessera run', () => {
     const { token } = await t.admin.createJoinToken({ orchestrator: 'host-1' });
     await writeFile(join(dir, 'token'), token, { mode: 0o600 });
     const result = await runAgentCli(['--join-token-file', join(dir, 'token')]);
-    expect(result.code, result.stderr).toBe(0);
-    const [started, fetched, final] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(started!.agent).toBe('spiffe://tessera.local/orchestrator/host-1');
-    expect(fetched!.svids).toEqual([started!.workload]);
-    expect(final).toEqual({ code: 0 });
-    const [listed] = await t.admin.listAgents({ orchestrator: 'host-1' });
-    expect(listed).toMatchObject({ spiffeId: started!.workload, status: 'AGENT_STATUS_RELEASED' });
+    await expectServedAndReleased(result, 'host-1');
   });
 });
