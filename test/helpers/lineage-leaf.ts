@@ -1,26 +1,44 @@
 import 'reflect-metadata';
+import type { KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { oid } from '../../agent-sdk/der.js';
+import { TAG, bytesOf, children, explicit, oid, readOnly, sequence } from '../../agent-sdk/der.js';
 import { LEGACY_LINEAGE_OID, type Lineage, encodeLineage } from '../../agent-sdk/lineage.js';
+import { signCertificate } from '../../ca/authority/template.js';
 import { type TestCert, createLeaf } from './pki.js';
 
-// asn1js (under @peculiar/x509) cannot encode the legacy OID's 128-bit arc: the leaf is made with
-// this stand-in of the same encoded length, whose bytes are then replaced.
-const STAND_IN = ['1', '2', ...Array.from({ length: 19 }, (_, i) => String(i + 3))].join('.');
+// asn1js (under @peculiar/x509) cannot encode the legacy OID's 128-bit arc: a leaf is made with
+// this unused OID in its place, which is then renamed.
+const STAND_IN = '1.3.6.1.4.1.32473.12';
+const EXTENSIONS = 0xa3; // [3] EXPLICIT, constructed
 
 /**
- * A leaf under `parent` for spiffe://tessera.local/agent/host-1/task-1/a carrying `lineage` under
- * each of `oids`. With LEGACY_LINEAGE_OID among them, its bytes are patched after signing, so its
- * signature no longer verifies: such a leaf is for readers that parse, not for chain checks.
+ * The certificate `certificateDer` with every extension under `from` moved
+ * to `to`, the rest unchanged, re-signed (ECDSA P-256/SHA-256) with `issuerKey`.
+ *
+ * @example const old = renameExtension(svid.certificates[0], LINEAGE_OID, LEGACY_LINEAGE_OID, intermediateKey);
+ */
+export function renameExtension(certificateDer: Uint8Array, from: string, to: string, issuerKey: KeyObject): Buffer {
+  const der = Buffer.from(certificateDer);
+  const [tbs] = children(der, readOnly(der, TAG.SEQUENCE));
+  const fromDer = oid(from);
+  const fields = children(der, tbs!).map((field) => {
+    if (field.tag !== EXTENSIONS) return bytesOf(der, field);
+    const extensions = children(der, children(der, field)[0]!).map((extension) => {
+      const [id, ...rest] = children(der, extension);
+      return bytesOf(der, id!).equals(fromDer) ? sequence(oid(to), ...rest.map((part) => bytesOf(der, part))) : bytesOf(der, extension);
+    });
+    return explicit(3, sequence(...extensions));
+  });
+  return signCertificate(sequence(...fields), issuerKey);
+}
+
+/**
+ * A P-256 leaf under `parent` for spiffe://tessera.local/agent/host-1/task-1/a
+ * carrying `lineage` under each of `oids` (LEGACY_LINEAGE_OID included), validly signed.
  */
 export async function leafWithLineage(parent: TestCert, lineage: Lineage, oids: readonly string[]): Promise<Buffer> {
   const value = encodeLineage(lineage);
   const extensions = oids.map((id) => new x509.Extension(id === LEGACY_LINEAGE_OID ? STAND_IN : id, false, value));
-  const der = Buffer.from((await createLeaf(parent, { uris: ['spiffe://tessera.local/agent/host-1/task-1/a'], extensions })).der);
-  if (oids.includes(LEGACY_LINEAGE_OID)) {
-    const [standIn, legacy] = [oid(STAND_IN), oid(LEGACY_LINEAGE_OID)];
-    if (standIn.length !== legacy.length) throw new Error('the stand-in OID must encode to the legacy OID\'s length');
-    legacy.copy(der, der.indexOf(standIn));
-  }
-  return der;
+  const leaf = await createLeaf(parent, { uris: ['spiffe://tessera.local/agent/host-1/task-1/a'], extensions });
+  return renameExtension(leaf.der, STAND_IN, LEGACY_LINEAGE_OID, parent.privateKey);
 }
