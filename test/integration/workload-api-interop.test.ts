@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesOf, readTlv } from '../../agent-sdk/der.js';
+import { certificateThumbprint } from '../../agent-sdk/jwt-svid.js';
 import { LEGACY_LINEAGE_OID, LINEAGE_OID, decodeLineage, readLineageExtension } from '../../agent-sdk/lineage.js';
 import { leafWithLineage } from '../helpers/lineage-leaf.js';
 import { createRoot } from '../helpers/pki.js';
@@ -111,7 +112,7 @@ describe('agent SVIDs in other languages', () => {
     expect(String(old.out.error)).toMatch(/error parsing asn1 value/i);
   });
 
-  it('ok/go: crypto/x509 alone parses the SVID, verifies it against the bundle and reads the lineage by its OID; it refuses the old OID', async () => {
+  it('ok/go: crypto/x509 alone parses the SVID, verifies it against the bundle, reads the lineage by its OID and computes the cnf thumbprint; it refuses the old OID', async () => {
     const binary = join(dir, 'svid-check');
     // GOPROXY=off: the standard library only, as in CI, which has no Go proxy. A build cache of its own: no $HOME needed.
     const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOTOOLCHAIN: 'local', GOCACHE: join(dir, 'go-cache') };
@@ -122,6 +123,8 @@ describe('agent SVIDs in other languages', () => {
     const found = await run(binary, [fetched.chain, fetched.bundle, LINEAGE_OID]);
     expect(found.code, JSON.stringify(found.out)).toBe(0);
     expect(found.out).toMatchObject({ uris: [fetched.id], chain: 3, critical: false });
+    // docs/workload-api.md's recipe for the cnf binding gives what the CA puts in cnf.
+    expect(found.out.x5t).toBe(certificateThumbprint(await readFile(fetched.leaf)));
     expect(decodeLineage(Buffer.from(String(found.out.lineage), 'hex'))).toEqual(await ourLineage());
 
     const old = await run(binary, [legacy.leaf, legacy.root, LEGACY_LINEAGE_OID]);
