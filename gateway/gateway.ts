@@ -256,6 +256,7 @@ export class Gateway {
       caller = peerId(socket).toString();
     } catch {
       // A new handshake refused on revocation: the chain verified before the revocation check, so the ID is the CA's word.
+      // The SDK reports before it destroys the socket, so the certificate is still there to read.
       if (err.code === 'ERR_REVOKED') caller = revokedPeerId(socket);
     }
     this.metrics.count('denied', err.code, undefined);

@@ -172,6 +172,21 @@ describe('gateway: HTTP upstream', () => {
     expect(records.some((r) => r.operation === 'gateway.connect' && r.reason === 'ERR_REVOKED' && r.caller === agent.getX509Svid().id.toString())).toBe(true);
   });
 
+  it('fail/revoked-before-connecting: an agent revoked before its first connection is refused at the handshake, audited with its ID', async () => {
+    const agent = await w.agent(['search:query']);
+    const id = agent.getX509Svid().id;
+    await w.t.admin.revoke({ agent: id.toString(), reason: 'test' });
+    // The gateway's revocation list has the entry before the agent ever connects, so no connection of it was ever verified.
+    await vi.waitFor(() => expect(w.gatewaySource.revocations!.isRevoked({ id, serialHex: '', ancestors: [] })).toBe(true), { timeout: 5_000, interval: 20 });
+    // A bare mTLS connection: a revoked agent gets no task token, but its SVID still verifies up to the revocation check.
+    const [host, port] = w.gateway.address.split(':') as [string, string];
+    expect(await textUntilClose(connectMtls({ host, port: Number(port) }, agent, agent, authorizeId(w.gateway.id)))).toBe('');
+    expect(w.echoes).toHaveLength(0);
+    const refused = (await w.auditRecords()).filter((r) => r.operation === 'gateway.connect');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r).toMatchObject({ outcome: 'denied', reason: 'ERR_REVOKED', caller: id.toString() });
+  });
+
   it('fail/too-deep: a sub-agent is refused a route that admits only agents its orchestrator spawned', async () => {
     const parent = await w.agent(['search:query', 'files:delete']);
     expect((await via(parent, ['search:query'])('/shallow')).status).toBe(200);
