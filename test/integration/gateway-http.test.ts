@@ -158,6 +158,21 @@ describe('gateway: HTTP upstream', () => {
     expect(answer).toContain('"code":"ERR_TOKEN_INVALID"');
   });
 
+  it('fail/service-jwt-svid: a service\'s JWT-SVID from jwt mint, for the gateway\'s audience, is no task token: 401, audited', async () => {
+    const agent = await w.agent(['search:query']);
+    const { token } = await w.t.admin.mintJwtSvid({ spiffeId: 'spiffe://tessera.local/service/reports', audience: [w.gateway.audience] });
+    const answer = await raw(agent, () => `GET /search/x HTTP/1.1\r\nhost: tools.local\r\nauthorization: Bearer ${token}\r\nconnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1.1 401 /);
+    expect(answer).toContain('"code":"ERR_NOT_TASK_TOKEN"');
+    expect(answer).not.toContain(token);
+    expect(w.echoes).toHaveLength(0);
+    const records = await w.auditRecords();
+    expect(records.filter((r) => r.outcome !== 'allowed')).toMatchObject([
+      { operation: 'gateway.request', outcome: 'denied', reason: 'ERR_NOT_TASK_TOKEN', caller: agent.getX509Svid().id.toString(), route: 'search-get' },
+    ]);
+    expect(JSON.stringify(records)).not.toContain(token.split('.')[2]);
+  });
+
   it('fail/revoked: a revoked agent is cut off: its open connection closes, a new one is refused, both audited', async () => {
     const agent = await w.agent(['search:query']);
     const call = via(agent, ['search:query']);
