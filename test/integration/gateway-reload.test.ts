@@ -48,5 +48,11 @@ describe('gateway: hot reload of the route config', () => {
     expect(sent.at(-1)).toBe('Bearer rotated-secret');
     expect(sent.slice(0, -1).every((h) => h === `Bearer ${HTTP_SECRET}`)).toBe(true);
     expect(JSON.stringify(logged)).not.toContain('rotated-secret');
+
+    // The metrics say what happened: two refused reloads, then one applied (after the start's), and the routes now in force.
+    const metrics = await (await globalThis.fetch(`http://${w.gateway.metricsAddress}/metrics`)).text();
+    expect(metrics).toMatch(/^tessera_gateway_config_reloads_total\{result="refused"\} 2$/m);
+    expect(metrics).toMatch(/^tessera_gateway_config_reloads_total\{result="applied"\} 2$/m);
+    expect(metrics).toMatch(new RegExp(`^tessera_gateway_routes ${moved.length}$`, 'm'));
   });
 });
