@@ -148,7 +148,7 @@ export async function verifyJwtSvidClaims(
     const claim = (err as { claim?: string }).claim;
     return invalid(claim ? `the ${claim} claim does not fit` : 'signature or format does not verify');
   }
-  if (claims.iat !== undefined && claims.iat * 1000 > clock.now() + leewayMs) invalid('issued in the future');
+  if (claims.iat !== undefined && claims.iat * 1000 > clock.now() + leewayMs) invalid('the iat claim is in the future');
   return { subject, claims, audience: typeof claims.aud === 'string' ? [claims.aud] : claims.aud };
 }
 
