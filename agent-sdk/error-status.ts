@@ -53,6 +53,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
   // The gateway has no route for a request (default deny).
   ERR_NO_ROUTE: status.PERMISSION_DENIED,
+  // A service's JWT-SVID (tessera jwt mint) where a task token is demanded.
+  ERR_NOT_TASK_TOKEN: status.UNAUTHENTICATED,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -45,7 +45,8 @@ export type ErrorCode =
   | 'ERR_VALUE_OUT_OF_RANGE'
   | 'ERR_BANNED'
   | 'ERR_AUTHORITY_STATE'
-  | 'ERR_NO_ROUTE';
+  | 'ERR_NO_ROUTE'
+  | 'ERR_NOT_TASK_TOKEN';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -91,6 +92,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_BANNED',
   'ERR_AUTHORITY_STATE',
   'ERR_NO_ROUTE',
+  'ERR_NOT_TASK_TOKEN',
 ];
 
 /**
@@ -141,9 +143,13 @@ export class ScopeError extends TesseraError {
   }
 }
 
-/** A task token (JWT-SVID) is refused: malformed or badly signed, expired, bound to another certificate, short of a scope, or revoked. */
+/**
+ * A JWT-SVID is refused: malformed or badly signed, expired, bound to another
+ * certificate, short of a scope, revoked, or (where a task token is demanded) a
+ * standard JWT-SVID that is not a task token (ERR_NOT_TASK_TOKEN).
+ */
 export class TokenError extends TesseraError {
-  constructor(code: 'ERR_TOKEN_INVALID' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_BINDING' | 'ERR_SCOPE_NOT_GRANTED' | 'ERR_REVOKED', message: string) {
+  constructor(code: 'ERR_TOKEN_INVALID' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_BINDING' | 'ERR_SCOPE_NOT_GRANTED' | 'ERR_REVOKED' | 'ERR_NOT_TASK_TOKEN', message: string) {
     super(code, message);
   }
 }

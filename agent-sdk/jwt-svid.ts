@@ -18,16 +18,31 @@ export interface ActClaim {
   readonly act?: ActClaim;
 }
 
-/** The claims of a Tessera task token. */
-export interface JwtSvidClaims {
+/**
+ * The claims of any JWT-SVID (JWT-SVID 3): what a standard validator checks, and
+ * all that `tessera jwt mint` puts in a service's token. Other claims may follow.
+ */
+export interface StandardJwtSvidClaims {
+  /** The subject's SPIFFE ID (JWT-SVID 3.1). */
+  readonly sub: string;
+  /** One or more audiences (JWT-SVID 3.2). */
+  readonly aud: string | readonly string[];
+  /** Seconds since the Unix epoch (JWT-SVID 3.3). */
+  readonly exp: number;
+  readonly iat?: number;
+}
+
+/**
+ * The claims of a Tessera task token: a JWT-SVID whose `task` claim makes it one.
+ * A JWT-SVID without it (a service's, from `tessera jwt mint`) is never a task token.
+ */
+export interface JwtSvidClaims extends StandardJwtSvidClaims {
   /** `spiffe://<trust domain>`. */
   readonly iss: string;
   /** The agent's SPIFFE ID (JWT-SVID 3.1). */
   readonly sub: string;
   /** Exactly one audience (JWT-SVID 6.2). */
   readonly aud: string | readonly string[];
-  /** Seconds since the Unix epoch. */
-  readonly exp: number;
   readonly iat: number;
   /** Unique per token; what revocation names. */
   readonly jti: string;

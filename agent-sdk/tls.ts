@@ -53,7 +53,11 @@ export interface MtlsHookOptions extends MtlsOptions {
   readonly maxConnectionAgeMs?: number;
 }
 
-/** The listener type of the `'peerRejected'` event a hooked server emits. */
+/**
+ * The listener type of the `'peerRejected'` event a hooked server emits. The
+ * socket is destroyed right after the call: read it (its peer certificate, for a
+ * record of who was refused), never write to it.
+ */
 export type PeerRejectedListener = (error: TesseraError, socket: tls.TLSSocket) => void;
 
 // Filled only after a peer passed every check; the only thing peerId() reads.
@@ -95,10 +99,10 @@ export function mtlsServerOptions(svid: X509SvidSource, bundle: X509BundleSource
  * any other 'secureConnection' listener, and closes the connection when the
  * peer's certificate expires. When a source emits 'update' it swaps the secure
  * context (new connections get the new SVID; failures are emitted as
- * 'updateFailed' and the old context stays). Refused peers are destroyed and
- * reported as `'peerRejected'` (see PeerRejectedListener) with a PeerError or
- * SvidError, never as 'error'. Other 'secureConnection' listeners still see a
- * refused socket, already destroyed: check `peerId(socket)`.
+ * 'updateFailed' and the old context stays). Refused peers are reported as
+ * `'peerRejected'` (see PeerRejectedListener) with a PeerError or SvidError,
+ * never as 'error', and then destroyed. Other 'secureConnection' listeners still
+ * see a refused socket, already destroyed: check `peerId(socket)`.
  *
  * @throws whatever the sources throw now; {SvidError} `ERR_BUNDLE_INVALID`.
  * @example
@@ -134,8 +138,7 @@ export function hookMtlsServer<S extends tls.Server>(
       try {
         if (current) checkPathAuthorities(current, verified.verifiedChain);
       } catch (err) {
-        socket.destroy();
-        server.emit('peerRejected', asPeerFailure(err), socket);
+        rejectPeer(server, socket, asPeerFailure(err));
       }
     }
   };
@@ -148,8 +151,7 @@ export function hookMtlsServer<S extends tls.Server>(
       if (!socket.authorized) throw peerCertificateFailure(socket.authorizationError) ?? new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer is not authorized');
       verified = verifyPeerSocket(socket, svid, bundle, authorizer, options.trustDomains, clock, revocations);
     } catch (err) {
-      socket.destroy();
-      server.emit('peerRejected', asPeerFailure(err), socket);
+      rejectPeer(server, socket, asPeerFailure(err));
       return;
     }
     verifiedPeers.set(socket, verified.id);
@@ -160,10 +162,7 @@ export function hookMtlsServer<S extends tls.Server>(
     const cancel = fireAt(Math.min(expiryOf(verified.verifiedChain), maxAge), () => clock.now(), () => socket.destroy());
     socket.once('close', cancel);
     // Flow 7: the connection of a peer revoked later closes as the entry arrives.
-    const untrack = revocations?.track(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw), (err) => {
-      socket.destroy();
-      server.emit('peerRejected', err, socket);
-    });
+    const untrack = revocations?.track(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw), (err) => rejectPeer(server, socket, err));
     if (untrack) socket.once('close', untrack);
   });
 
@@ -175,6 +174,20 @@ export function hookMtlsServer<S extends tls.Server>(
     if (failure) server.emit('peerRejected', failure, socket);
   });
   return server;
+}
+
+/**
+ * Reports a refused peer as 'peerRejected', then destroys its socket (also when
+ * a listener throws). In that order because a destroyed socket has lost its
+ * certificate: a listener can still read who was refused (an audit record of a
+ * revoked agent's handshake needs its ID), and nothing is ever sent to the peer.
+ */
+function rejectPeer(server: tls.Server, socket: tls.TLSSocket, err: TesseraError): void {
+  try {
+    server.emit('peerRejected', err, socket);
+  } finally {
+    socket.destroy();
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import type { RevokeResponse__Output } from '../agent-sdk/gen/tessera/v1/RevokeR
 import type { BanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/BanOrchestratorResponse.js';
 import type { UnbanOrchestratorResponse__Output } from '../agent-sdk/gen/tessera/v1/UnbanOrchestratorResponse.js';
 import type { MintX509SVIDResponse__Output } from '../agent-sdk/gen/tessera/v1/MintX509SVIDResponse.js';
+import type { AdminServiceMintJWTSVIDResponse__Output } from '../agent-sdk/gen/tessera/v1/AdminServiceMintJWTSVIDResponse.js';
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
 
@@ -112,6 +113,19 @@ export class AdminClient {
     return this.#call((cb) => this.#client.MintX509SVID(
       { spiffeId: params.spiffeId, publicKey: params.publicKey, ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') }, deadline(), cb,
     ));
+  }
+
+  /**
+   * A standard JWT-SVID for a service identity and one or more audiences; not a task token.
+   * The token is a bearer secret: hand it on, never log it.
+   * @throws {TesseraError} ERR_PERMISSION_DENIED for an ID that is not spiffe://<td>/service/<name>,
+   *   ERR_INVALID_ARGUMENT for a bad audience or a TTL out of range, ERR_VALUE_OUT_OF_RANGE, ERR_UNAVAILABLE.
+   * @example const { token } = await admin.mintJwtSvid({ spiffeId: 'spiffe://tessera.local/service/db', audience: ['spiffe://tessera.local/service/api'] });
+   */
+  mintJwtSvid(params: { spiffeId: string; audience: readonly string[]; ttlMs?: number }): Promise<{ token: string; expiresAtMs: number }> {
+    return this.#call<AdminServiceMintJWTSVIDResponse__Output>((cb) => this.#client.MintJWTSVID(
+      { spiffeId: params.spiffeId, audience: [...params.audience], ttlSeconds: int32Seconds(params.ttlMs ?? 0, 'ttlMs') }, deadline(), cb,
+    )).then((res) => ({ token: res.token, expiresAtMs: Number(res.expiresAtMs) }));
   }
 
   close(): void {

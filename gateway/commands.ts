@@ -20,7 +20,7 @@ import { joinTokenClient } from '../node-attestor/join-token/client.js';
 import { x509popClient } from '../node-attestor/x509pop/client.js';
 import { readConfigFile, watchConfigFile } from './config-file.js';
 import { type GatewayConfig, validateGatewayConfig } from './config.js';
-import { Gateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 
 /**
  * `tessera gateway --config FILE`: attests as orchestrator `identity.name`
@@ -30,19 +30,23 @@ import { Gateway } from './gateway.js';
  * @throws {TesseraError} ERR_CONFIG_INVALID, the attestation's refusal (ERR_JOIN_TOKEN_USED, ...), ERR_UNAVAILABLE.
  */
 export async function runGateway(
-  configFile: string, deps: { log: Logger; env: NodeJS.ProcessEnv; stop: Promise<unknown> }, io: Output,
+  configFile: string, deps: { log: Logger; env: NodeJS.ProcessEnv; stop: Promise<unknown>; metricsListen?: string }, io: Output,
 ): Promise<number> {
   const config = validateGatewayConfig(readConfigFile(configFile));
+  // Loaded here, not at the top: the rest of the CLI (audit verify --gateway) needs neither the server nor prom-client.
+  const { Gateway } = await import('./gateway.js');
   const identity = await attestGateway(config, deps.env);
   let gateway: Gateway;
   try {
-    gateway = await Gateway.start(config, { identity, log: deps.log, env: deps.env });
+    gateway = await Gateway.start(config, { identity, log: deps.log, env: deps.env, ...(deps.metricsListen && { metricsListen: deps.metricsListen }) });
   } catch (err) {
     identity.close();
     throw err;
   }
   const unwatch = watchConfigFile(configFile, (raw) => gateway.reload(raw));
-  io.out(JSON.stringify({ listen: gateway.address, spiffeId: gateway.id.toString(), audience: gateway.audience }));
+  io.out(JSON.stringify({
+    listen: gateway.address, spiffeId: gateway.id.toString(), audience: gateway.audience, ...(gateway.metricsAddress && { metrics: gateway.metricsAddress }),
+  }));
   await deps.stop;
   unwatch();
   await gateway.close();

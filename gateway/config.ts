@@ -10,6 +10,7 @@ import { parseScope } from '../agent-sdk/scope.js';
 import { parseTrustDomain } from '../agent-sdk/spiffe-id.js';
 import { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import { type PathPattern, parsePathPattern } from './path-pattern.js';
+import { isHostPort } from '../ca/host-port.js';
 
 /** How the gateway authenticates to an upstream; agents never see it. */
 export type UpstreamCredential =
@@ -86,7 +87,7 @@ export interface GatewayConfig extends RouteTable {
   /** Where the gateway's audit log (LevelDB) lives. */
   readonly dataDir: string;
   readonly checkpoint: { readonly everyRecords: number; readonly everyMs: number };
-  /** `host:port` of a plain-HTTP listener serving the decision counters at GET /metrics (Prometheus text); none when absent. */
+  /** `host:port` of a plain-HTTP listener serving the metrics at GET /metrics (Prometheus text); none when absent. `--metrics-listen` wins. */
   readonly metricsListen?: string;
 }
 
@@ -129,7 +130,7 @@ export function validateGatewayConfig(raw: unknown): GatewayConfig {
   if (!NAME.test(name)) problems.push('identity.name must be a lowercase name');
   const config: GatewayConfig = {
     ...table,
-    listen: str(c.listen ?? '127.0.0.1:8443', 'listen', problems),
+    listen: hostPort(c.listen ?? '127.0.0.1:8443', 'listen', problems),
     trustDomain,
     ca: {
       address: str(ca.address, 'ca.address', problems),
@@ -139,7 +140,7 @@ export function validateGatewayConfig(raw: unknown): GatewayConfig {
     identity: { name, ...(joinTokenFile !== undefined && { joinTokenFile }), ...(joinTokenEnv !== undefined && { joinTokenEnv }), ...(x509pop && { x509pop }) },
     ...(c.audience !== undefined && { audience: str(c.audience, 'audience', problems) }),
     dataDir: str(c.dataDir, 'dataDir', problems),
-    ...(c.metricsListen !== undefined && { metricsListen: str(c.metricsListen, 'metricsListen', problems) }),
+    ...(c.metricsListen !== undefined && { metricsListen: hostPort(c.metricsListen, 'metricsListen', problems) }),
     checkpoint: {
       everyRecords: int(checkpoint.everyRecords ?? 1000, 'checkpoint.everyRecords', 1, 1_000_000, problems),
       everyMs: int(checkpoint.everyMs ?? 60_000, 'checkpoint.everyMs', 100, 86_400_000, problems),
@@ -279,6 +280,12 @@ function str(v: unknown, at: string, problems: string[]): string {
   if (typeof v === 'string' && v !== '') return v;
   problems.push(`${at} must be a non-empty string`);
   return '';
+}
+
+function hostPort(v: unknown, at: string, problems: string[]): string {
+  const value = str(v, at, problems);
+  if (value !== '' && !isHostPort(value)) problems.push(`${at} must be host:port with a port from 0 to 65535`);
+  return value;
 }
 
 function optionalStr(v: unknown, at: string, problems: string[]): string | undefined {

@@ -10,7 +10,7 @@ import { sign } from 'node:crypto';
 import type { Clock } from '../agent-sdk/clock.js';
 import type { ErrorCode } from '../agent-sdk/errors.js';
 import type { X509Svid, X509SvidSource } from '../agent-sdk/svid.js';
-import { type CheckpointSigner, Journal } from '../ca/audit/journal.js';
+import { type CheckpointSigner, Journal, type JournalObserver } from '../ca/audit/journal.js';
 import type { AuditEvent, AuditOutcome } from '../ca/audit/record.js';
 import { LevelStore } from '../ca/store/level-store.js';
 
@@ -27,15 +27,18 @@ export class DecisionLog {
   }
 
   /**
-   * Opens (or continues) the log in `dir`.
+   * Opens (or continues) the log in `dir`; `observer` (the gateway's metrics)
+   * hears of every batch once it is durable, and of every store failure.
    *
    * @throws {TesseraError} `ERR_AUDIT_CHAIN_BROKEN` when the existing log's tail does not verify.
    * @example const log = await DecisionLog.open(join(dataDir, 'audit'), source, systemClock, { everyRecords: 1000, everyMs: 60_000 });
    */
-  static async open(dir: string, identity: X509SvidSource, clock: Clock, checkpoint: { everyRecords: number; everyMs: number }): Promise<DecisionLog> {
+  static async open(
+    dir: string, identity: X509SvidSource, clock: Clock, checkpoint: { everyRecords: number; everyMs: number }, observer?: JournalObserver,
+  ): Promise<DecisionLog> {
     const store = await LevelStore.create(dir);
     try {
-      const journal = await Journal.open({ store, clock, checkpoint: { signer: svidSigner(identity), ...checkpoint } });
+      const journal = await Journal.open({ store, clock, checkpoint: { signer: svidSigner(identity), ...checkpoint }, ...(observer && { observer }) });
       return new DecisionLog(store, journal);
     } catch (err) {
       await store.close();

@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import https from 'node:https';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { authorizeMatch } from '../agent-sdk/authorizer.js';
@@ -21,13 +21,14 @@ import { hookMtlsServer, peerId } from '../agent-sdk/tls.js';
 import { spiffeIdFromCertificate } from '../agent-sdk/verify.js';
 import type { X509Source } from '../agent-sdk/x509-source.js';
 import type { Logger } from '../ca/log.js';
+import { serveMetrics } from '../ca/metrics/metrics-server.js';
 import { type Peer, authorizeRequest, peerOf } from './authorize.js';
 import { type GatewayConfig, type RouteConfig, type RouteTable, validateRouteTable } from './config.js';
 import { DecisionLog, type DecisionEvent } from './decision-log.js';
 import { forward } from './forward.js';
 import { HTTP_STATUS_OF } from './http-status.js';
 import { jsonRpcCalls } from './json-rpc.js';
-import { GatewayMetrics } from './metrics.js';
+import { GatewayMetrics } from './gateway-metrics.js';
 import { checkRequest } from './request-safety.js';
 import { candidateRoutes, needsBody, routesFor } from './routes.js';
 import { type Upstream, closeUpstreams, openUpstreams } from './upstreams.js';
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   readonly clock?: Clock;
   /** Where `secretEnv` upstream credentials are read; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** `host:port` to serve the metrics on; default the config's `metricsListen` (`tessera gateway --metrics-listen` wins). */
+  readonly metricsListen?: string;
 }
 
 interface LoadedTable {
@@ -48,9 +51,9 @@ interface LoadedTable {
 }
 
 export class Gateway {
-  readonly metrics = new GatewayMetrics();
+  readonly metrics: GatewayMetrics;
   readonly #server: https.Server;
-  #metricsServer: http.Server | undefined;
+  #metricsEndpoint: { address: string; close(): Promise<void> } | undefined;
   readonly #identity: X509Source;
   readonly #audit: DecisionLog;
   readonly #log: Logger;
@@ -61,8 +64,9 @@ export class Gateway {
   #loaded: LoadedTable;
   #closing: Promise<void> | undefined;
 
-  private constructor(server: https.Server, deps: GatewayDeps, audit: DecisionLog, loaded: LoadedTable, audience: string) {
+  private constructor(server: https.Server, deps: GatewayDeps, audit: DecisionLog, metrics: GatewayMetrics, loaded: LoadedTable, audience: string) {
     this.#server = server;
+    this.metrics = metrics;
     this.#identity = deps.identity;
     this.#audit = audit;
     this.#log = deps.log;
@@ -83,17 +87,27 @@ export class Gateway {
     const identity = deps.identity;
     const clock = deps.clock ?? systemClock;
     const loaded = { table: config, upstreams: openUpstreams(config, identity, deps.env ?? process.env) };
-    const audit = await DecisionLog.open(`${config.dataDir}/audit`, identity, clock, config.checkpoint);
+    const metrics = new GatewayMetrics(() => identity.getX509Svid().expiresAtMs, () => clock.now());
+    metrics.routesLoaded('applied', config.routes.length);
+    const audit = await DecisionLog.open(`${config.dataDir}/audit`, identity, clock, config.checkpoint, metrics);
     const server = https.createServer({ requestTimeout: config.limits.requestTimeoutMs });
     hookMtlsServer(server, identity, identity, authorizeMatch(`spiffe://${identity.getX509Svid().id.trustDomain}/agent/*/*/*`), { clock });
-    const gateway = new Gateway(server, deps, audit, loaded, config.audience ?? identity.getX509Svid().id.toString());
+    const gateway = new Gateway(server, deps, audit, metrics, loaded, config.audience ?? identity.getX509Svid().id.toString());
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => void gateway.#handle(req, res));
     server.on('peerRejected', (err: TesseraError, socket: TLSSocket) => gateway.#refusedConnection(err, socket));
     server.on('clientError', (err: Error & { code?: string }, socket) => gateway.#malformed(err, socket as TLSSocket));
     const [host, port] = splitHostPort(config.listen);
     server.listen(port, host);
     await once(server, 'listening');
-    if (config.metricsListen) gateway.#metricsServer = await serveMetrics(gateway.metrics, config.metricsListen);
+    const metricsListen = deps.metricsListen ?? config.metricsListen;
+    if (metricsListen) {
+      try {
+        gateway.#metricsEndpoint = await serveMetrics(metrics, metricsListen, deps.log);
+      } catch (err) {
+        await gateway.close();
+        throw err;
+      }
+    }
     return gateway;
   }
 
@@ -105,8 +119,7 @@ export class Gateway {
 
   /** `host:port` of the metrics listener, when configured. */
   get metricsAddress(): string | undefined {
-    const address = this.#metricsServer?.address() as AddressInfo | undefined;
-    return address && `${address.address}:${address.port}`;
+    return this.#metricsEndpoint?.address;
   }
 
   /** The gateway's SPIFFE ID. */
@@ -134,12 +147,14 @@ export class Gateway {
       next = { table, upstreams: openUpstreams(table, this.#identity, this.#env) };
     } catch (err) {
       this.#log.error({ code: err instanceof TesseraError ? err.code : 'ERR_INTERNAL', reason: (err as Error).message }, 'gateway config reload refused; the current routes stay in force');
+      this.metrics.routesLoaded('refused');
       return false;
     }
     const previous = this.#loaded;
     this.#loaded = next;
     // Their connections may still carry requests of the old table: close them once those are over.
     setTimeout(() => closeUpstreams(previous.upstreams), previous.table.limits.requestTimeoutMs).unref();
+    this.metrics.routesLoaded('applied', next.table.routes.length);
     this.#log.info({ routes: next.table.routes.length }, 'gateway routes reloaded');
     return true;
   }
@@ -151,8 +166,7 @@ export class Gateway {
       this.#server.close();
       this.#server.closeAllConnections();
       await closed;
-      this.#metricsServer?.closeAllConnections();
-      this.#metricsServer?.close();
+      await this.#metricsEndpoint?.close();
       closeUpstreams(this.#loaded.upstreams);
       await this.#audit.close();
     })();
@@ -160,6 +174,7 @@ export class Gateway {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrivedMs = performance.now();
     let peer: Peer;
     try {
       peer = peerOf(req.socket as TLSSocket);
@@ -189,11 +204,12 @@ export class Gateway {
         bundle: this.#identity, revocations: this.#identity.revocations, verified: this.#verifiedTokens, clock: this.#clock,
       });
     } catch (err) {
-      await this.#refuse(res, peer, routes, err);
+      await this.#refuse(res, peer, routes, err, arrivedMs);
       return;
     }
     try {
       await this.#decide(peer, routes, 'allowed');
+      this.metrics.decided('allowed', (performance.now() - arrivedMs) / 1000);
     } catch {
       // Fail closed: nothing is forwarded whose decision is not durable.
       this.#respond(res, 'ERR_INTERNAL', 'the decision could not be audited');
@@ -209,18 +225,18 @@ export class Gateway {
     }
   }
 
-  async #refuse(res: http.ServerResponse, peer: Peer, routes: readonly RouteConfig[], err: unknown): Promise<void> {
+  async #refuse(res: http.ServerResponse, peer: Peer, routes: readonly RouteConfig[], err: unknown, arrivedMs: number): Promise<void> {
     const error = asTesseraError(err);
     if (error.code === 'ERR_INTERNAL') this.#log.error({ err: error.cause ?? error }, 'gateway request failed');
-    await this.#decide(peer, routes, error.code === 'ERR_INTERNAL' ? 'error' : 'denied', error.code).catch(() => {});
+    const outcome = error.code === 'ERR_INTERNAL' ? 'error' : 'denied';
+    await this.#decide(peer, routes, outcome, error.code).then(() => this.metrics.decided(outcome, (performance.now() - arrivedMs) / 1000), () => {});
     this.#respond(res, error.code, error.code === 'ERR_INTERNAL' ? 'internal error' : error.message);
   }
 
-  /** Audits one decision and counts it. */
+  /** Audits one decision (the metrics count it once its record is durable). */
   #decide(peer: Peer | undefined, routes: readonly RouteConfig[], outcome: 'allowed' | 'denied' | 'error', reason?: ErrorCode, operation: DecisionEvent['operation'] = 'gateway.request'): Promise<void> {
     const route = routes.length > 0 ? [...new Set(routes.map((r) => r.name))].join(' ') : undefined;
     const scope = [...new Set(routes.flatMap((r) => (r.scope ? [r.scope] : [])))].join(' ');
-    this.metrics.count(outcome, reason, route);
     const i = peer?.identity;
     return this.#audit.record({
       operation,
@@ -256,9 +272,9 @@ export class Gateway {
       caller = peerId(socket).toString();
     } catch {
       // A new handshake refused on revocation: the chain verified before the revocation check, so the ID is the CA's word.
+      // The SDK reports before it destroys the socket, so the certificate is still there to read.
       if (err.code === 'ERR_REVOKED') caller = revokedPeerId(socket);
     }
-    this.metrics.count('denied', err.code, undefined);
     this.#audit.record({ operation: 'gateway.connect', ...(caller && { caller }) }, 'denied', err.code).catch(() => {});
   }
 
@@ -301,21 +317,6 @@ async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Bu
     throw err instanceof TesseraError ? err : new TesseraError('ERR_INVALID_ARGUMENT', 'the request body broke off');
   }
   return Buffer.concat(chunks);
-}
-
-/** Serves GET /metrics on a plain-HTTP listener: counters only, no identities beyond route names. */
-async function serveMetrics(metrics: GatewayMetrics, listen: string): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.exposition());
-  });
-  const [host, port] = splitHostPort(listen);
-  server.listen(port, host);
-  await once(server, 'listening');
-  return server;
 }
 
 function asTesseraError(err: unknown): TesseraError {

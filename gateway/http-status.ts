@@ -52,4 +52,6 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   ERR_BANNED: 403,
   ERR_AUTHORITY_STATE: 409,
   ERR_NO_ROUTE: 403,
+  // A service's JWT-SVID (tessera jwt mint) is no task token: authenticate with one.
+  ERR_NOT_TASK_TOKEN: 401,
 };

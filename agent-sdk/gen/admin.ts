@@ -2,6 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AdminServiceClient as _tessera_v1_AdminServiceClient, AdminServiceDefinition as _tessera_v1_AdminServiceDefinition } from './tessera/v1/AdminService.js';
+import type { AdminServiceMintJWTSVIDRequest as _tessera_v1_AdminServiceMintJWTSVIDRequest, AdminServiceMintJWTSVIDRequest__Output as _tessera_v1_AdminServiceMintJWTSVIDRequest__Output } from './tessera/v1/AdminServiceMintJWTSVIDRequest.js';
+import type { AdminServiceMintJWTSVIDResponse as _tessera_v1_AdminServiceMintJWTSVIDResponse, AdminServiceMintJWTSVIDResponse__Output as _tessera_v1_AdminServiceMintJWTSVIDResponse__Output } from './tessera/v1/AdminServiceMintJWTSVIDResponse.js';
 import type { AgentInfo as _tessera_v1_AgentInfo, AgentInfo__Output as _tessera_v1_AgentInfo__Output } from './tessera/v1/AgentInfo.js';
 import type { AuditRecord as _tessera_v1_AuditRecord, AuditRecord__Output as _tessera_v1_AuditRecord__Output } from './tessera/v1/AuditRecord.js';
 import type { BanOrchestratorRequest as _tessera_v1_BanOrchestratorRequest, BanOrchestratorRequest__Output as _tessera_v1_BanOrchestratorRequest__Output } from './tessera/v1/BanOrchestratorRequest.js';
@@ -42,6 +44,8 @@ export interface ProtoGrpcType {
        * AdminService is the operator's API.
        */
       AdminService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_AdminServiceClient> & { service: _tessera_v1_AdminServiceDefinition }
+      AdminServiceMintJWTSVIDRequest: MessageTypeDefinition<_tessera_v1_AdminServiceMintJWTSVIDRequest, _tessera_v1_AdminServiceMintJWTSVIDRequest__Output>
+      AdminServiceMintJWTSVIDResponse: MessageTypeDefinition<_tessera_v1_AdminServiceMintJWTSVIDResponse, _tessera_v1_AdminServiceMintJWTSVIDResponse__Output>
       AgentInfo: MessageTypeDefinition<_tessera_v1_AgentInfo, _tessera_v1_AgentInfo__Output>
       AgentStatus: EnumTypeDefinition
       AuditRecord: MessageTypeDefinition<_tessera_v1_AuditRecord, _tessera_v1_AuditRecord__Output>

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { verifyAudit } from '../audit/verify.js';
 import { AUDIT_PREFIX, auditKey, parseRecord, prefixRange } from '../audit/record.js';
 import { createJoinToken } from '../issuance/join-tokens.js';
+import { mintServiceJwtSvid } from '../issuance/mint-jwt.js';
 import { mintX509Svid } from '../issuance/mint-x509.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
 import { revocationAdminHandlers } from './revocation-admin.js';
@@ -36,6 +37,10 @@ export function adminHandlers(deps: HandlerDeps, rctx: RevocationContext, store:
     MintX509SVID: unaryHandler(deps, `${SERVICE}/MintX509SVID`, async (req) => {
       const svid = await mintX509Svid(rctx, { spiffeId: req.spiffeId, publicKey: req.publicKey, ttlMs: req.ttlSeconds * 1000 });
       return { certificates: svid.certificates, serial: svid.serialHex, expiresAtMs: svid.notAfterMs };
+    }),
+    MintJWTSVID: unaryHandler(deps, `${SERVICE}/MintJWTSVID`, async (req) => {
+      const minted = await mintServiceJwtSvid(rctx, { spiffeId: req.spiffeId, audience: req.audience, ttlMs: req.ttlSeconds * 1000 });
+      return { token: minted.token, expiresAtMs: minted.expiresAtMs };
     }),
     VerifyAudit: unaryHandler(deps, `${SERVICE}/VerifyAudit`, async () => {
       const result = await verifyAudit(store, { roots: roots() });

@@ -64,6 +64,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AuthorityService/GetBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.show' },
   '/tessera.v1.AuthorityService/SetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.set' },
   '/tessera.v1.AdminService/MintX509SVID': { listener: 'admin', caller: 'operator', operation: 'x509.mint' },
+  '/tessera.v1.AdminService/MintJWTSVID': { listener: 'admin', caller: 'operator', operation: 'jwt.mint' },
 };
 
 /** The authenticated caller of an mTLS method. */

@@ -2,7 +2,7 @@ import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, calculateJwkThumbprint } from 'jose';
-import { JWT_SVID_ALGORITHM, type JwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
+import { JWT_SVID_ALGORITHM, type StandardJwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
 import { writeAtomically } from './keys.js';
 
 /**
@@ -54,12 +54,13 @@ export class JwtAuthority {
   }
 
   /**
-   * Signs task token claims as a compact JWS with only alg (ES256), kid and
-   * typ in the protected header (JWT-SVID 2). The caller decides the claims.
+   * Signs JWT-SVID claims (a task token's, or a service's from `jwt mint`) as a
+   * compact JWS with only alg (ES256), kid and typ in the protected header
+   * (JWT-SVID 2). The caller decides the claims.
    *
    * @example const token = await jwt.sign({ iss, sub, aud, exp, iat, jti, ... });
    */
-  sign(claims: JwtSvidClaims): Promise<string> {
+  sign(claims: StandardJwtSvidClaims): Promise<string> {
     return new SignJWT({ ...claims } as unknown as Record<string, unknown>)
       .setProtectedHeader({ alg: JWT_SVID_ALGORITHM, kid: this.keyId, typ: 'JWT' })
       .sign(this.#privateKey);

@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import { runGateway } from '../../gateway/commands.js';
 import { createLogger } from '../log.js';
 import type { CliCommand } from './command.js';
-import { type LogLevel, logLevelOption } from './options.js';
+import { type LogLevel, hostPortArg, logLevelOption } from './options.js';
 
 interface Options {
   config: string;
+  metricsListen?: string;
   logLevel: LogLevel;
 }
 
@@ -14,10 +15,11 @@ export const gateway: CliCommand<Options> = {
   path: ['gateway'],
   define: (cmd) => cmd
     .summary('run the agent gateway in front of tools and MCP servers')
-    .description('Runs the agent gateway in the foreground until SIGTERM or SIGINT: attests to the CA with the join token its config names, then serves agents over mutual TLS. Prints one JSON line { listen, spiffeId, audience } once it listens; a changed config file replaces the routes (a bad one is logged and ignored). See docs/gateway.md.')
+    .description('Runs the agent gateway in the foreground until SIGTERM or SIGINT: attests to the CA with the join token its config names, then serves agents over mutual TLS. Prints one JSON line { listen, spiffeId, audience, metrics? } once it listens; a changed config file replaces the routes (a bad one is logged and ignored). See docs/gateway.md.')
     .requiredOption('--config <file>', 'the gateway config (JSON)')
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP: loopback or a monitoring network); wins over the config\'s metricsListen', hostPortArg)
     .addOption(logLevelOption()),
   run: (opts, _operands, ctx) => runGateway(resolve(opts.config), {
-    log: createLogger(opts.logLevel), env: ctx.env ?? {}, stop: ctx.stopRequested(),
+    log: createLogger(opts.logLevel), env: ctx.env ?? {}, stop: ctx.stopRequested(), ...(opts.metricsListen && { metricsListen: opts.metricsListen }),
   }, ctx.io),
 };

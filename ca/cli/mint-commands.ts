@@ -36,6 +36,26 @@ export async function mintX509Command(
   }
 }
 
+/**
+ * `tessera jwt mint`: a standard JWT-SVID for a service identity and its
+ * audiences. Prints the token alone (to pipe into a header), or with `json` one
+ * object with its audiences and expiry. The token is a bearer secret: stdout only.
+ */
+export async function mintJwtCommand(
+  socket: string, params: { spiffeId: string; audience: readonly string[]; ttlMs?: number; json?: boolean }, io: Output,
+): Promise<number> {
+  const admin = new AdminClient(socket);
+  try {
+    const minted = await admin.mintJwtSvid({ spiffeId: params.spiffeId, audience: params.audience, ...(params.ttlMs !== undefined && { ttlMs: params.ttlMs }) });
+    io.out(params.json
+      ? JSON.stringify({ spiffeId: params.spiffeId, audience: params.audience, expiresAt: new Date(minted.expiresAtMs).toISOString(), token: minted.token })
+      : minted.token);
+    return 0;
+  } finally {
+    admin.close();
+  }
+}
+
 /** A PEM public key (SPKI) as DER; a private key is refused, so it is never read by accident. */
 async function readPublicKey(file: string): Promise<Buffer> {
   const pem = await readFile(file, 'utf8');

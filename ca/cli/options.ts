@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../config.js';
+import { isHostPort } from '../host-port.js';
 import type { CliContext } from './command.js';
 
 const UNITS: ReadonlyArray<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
@@ -36,8 +37,7 @@ export function integerArg(min: number, max: number): (value: string) => number 
 
 /** host:port with a port from 0 (any free one) to 65535; an IPv6 host in brackets. */
 export function hostPortArg(value: string): string {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);
-  if (!m || Number(m[2]) > 65_535) throw new InvalidArgumentError('allowed: HOST:PORT with a port from 0 to 65535, such as "127.0.0.1:8443".');
+  if (!isHostPort(value)) throw new InvalidArgumentError('allowed: HOST:PORT with a port from 0 to 65535, such as "127.0.0.1:8443".');
   return value;
 }
 

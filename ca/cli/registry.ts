@@ -21,6 +21,7 @@ import { tokenCreate } from './token-create.js';
 import { agent } from './agent.js';
 import { run } from './run.js';
 import { x509Mint } from './x509-mint.js';
+import { jwtMint } from './jwt-mint.js';
 
 /**
  * Every `tessera` command, in the order help lists them.
@@ -47,6 +48,7 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   authorityX509,
   authorityJwt,
   x509Mint,
+  jwtMint,
   bundleShow,
   bundleSet,
   agent,

@@ -9,7 +9,7 @@ import { describedBy } from './position.js';
 import { type IdentityRecord, decodeRecord, identityKey } from './records.js';
 
 /** A service name, a SPIFFE ID or a URL: printable ASCII without spaces. */
-const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
+export const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 
 /** A task token as the CA hands it out. */
 export interface MintedJwtSvid {

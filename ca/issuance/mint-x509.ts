@@ -1,10 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { SpiffeId, isSpiffeId } from '../../agent-sdk/spiffe-id.js';
-import { describeId } from '../../agent-sdk/tessera-id.js';
+import { isSpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { type SerialRecord, encodeRecord, serialKey } from './records.js';
+import { serviceIdOf } from './service-id.js';
 
 /** The lifetimes an operator may mint for, and the default (spire-server's `x509 mint` default too). */
 export const MINT_X509_TTL = { minMs: 60_000, maxMs: 86_400_000, defaultMs: 3_600_000 } as const;
@@ -49,15 +49,6 @@ export async function mintX509Svid(
       };
     },
   });
-}
-
-/** The ID when it is `spiffe://<trustDomain>/service/<name>`. */
-function serviceIdOf(trustDomain: string, spiffeId: string): SpiffeId {
-  const id = SpiffeId.parse(spiffeId);
-  if (!id.memberOf(trustDomain) || describeId(id)?.kind !== 'service') {
-    throw new TesseraError('ERR_PERMISSION_DENIED', `only a service identity spiffe://${trustDomain}/service/<name> may be minted; agents and orchestrators get theirs by attestation`);
-  }
-  return id;
 }
 
 /** A P-256 SubjectPublicKeyInfo, re-encoded as Node writes it (what the certificate will carry). */

@@ -2,10 +2,10 @@
 // Fed by three sources: the audit journal (one record per operation), the gRPC
 // call observer (every RPC's method, status and latency), and callbacks read at
 // scrape time (authority expiry, connected followers). docs/operations.md lists them.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JournalObserver } from '../audit/journal.js';
 import type { AuditRecord } from '../audit/record.js';
-import { buildInfo } from '../build-info.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /** An authority whose expiry is exported: its name and its certificate's notAfter. */
 export interface AuthorityExpiry {
@@ -85,10 +85,7 @@ export class CaMetrics implements JournalObserver {
         for (const a of self.#authorities()) this.set({ authority: a.authority }, (a.notAfterMs - self.#now()) / 1000);
       },
     });
-    new Gauge({
-      name: 'tessera_build_info', help: 'The running version; always 1.', labelNames: ['version', 'node_version'], registers: [this.registry],
-    }).set({ version: buildInfo.version, node_version: process.versions.node }, 1);
-    collectDefaultMetrics({ register: this.registry, prefix: 'tessera_' });
+    registerProcessMetrics(this.registry, 'tessera_');
     // Series that exist from the start, so a rate() over them has a baseline of 0.
     for (const op of ['read', 'write']) this.#storeErrors.inc({ op }, 0);
     for (const kind of ['agent', 'orchestrator']) {

@@ -1,16 +1,17 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
-import type { CaMetrics } from './ca-metrics.js';
+import type { Registry } from 'prom-client';
 
 /**
- * Serves `GET /metrics` in the Prometheus text format on `address` (host:port;
- * port 0 picks one). Resolves once it listens, with the bound address and a close().
+ * Serves `GET /metrics` of a registry (the CA's, the gateway's) in the Prometheus
+ * text format on `address` (host:port; port 0 picks one). Resolves once it
+ * listens, with the bound address and a close().
  * Plain HTTP: bind it to loopback or a monitoring network.
  *
  * @example const { address, close } = await serveMetrics(metrics, '127.0.0.1:9090', log);
  */
-export async function serveMetrics(metrics: CaMetrics, address: string, log: Logger): Promise<{ address: string; close(): Promise<void> }> {
+export async function serveMetrics(metrics: { readonly registry: Registry }, address: string, log: Logger): Promise<{ address: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');

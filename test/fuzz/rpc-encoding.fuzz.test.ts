@@ -72,6 +72,7 @@ function validRequests(): Record<string, unknown> {
     '/tessera.v1.AdminService/BanOrchestrator': { orchestrator: 'orch-y' },
     '/tessera.v1.AdminService/UnbanOrchestrator': { orchestrator: 'orch-y' },
     '/tessera.v1.AdminService/MintX509SVID': { spiffeId: 'spiffe://tessera.local/service/fuzz', publicKey: createPublicKey(newKey()).export({ format: 'der', type: 'spki' }), ttlSeconds: 600 },
+    '/tessera.v1.AdminService/MintJWTSVID': { spiffeId: 'spiffe://tessera.local/service/fuzz', audience: ['spiffe://tessera.local/service/api', 'https://reports.example'], ttlSeconds: 600 },
     '/tessera.v1.RevocationService/WatchRevocations': { afterSequence: 0 },
     '/tessera.v1.RevocationService/ReleaseIdentity': {},
     '/tessera.v1.RevocationService/CompleteTask': { taskId: 'task-9' },

@@ -41,10 +41,10 @@ describe('tessera gateway (the built command)', () => {
       routes: [{ name: 'search', methods: ['GET'], path: '/search', upstream: 'tool', scope: 'search:query' }],
     }));
 
-    const child = spawn(process.execPath, [TESSERA_MAIN, 'gateway', '--config', configFile, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [TESSERA_MAIN, 'gateway', '--config', configFile, '--metrics-listen', '127.0.0.1:0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
     cleanups.push(() => void child.kill('SIGKILL'));
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const started = JSON.parse(line) as { listen: string; spiffeId: string; audience: string };
+    const started = JSON.parse(line) as { listen: string; spiffeId: string; audience: string; metrics: string };
     expect(started.spiffeId).toBe('spiffe://tessera.local/orchestrator/gateway');
 
     const orchestrator = await Orchestrator.attest({
@@ -59,6 +59,10 @@ describe('tessera gateway (the built command)', () => {
     expect(await res.text()).toBe(`upstream saw ${agent.getX509Svid().id}`);
     expect((await fetch(`https://${started.listen}/other`)).status).toBe(403);
     fetch.close();
+    // --metrics-listen serves the gateway's metrics, which counted both decisions.
+    const metrics = await (await globalThis.fetch(`http://${started.metrics}/metrics`)).text();
+    expect(metrics).toContain('tessera_gateway_decisions_total{operation="gateway.request",outcome="allowed",reason="",route="search"} 1');
+    expect(metrics).toContain('tessera_gateway_decisions_total{operation="gateway.request",outcome="denied",reason="ERR_NO_ROUTE",route=""} 1');
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];

@@ -13,7 +13,7 @@ import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
 import { LevelStore } from '../../ca/store/level-store.js';
 import { gatewayFetch } from '../../gateway/agent-fetch.js';
-import { type GatewayWorld, HTTP_SECRET, startGatewayWorld } from '../helpers/gateway-world.js';
+import { type GatewayWorld, HTTP_SECRET, startGatewayWorld, worldRoutes } from '../helpers/gateway-world.js';
 import { textUntilClose } from '../helpers/svid-pki.js';
 
 let w: GatewayWorld;
@@ -106,6 +106,49 @@ describe('gateway: HTTP upstream', () => {
     expect(w.echoes.at(-1)!.bodyBytes).toBe(4 << 20);
   });
 
+  it('ok/metrics: the prom-client endpoint counts real decisions by operation, outcome, reason and route, and times them', async () => {
+    const agent = await w.agent(['search:query', 'files:delete']);
+    const call = via(agent, ['search:query']);
+    expect((await call('/search/a')).status).toBe(200);
+    expect((await call('/search/b')).status).toBe(200);
+    expect(await refusalOf(await call('/files/report', { method: 'DELETE' }))).toEqual({ status: 403, code: 'ERR_SCOPE_NOT_GRANTED' });
+    expect(await refusalOf(await call('/nowhere'))).toEqual({ status: 403, code: 'ERR_NO_ROUTE' });
+    // A revoked agent refused at the handshake.
+    const revoked = await w.agent(['search:query']);
+    await w.t.admin.revoke({ agent: revoked.getX509Svid().id.toString(), reason: 'test' });
+    await vi.waitFor(() => expect(w.gatewaySource.revocations!.isRevoked({ id: revoked.getX509Svid().id, serialHex: '', ancestors: [] })).toBe(true), { timeout: 5_000, interval: 20 });
+    const [host, port] = w.gateway.address.split(':') as [string, string];
+    expect(await textUntilClose(connectMtls({ host, port: Number(port) }, revoked, revoked, authorizeId(w.gateway.id)))).toBe('');
+
+    const scrape = async () => {
+      const res = await fetch(`http://${w.gateway.metricsAddress}/metrics`);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      return res.text();
+    };
+    // The handshake's record is written after the connection closed: wait for it to count.
+    await vi.waitFor(async () => expect(await scrape()).toMatch(/^tessera_gateway_decisions_total\{operation="gateway.connect",outcome="denied",reason="ERR_REVOKED",route=""\} 1$/m), { timeout: 5_000, interval: 50 });
+    const text = await scrape();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}()."|+]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('tessera_gateway_decisions_total{operation="gateway.request",outcome="allowed",reason="",route="search-get"}')).toBe(2);
+    expect(value('tessera_gateway_decisions_total{operation="gateway.request",outcome="denied",reason="ERR_SCOPE_NOT_GRANTED",route="files-delete"}')).toBe(1);
+    expect(value('tessera_gateway_decisions_total{operation="gateway.request",outcome="denied",reason="ERR_NO_ROUTE",route=""}')).toBe(1);
+    expect(value('tessera_gateway_decision_seconds_count{outcome="allowed"}')).toBe(2);
+    expect(value('tessera_gateway_decision_seconds_count{outcome="denied"}')).toBe(2);
+    expect(value('tessera_gateway_journal_commit_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(value('tessera_gateway_store_errors_total{op="write"}')).toBe(0);
+    expect(value('tessera_gateway_routes')).toBe(worldRoutes().length);
+    expect(value('tessera_gateway_config_reloads_total{result="applied"}')).toBe(1);
+    const svidLeft = value('tessera_gateway_svid_expiry_seconds');
+    expect(svidLeft).toBeGreaterThan(0);
+    expect(svidLeft).toBeLessThanOrEqual((w.gatewaySource.getX509Svid().expiresAtMs - Date.now()) / 1000 + 1);
+    expect(text).toMatch(/^tessera_gateway_build_info\{version="[^"]+",node_version="[^"]+"\} 1$/m);
+    expect(text).toMatch(/^tessera_gateway_process_cpu_seconds_total /m);
+    // Every name is the gateway's, and no identity is a label.
+    const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    expect(names.filter((n) => !n.startsWith('tessera_gateway_'))).toEqual([]);
+    expect(text).not.toContain('spiffe://');
+  });
+
   it('fail/out-of-scope: a token without files:delete is refused, the upstream never sees the call, and it is audited', async () => {
     const agent = await w.agent(['search:query', 'files:delete']);
     const call = via(agent, ['search:query']);
@@ -114,9 +157,6 @@ describe('gateway: HTTP upstream', () => {
     const res = await call('/files/report', { method: 'DELETE' });
     expect(await refusalOf(res)).toEqual({ status: 403, code: 'ERR_SCOPE_NOT_GRANTED' });
     expect(w.echoes).toHaveLength(1);
-    const metrics = await (await fetch(`http://${w.gateway.metricsAddress}/metrics`)).text();
-    expect(metrics).toContain('tessera_gateway_decisions_total{outcome="denied",reason="ERR_SCOPE_NOT_GRANTED",route="files-delete"} 1');
-    expect(metrics).toContain('tessera_gateway_decisions_total{outcome="allowed",reason="",route="search-get"} 1');
     const denied = (await w.auditRecords()).find((r) => r.outcome === 'denied')!;
     expect(denied).toMatchObject({
       operation: 'gateway.request', caller: agent.getX509Svid().id.toString(), task: 'task-1', sponsor: 'user:alice',
@@ -158,6 +198,21 @@ describe('gateway: HTTP upstream', () => {
     expect(answer).toContain('"code":"ERR_TOKEN_INVALID"');
   });
 
+  it('fail/service-jwt-svid: a service\'s JWT-SVID from jwt mint, for the gateway\'s audience, is no task token: 401, audited', async () => {
+    const agent = await w.agent(['search:query']);
+    const { token } = await w.t.admin.mintJwtSvid({ spiffeId: 'spiffe://tessera.local/service/reports', audience: [w.gateway.audience] });
+    const answer = await raw(agent, () => `GET /search/x HTTP/1.1\r\nhost: tools.local\r\nauthorization: Bearer ${token}\r\nconnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1.1 401 /);
+    expect(answer).toContain('"code":"ERR_NOT_TASK_TOKEN"');
+    expect(answer).not.toContain(token);
+    expect(w.echoes).toHaveLength(0);
+    const records = await w.auditRecords();
+    expect(records.filter((r) => r.outcome !== 'allowed')).toMatchObject([
+      { operation: 'gateway.request', outcome: 'denied', reason: 'ERR_NOT_TASK_TOKEN', caller: agent.getX509Svid().id.toString(), route: 'search-get' },
+    ]);
+    expect(JSON.stringify(records)).not.toContain(token.split('.')[2]);
+  });
+
   it('fail/revoked: a revoked agent is cut off: its open connection closes, a new one is refused, both audited', async () => {
     const agent = await w.agent(['search:query']);
     const call = via(agent, ['search:query']);
@@ -170,6 +225,21 @@ describe('gateway: HTTP upstream', () => {
     expect(w.echoes).toHaveLength(1);
     const records = await w.auditRecords();
     expect(records.some((r) => r.operation === 'gateway.connect' && r.reason === 'ERR_REVOKED' && r.caller === agent.getX509Svid().id.toString())).toBe(true);
+  });
+
+  it('fail/revoked-before-connecting: an agent revoked before its first connection is refused at the handshake, audited with its ID', async () => {
+    const agent = await w.agent(['search:query']);
+    const id = agent.getX509Svid().id;
+    await w.t.admin.revoke({ agent: id.toString(), reason: 'test' });
+    // The gateway's revocation list has the entry before the agent ever connects, so no connection of it was ever verified.
+    await vi.waitFor(() => expect(w.gatewaySource.revocations!.isRevoked({ id, serialHex: '', ancestors: [] })).toBe(true), { timeout: 5_000, interval: 20 });
+    // A bare mTLS connection: a revoked agent gets no task token, but its SVID still verifies up to the revocation check.
+    const [host, port] = w.gateway.address.split(':') as [string, string];
+    expect(await textUntilClose(connectMtls({ host, port: Number(port) }, agent, agent, authorizeId(w.gateway.id)))).toBe('');
+    expect(w.echoes).toHaveLength(0);
+    const refused = (await w.auditRecords()).filter((r) => r.operation === 'gateway.connect');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r).toMatchObject({ outcome: 'denied', reason: 'ERR_REVOKED', caller: id.toString() });
   });
 
   it('fail/too-deep: a sub-agent is refused a route that admits only agents its orchestrator spawned', async () => {

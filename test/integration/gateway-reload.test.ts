@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { writeAtomically } from '../../ca/authority/keys.js';
 import { createLogger } from '../../ca/log.js';
 import { gatewayFetch } from '../../gateway/agent-fetch.js';
 import { watchConfigFile } from '../../gateway/config-file.js';
@@ -30,17 +31,20 @@ describe('gateway: hot reload of the route config', () => {
     };
     expect(await status('/search/a')).toBe('ok');
 
-    await writeFile(w.configFile, '{"routes": [');
+    // Each config is replaced whole (written beside, renamed), as a config manager does: a poll that
+    // caught writeFile between truncation and write would read a torn file and count a third refusal.
+    const replaceConfig = (text: string) => writeAtomically(w.configFile, text, 0o600);
+    await replaceConfig('{"routes": [');
     await vi.waitFor(() => expect(logged.filter((l) => l.code === 'ERR_CONFIG_INVALID')).toHaveLength(1), { timeout: 5_000 });
     const badScope = worldRoutes().map((r) => ({ ...(r as object), scope: 'Search:Query' }));
-    await writeFile(w.configFile, JSON.stringify({ ...w.rawConfig, routes: badScope }));
+    await replaceConfig(JSON.stringify({ ...w.rawConfig, routes: badScope }));
     await vi.waitFor(() => expect(logged.filter((l) => l.code === 'ERR_CONFIG_INVALID')).toHaveLength(2), { timeout: 5_000 });
     expect(await status('/search/b')).toBe('ok');
 
     await writeFile(join(w.dir, 'http-secret'), 'rotated-secret\n');
     const withoutSearch = worldRoutes().filter((r) => (r as { name: string }).name !== 'search-get');
     const moved = [...withoutSearch, { name: 'search-v2', host: 'tools.local', methods: ['GET'], path: '/v2/search', upstream: 'echo', scope: 'search:query' }];
-    await writeFile(w.configFile, JSON.stringify({ ...w.rawConfig, routes: moved }));
+    await replaceConfig(JSON.stringify({ ...w.rawConfig, routes: moved }));
     await vi.waitFor(async () => expect(await status('/search/c')).toBe('ERR_NO_ROUTE'), { timeout: 5_000, interval: 50 });
     expect(await status('/v2/search')).toBe('ok');
     // Until the reload, the old secret (the polling above may have been served a few times); then the new one.
@@ -48,5 +52,11 @@ describe('gateway: hot reload of the route config', () => {
     expect(sent.at(-1)).toBe('Bearer rotated-secret');
     expect(sent.slice(0, -1).every((h) => h === `Bearer ${HTTP_SECRET}`)).toBe(true);
     expect(JSON.stringify(logged)).not.toContain('rotated-secret');
+
+    // The metrics say what happened: two refused reloads, then one applied (after the start's), and the routes now in force.
+    const metrics = await (await globalThis.fetch(`http://${w.gateway.metricsAddress}/metrics`)).text();
+    expect(metrics).toMatch(/^tessera_gateway_config_reloads_total\{result="refused"\} 2$/m);
+    expect(metrics).toMatch(/^tessera_gateway_config_reloads_total\{result="applied"\} 2$/m);
+    expect(metrics).toMatch(new RegExp(`^tessera_gateway_routes ${moved.length}$`, 'm'));
   });
 });

@@ -17,8 +17,8 @@
  *
  * for every private key an agent or orchestrator held (PEM, DER in base64, the JWK
  * `d` in base64url and hex), every spawn ticket and join token (as text and as the
- * hex of its bytes), and every task token (the JWT and its signature). A hit fails
- * the test, naming where it was.
+ * hex of its bytes), and every task token and service JWT-SVID from `jwt mint` (the
+ * JWT and its signature). A hit fails the test, naming where it was.
  */
 import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -233,6 +233,11 @@ describe('no secrets anywhere', () => {
     expect(await present(second, jwt)).toBe('refused'); // bound to the other agent's certificate
     expect(await present(agent, tampered)).toBe('refused');
     expect(await present(agent, otherAudience)).toBe('refused');
+    // A service's JWT-SVID (tessera jwt mint): a bearer token no task-token check accepts.
+    const { token: serviceJwt } = await admin.mintJwtSvid({ spiffeId: SERVICE, audience: [SERVICE] });
+    secrets.jwt('service JWT-SVID from jwt mint', serviceJwt);
+    expect(await present(agent, serviceJwt)).toBe('refused');
+    await refused('mint a JWT-SVID for an agent', admin.mintJwtSvid({ spiffeId: agent.getX509Svid().id.toString(), audience: [SERVICE] }), 'ERR_PERMISSION_DENIED');
     await refused('activate with a task token as the ticket', publicClient.activate(jwt, createCsr(newKey())), 'ERR_TICKET_INVALID');
     // The SDK's join-token client would refuse to send it: send the bytes as they are.
     const rawJoinToken = (text: string) => ({ name: 'join_token', payload: async () => Buffer.from(text), answer: async () => Buffer.alloc(0) });
@@ -273,7 +278,7 @@ describe('no secrets anywhere', () => {
 
     for (const { where, result } of validations) await result.catch((err: unknown) => errors.push({ where, err }));
     expect(errors.filter((e) => e.where.startsWith('service validating')).map((e) => (e.err as TesseraError).code).sort())
-      .toEqual(['ERR_TOKEN_BINDING', 'ERR_TOKEN_BINDING', 'ERR_TOKEN_INVALID', 'ERR_TOKEN_INVALID']);
+      .toEqual(['ERR_NOT_TASK_TOKEN', 'ERR_TOKEN_BINDING', 'ERR_TOKEN_BINDING', 'ERR_TOKEN_INVALID', 'ERR_TOKEN_INVALID']);
 
     // The scanner finds what it looks for, in any surrounding.
     expect(secrets.find('a self-check', inspect({ nested: [`x${ticket}y`] }))).toEqual(['spawn ticket in a self-check']);
@@ -315,8 +320,8 @@ describe('no secrets anywhere', () => {
     expect(hits).toEqual([]);
 
     // The scan saw what it should have: the flow, the log, the trace, the store.
-    // 7 keys (5 spellings each), 6 tickets and join tokens (2 each), 4 task tokens (2 each).
-    expect(secrets.size).toBe(55);
+    // 7 keys (5 spellings each), 6 tickets and join tokens (2 each), 4 task tokens and a service JWT-SVID (2 each).
+    expect(secrets.size).toBe(57);
     expect(caLog.join('')).toContain('tessera CA listening');
     // The log holds one line per operation, so the scan of the log covered every one.
     const operationLines = caLog.map((l) => JSON.parse(l) as { seq?: number }).filter((l) => l.seq !== undefined);

@@ -103,7 +103,7 @@ describe('gateway config and routes', () => {
     let message = '';
     try {
       validateGatewayConfig({
-        ca: {}, identity: {}, upstreams: { u: { url: 'http://h/path', credential: { kind: 'header' } } },
+        ca: {}, identity: {}, metricsListen: '127.0.0.1:99999', upstreams: { u: { url: 'http://h/path', credential: { kind: 'header' } } },
         routes: [{ name: 'Bad', methods: ['get'], path: 'x', upstream: 'none', scope: 'Read:x', jsonRpc: { method: 'tools/list', tool: 't' } }],
       });
     } catch (err) {
@@ -111,7 +111,7 @@ describe('gateway config and routes', () => {
       message = (err as Error).message;
     }
     for (const part of ['ca.address', 'dataDir', 'identity needs', 'no path', 'secretFile, secretEnv', 'routes[0].name', 'methods', 'routes[0].path',
-      'names no upstream', 'routes[0].scope', 'needs method tools/call']) expect(message).toContain(part);
+      'names no upstream', 'routes[0].scope', 'needs method tools/call', 'metricsListen must be host:port with a port from 0 to 65535']) expect(message).toContain(part);
   });
 
   it('every error code has an HTTP status', () => {

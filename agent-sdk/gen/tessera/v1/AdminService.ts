@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AdminServiceMintJWTSVIDRequest as _tessera_v1_AdminServiceMintJWTSVIDRequest, AdminServiceMintJWTSVIDRequest__Output as _tessera_v1_AdminServiceMintJWTSVIDRequest__Output } from '../../tessera/v1/AdminServiceMintJWTSVIDRequest.js';
+import type { AdminServiceMintJWTSVIDResponse as _tessera_v1_AdminServiceMintJWTSVIDResponse, AdminServiceMintJWTSVIDResponse__Output as _tessera_v1_AdminServiceMintJWTSVIDResponse__Output } from '../../tessera/v1/AdminServiceMintJWTSVIDResponse.js';
 import type { BanOrchestratorRequest as _tessera_v1_BanOrchestratorRequest, BanOrchestratorRequest__Output as _tessera_v1_BanOrchestratorRequest__Output } from '../../tessera/v1/BanOrchestratorRequest.js';
 import type { BanOrchestratorResponse as _tessera_v1_BanOrchestratorResponse, BanOrchestratorResponse__Output as _tessera_v1_BanOrchestratorResponse__Output } from '../../tessera/v1/BanOrchestratorResponse.js';
 import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _tessera_v1_CreateJoinTokenRequest__Output } from '../../tessera/v1/CreateJoinTokenRequest.js';
@@ -119,6 +121,31 @@ export interface AdminServiceClient extends grpc.Client {
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
   listAuditRecords(argument: _tessera_v1_ListAuditRecordsRequest, callback: grpc.requestCallback<_tessera_v1_ListAuditRecordsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * MintJWTSVID signs a standard JWT-SVID (sub, aud, exp, iat; the active JWT
+   * authority's kid) for a registered service (spiffe://<td>/service/<name>).
+   * It is not a task token: no task, orchestrator, sponsor, scope or cnf, so
+   * everything that demands a task token refuses it. Audited (jwt.mint) before
+   * it is returned; the token itself is never recorded.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  MintJWTSVID(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintJWTSVID(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintJWTSVID(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  MintJWTSVID(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * MintJWTSVID signs a standard JWT-SVID (sub, aud, exp, iat; the active JWT
+   * authority's kid) for a registered service (spiffe://<td>/service/<name>).
+   * It is not a task token: no task, orchestrator, sponsor, scope or cnf, so
+   * everything that demands a task token refuses it. Audited (jwt.mint) before
+   * it is returned; the token itself is never recorded.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  mintJwtsvid(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintJwtsvid(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintJwtsvid(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
+  mintJwtsvid(argument: _tessera_v1_AdminServiceMintJWTSVIDRequest, callback: grpc.requestCallback<_tessera_v1_AdminServiceMintJWTSVIDResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * MintX509SVID signs an X509-SVID for a registered service
@@ -246,6 +273,16 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   ListAuditRecords: grpc.handleUnaryCall<_tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse>;
   
   /**
+   * MintJWTSVID signs a standard JWT-SVID (sub, aud, exp, iat; the active JWT
+   * authority's kid) for a registered service (spiffe://<td>/service/<name>).
+   * It is not a task token: no task, orchestrator, sponsor, scope or cnf, so
+   * everything that demands a task token refuses it. Audited (jwt.mint) before
+   * it is returned; the token itself is never recorded.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  MintJWTSVID: grpc.handleUnaryCall<_tessera_v1_AdminServiceMintJWTSVIDRequest__Output, _tessera_v1_AdminServiceMintJWTSVIDResponse>;
+  
+  /**
    * MintX509SVID signs an X509-SVID for a registered service
    * (spiffe://<td>/service/<name>) and a public key the operator holds the
    * private half of; agent and orchestrator identities come only from
@@ -285,6 +322,7 @@ export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   GetAgent: MethodDefinition<_tessera_v1_GetAgentRequest, _tessera_v1_GetAgentResponse, _tessera_v1_GetAgentRequest__Output, _tessera_v1_GetAgentResponse__Output>
   ListAgents: MethodDefinition<_tessera_v1_ListAgentsRequest, _tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsRequest__Output, _tessera_v1_ListAgentsResponse__Output>
   ListAuditRecords: MethodDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsResponse, _tessera_v1_ListAuditRecordsRequest__Output, _tessera_v1_ListAuditRecordsResponse__Output>
+  MintJWTSVID: MethodDefinition<_tessera_v1_AdminServiceMintJWTSVIDRequest, _tessera_v1_AdminServiceMintJWTSVIDResponse, _tessera_v1_AdminServiceMintJWTSVIDRequest__Output, _tessera_v1_AdminServiceMintJWTSVIDResponse__Output>
   MintX509SVID: MethodDefinition<_tessera_v1_MintX509SVIDRequest, _tessera_v1_MintX509SVIDResponse, _tessera_v1_MintX509SVIDRequest__Output, _tessera_v1_MintX509SVIDResponse__Output>
   Revoke: MethodDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeResponse, _tessera_v1_RevokeRequest__Output, _tessera_v1_RevokeResponse__Output>
   UnbanOrchestrator: MethodDefinition<_tessera_v1_UnbanOrchestratorRequest, _tessera_v1_UnbanOrchestratorResponse, _tessera_v1_UnbanOrchestratorRequest__Output, _tessera_v1_UnbanOrchestratorResponse__Output>
