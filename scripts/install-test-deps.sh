@@ -13,6 +13,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # initdb in a temp directory as the postgres user, a free port on 127.0.0.1); they need only
 # the server binaries, which Debian's package installs under /usr/lib/postgresql/<major>/bin.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The web console's browser tests (test/integration/console-*.test.ts, npm run console:screenshots):
+# headless Chromium from Debian, driven by playwright-core through its path, /usr/bin/chromium.
+command -v /usr/bin/chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}"
 fi

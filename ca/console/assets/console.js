@@ -1,0 +1,72 @@
+// @ts-nocheck -- runs in the browser; the project's TypeScript setup has no DOM types.
+// The console's only script, served as a file ('self' in the Content-Security-Policy):
+// follows /events, fetches the page again when the CA reports a change and swaps
+// in its <main>, and counts time left down every second. It builds no markup
+// itself: every value it shows comes escaped from the server.
+'use strict';
+
+const live = document.getElementById('live');
+// Time left counts from the CA's clock, which the page states in data-now.
+let skewMs = 0;
+
+function readSkew() {
+  const now = Number(document.getElementById('content')?.dataset.now);
+  if (Number.isFinite(now) && now > 0) skewMs = now - Date.now();
+}
+
+function formatLeft(ms) {
+  if (ms <= 0) return 'expired';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
+
+function tick() {
+  const now = Date.now() + skewMs;
+  for (const el of document.querySelectorAll('[data-expires-at]')) {
+    el.textContent = formatLeft(Number(el.dataset.expiresAt) - now);
+  }
+}
+
+function setLive(state) {
+  live.dataset.state = state;
+  live.textContent = state;
+}
+
+// One refresh at a time; a change reported during one asks for another.
+let refreshing = false;
+let again = false;
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const res = await fetch(location.href, { cache: 'no-store', credentials: 'same-origin' });
+    if (res.ok) {
+      const next = new DOMParser().parseFromString(await res.text(), 'text/html').getElementById('content');
+      if (next) document.getElementById('content').replaceWith(document.adoptNode(next));
+      readSkew();
+      tick();
+      document.dispatchEvent(new CustomEvent('console:refreshed'));
+    }
+  } finally {
+    refreshing = false;
+    if (again) {
+      again = false;
+      void refresh();
+    }
+  }
+}
+
+readSkew();
+tick();
+setInterval(tick, 1000);
+
+const events = new EventSource('/events');
+events.addEventListener('hello', () => setLive('live'));
+events.addEventListener('change', () => void refresh());
+events.addEventListener('error', () => setLive(events.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting'));
