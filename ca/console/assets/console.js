@@ -2,8 +2,8 @@
 // The console's only script, served as a file ('self' in the Content-Security-Policy):
 // follows /events, fetches the page again when the CA reports a change and swaps
 // in its <main>, and counts time left down every second. It builds no markup
-// itself: every value it shows comes escaped from the server.
-'use strict';
+// itself: every value it shows comes escaped from the server. A module script
+// (deferred, strict), so the `export {}` the build appends is valid.
 
 const live = document.getElementById('live');
 // Time left counts from the CA's clock, which the page states in data-now.

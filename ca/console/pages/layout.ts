@@ -24,7 +24,7 @@ export function page(params: { title: string; section: Section | undefined; trus
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Tessera console · ${trustDomain}</title>
 <link rel="stylesheet" href="/assets/console.css">
-<script src="/assets/console.js" defer></script>
+<script type="module" src="/assets/console.js"></script>
 </head>
 <body>
 <header>
