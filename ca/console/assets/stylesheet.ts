@@ -17,10 +17,10 @@ h1 { font-size: 1.35rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.05rem; margin: 1.6rem 0 .6rem; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-th { background: #eef1f6; font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+th { white-space: nowrap; background: #eef1f6; font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 a { color: #1f5fd6; }
 code { font: 12px ui-monospace, monospace; }
-.state { display: inline-block; min-width: 5.5em; text-align: center; padding: 0 .4rem; border-radius: .3rem; font-size: 12px; font-weight: 600; color: #fff; background: #667085; }
+.state { white-space: nowrap; display: inline-block; min-width: 5.5em; text-align: center; padding: 0 .4rem; border-radius: .3rem; font-size: 12px; font-weight: 600; color: #fff; background: #667085; }
 .state-active, .state-renewed { background: var(--ok); }
 .state-spawned, .state-prepared { background: #3b6fd1; }
 .state-revoked, .state-tainted { background: var(--bad); }
