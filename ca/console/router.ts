@@ -32,7 +32,8 @@ const CONSOLE_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_NOT_FOUND: 404,
 };
 
-const SCRIPT = readFileSync(new URL('./assets/console.js', import.meta.url));
+/** The browser's modules, read once: served as they are, under /assets/. */
+const SCRIPTS = new Map(['console.js', 'time-left.js'].map((name) => [`/assets/${name}`, readFileSync(new URL(`./assets/${name}`, import.meta.url))]));
 
 interface Rendered {
   readonly title: string;
@@ -100,7 +101,8 @@ export function consoleRouter(sources: ConsoleSources, events: ConsoleEvents, ch
     }
     const url = new URL(req.url ?? '/', 'http://console');
     if (url.pathname === '/events') return events.serve(req, res);
-    if (url.pathname === '/assets/console.js') return asset(res, 'text/javascript; charset=utf-8', SCRIPT);
+    const script = SCRIPTS.get(url.pathname);
+    if (script) return asset(res, 'text/javascript; charset=utf-8', script);
     if (url.pathname === '/assets/console.css') return asset(res, 'text/css; charset=utf-8', STYLESHEET);
     const render = pages[url.pathname];
     const nowMs = sources.ctx.clock.now();

@@ -95,7 +95,7 @@ describe('console listener', () => {
     proc = await startCaProcess({ dataDir: join(await tempDir(), 'data'), args: ['--console-listen', '127.0.0.1:0'] });
     const url = proc.consoleUrl!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    for (const path of ['/', '/audit', '/revocations', '/authorities', '/search', '/assets/console.js', '/assets/console.css']) {
+    for (const path of ['/', '/audit', '/revocations', '/authorities', '/search', '/assets/console.js', '/assets/time-left.js', '/assets/console.css']) {
       const answer = await get(new URL(path, url).href);
       expect(answer.status, path).toBe(200);
       expect(answer.headers).toMatchObject({

@@ -1,9 +1,11 @@
 // @ts-nocheck -- runs in the browser; the project's TypeScript setup has no DOM types.
-// The console's only script, served as a file ('self' in the Content-Security-Policy):
+// The console's script, served as a file ('self' in the Content-Security-Policy):
 // follows /events, fetches the page again when the CA reports a change and swaps
 // in its <main>, and counts time left down every second. It builds no markup
 // itself: every value it shows comes escaped from the server. A module script
 // (deferred, strict), so the `export {}` the build appends is valid.
+
+import { formatLeft } from './time-left.js';
 
 const live = document.getElementById('live');
 // Time left counts from the CA's clock, which the page states in data-now.
@@ -12,15 +14,6 @@ let skewMs = 0;
 function readSkew() {
   const now = Number(document.getElementById('content')?.dataset.now);
   if (Number.isFinite(now) && now > 0) skewMs = now - Date.now();
-}
-
-function formatLeft(ms) {
-  if (ms <= 0) return 'expired';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
 }
 
 function tick() {

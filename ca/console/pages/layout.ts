@@ -1,3 +1,4 @@
+import { formatLeft } from '../assets/time-left.js';
 import { type SafeHtml, html } from '../html.js';
 
 export type Section = 'agents' | 'revocations' | 'audit' | 'search' | 'authorities';
@@ -49,16 +50,6 @@ export function when(ms: number): string {
 /** Time left until `expiresAtMs`, counted down by the script every second. */
 export function timeLeft(expiresAtMs: number, nowMs: number): SafeHtml {
   return html`<span class="left" data-expires-at="${expiresAtMs}">${formatLeft(expiresAtMs - nowMs)}</span>`;
-}
-
-/** The same format as console.js: "4m 59s", "2h 5m", "expired". */
-export function formatLeft(ms: number): string {
-  if (ms <= 0) return 'expired';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
 /** A state as a badge the stylesheet colours. */
