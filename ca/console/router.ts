@@ -23,6 +23,7 @@ import { type Section, page, problem } from './pages/layout.js';
 import { revocationsTable } from './pages/revocations.js';
 import { authorisation, searchForm } from './pages/search.js';
 import { delegationTree } from './pages/task.js';
+import { PageCache, type RenderedPage } from './page-cache.js';
 import type { ConsoleSources } from './sources.js';
 
 /** The one place a refusal's code becomes the console's HTTP status; other codes are 500. */
@@ -94,6 +95,22 @@ export function consoleRouter(sources: ConsoleSources, events: ConsoleEvents, ch
     }),
   };
 
+  const cache = new PageCache();
+  const trustDomain = sources.ctx.authority.trustDomain;
+  const renderPage = async (url: URL, nowMs: number): Promise<RenderedPage> => {
+    const render = pages[url.pathname];
+    const { title, section, body, status } = await (render
+      ? render(sources, url.searchParams)
+      : Promise.resolve({ title: 'Not found', section: undefined, body: problem('There is no such page.'), status: 404 })
+    ).catch((err: unknown): Rendered => {
+      const refused = refusalStatus(err);
+      if (refused !== undefined) return { title: 'Refused', section: undefined, body: problem((err as TesseraError).message), status: refused };
+      log.error({ err, path: url.pathname }, 'a console page failed');
+      return { title: 'Internal error', section: undefined, body: problem('The page could not be read; the CA log says why.'), status: 500 };
+    });
+    return { status: status ?? 200, html: page({ title, section, trustDomain, nowMs, body }) };
+  };
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('the console is read-only\n');
@@ -104,20 +121,10 @@ export function consoleRouter(sources: ConsoleSources, events: ConsoleEvents, ch
     const script = SCRIPTS.get(url.pathname);
     if (script) return asset(res, 'text/javascript; charset=utf-8', script);
     if (url.pathname === '/assets/console.css') return asset(res, 'text/css; charset=utf-8', STYLESHEET);
-    const render = pages[url.pathname];
     const nowMs = sources.ctx.clock.now();
-    const trustDomain = sources.ctx.authority.trustDomain;
-    const rendered: Promise<Rendered> = render
-      ? render(sources, url.searchParams)
-      : Promise.resolve({ title: 'Not found', section: undefined, body: problem('There is no such page.'), status: 404 });
-    rendered.catch((err: unknown): Rendered => {
-      const status = refusalStatus(err);
-      if (status !== undefined) return { title: 'Refused', section: undefined, body: problem((err as TesseraError).message), status };
-      log.error({ err, path: url.pathname }, 'a console page failed');
-      return { title: 'Internal error', section: undefined, body: problem('The page could not be read; the CA log says why.'), status: 500 };
-    }).then(({ title, section, body, status }) => {
-      res.writeHead(status ?? 200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : page({ title, section, trustDomain, nowMs, body }));
+    cache.get(url.pathname + url.search, sources.ctx.journal.head().seq, nowMs, () => renderPage(url, nowMs)).then(({ status, html }) => {
+      res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.method === 'HEAD' ? undefined : html);
     }, () => res.destroy());
   };
 }
