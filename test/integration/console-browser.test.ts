@@ -186,6 +186,8 @@ describe('console in a browser', () => {
     const orchestrator = await attestOrchestrator(t, 'orch-a');
     const agents = await Promise.all(sponsors.map((sponsor, i) => spawnAgent(t!, orchestrator, { taskId: `task-${i}`, sponsor })));
     await t.admin.revoke({ agent: agents[0]!.svid.id.toString(), reason });
+    // Task names and IDs cannot carry markup at all: the CA refuses them before anything is stored.
+    await expect(presenting(t, orchestrator).spawn({ taskId: '<script>x</script>', sponsor: 'user:eve' })).rejects.toMatchObject({ code: 'ERR_SPIFFE_ID_INVALID' });
     const query = '"><script>alert(5)</script>';
 
     const { page, watch } = await watchedPage(browser);
