@@ -7,8 +7,8 @@
  * (time left and expiries move on their own); a render in progress is shared too.
  */
 const MAX_AGE_MS = 1000;
-/** Distinct URLs kept; beyond it the cache starts again empty. */
-const MAX_ENTRIES = 256;
+/** Distinct URLs kept at most (a page of 500 agents is a few hundred KiB); the oldest goes first. */
+const MAX_ENTRIES = 64;
 
 export interface RenderedPage {
   readonly status: number;
@@ -22,7 +22,12 @@ export class PageCache {
   get(key: string, head: number, nowMs: number, render: () => Promise<RenderedPage>): Promise<RenderedPage> {
     const entry = this.#entries.get(key);
     if (entry && entry.head === head && nowMs - entry.atMs < MAX_AGE_MS && nowMs >= entry.atMs) return entry.page;
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    // Oldest first in the map: a key rendered again moves to the end, and what has aged out goes.
+    this.#entries.delete(key);
+    for (const [oldKey, old] of this.#entries) {
+      if (this.#entries.size < MAX_ENTRIES && nowMs - old.atMs < MAX_AGE_MS && nowMs >= old.atMs) break;
+      this.#entries.delete(oldKey);
+    }
     const page = render();
     this.#entries.set(key, { head, atMs: nowMs, page });
     return page;

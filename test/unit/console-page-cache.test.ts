@@ -15,4 +15,14 @@ describe('console page cache', () => {
     // A clock that went back never serves a page from its future.
     expect((await cache.get('/', 8, 2000, render)).html).toBe('render 5');
   });
+
+  it('ok/at most 64 URLs are kept, the oldest dropped first', async () => {
+    const cache = new PageCache();
+    let renders = 0;
+    const render = () => Promise.resolve({ status: 200, html: String(++renders) });
+    for (let i = 0; i <= 64; i++) await cache.get(`/search?q=${i}`, 1, 1000, render);
+    expect((await cache.get('/search?q=64', 1, 1000, render)).html).toBe('65');
+    expect((await cache.get('/search?q=1', 1, 1000, render)).html).toBe('2');
+    expect((await cache.get('/search?q=0', 1, 1000, render)).html).toBe('66');
+  });
 });
