@@ -27,6 +27,8 @@ export class CaProcess {
   readonly endpoints: CaEndpoints;
   readonly adminSocket: string;
   readonly bundle: X509Bundle;
+  /** The web console's URL, when the config turns it on. */
+  readonly consoleUrl: string | undefined;
   readonly #child: ChildProcess;
   #nextId = 0;
   readonly #pending = new Map<number, (value: CaUsage | undefined) => void>();
@@ -36,6 +38,7 @@ export class CaProcess {
     this.endpoints = { address: ready.address, mtlsAddress: ready.mtlsAddress };
     this.adminSocket = ready.adminSocket;
     this.bundle = new X509Bundle(ready.trustDomain, [Buffer.from(ready.rootDer, 'base64')], 1);
+    this.consoleUrl = ready.consoleUrl;
     child.on('message', (message: CaMessage) => {
       if (message.type !== 'usage' && message.type !== 'profiled') return;
       this.#pending.get(message.id)?.(message.type === 'usage' ? message : undefined);

@@ -23,7 +23,7 @@ export type CaRequest =
 
 /** Child to parent. */
 export type CaMessage =
-  | { type: 'ready'; address: string; mtlsAddress: string; adminSocket: string; rootDer: string; trustDomain: string }
+  | { type: 'ready'; address: string; mtlsAddress: string; adminSocket: string; rootDer: string; trustDomain: string; consoleUrl?: string }
   | { type: 'usage'; id: number; cpuMicros: number; rssBytes: number; heapUsedBytes: number; threads: Record<string, number> }
   | { type: 'profiled'; id: number }
   | { type: 'failed'; message: string };
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     adminSocket: ca.adminSocket,
     rootDer: Buffer.from(ca.authority.bundle.authorities[0]!).toString('base64'),
     trustDomain: ca.authority.trustDomain,
+    ...(ca.consoleUrl && { consoleUrl: ca.consoleUrl }),
   });
 }
 

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchContext } from './bench.js';
+import { consoleBenchmark } from './console.js';
 import { gatewayBenchmark } from './gateway.js';
 import { handshakesBenchmark } from './handshakes.js';
 import { issuanceBenchmark } from './issuance.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   scale: scaleBenchmark,
   gateway: gatewayBenchmark,
   replicas: replicasBenchmark,
+  console: consoleBenchmark,
 };
 
 /** Hard stop for the whole run, so a hung phase never hangs a shell or a CI job. */

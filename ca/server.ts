@@ -69,6 +69,8 @@ export class CaServer {
   readonly adminSocket: string;
   /** host:port of the SPIFFE bundle endpoint, when config.bundleEndpoint turns it on. */
   readonly bundleEndpointAddress: string | undefined;
+  /** The web console's URL, when config.console turns it on. */
+  readonly consoleUrl: string | undefined;
   readonly authority: Authority;
   /** The issuance policy in force; `policy.reload()` re-reads the file now. */
   readonly policy: PolicySource;
@@ -81,13 +83,14 @@ export class CaServer {
   readonly #beforeShutdown: () => void;
 
   private constructor(parts: {
-    publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; authority: Authority; policy: PolicySource;
+    publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; consoleUrl: string | undefined; authority: Authority; policy: PolicySource;
     servers: grpc.Server[]; journal: Journal; store: Store; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
     this.adminSocket = parts.adminSocket;
     this.bundleEndpointAddress = parts.bundleEndpointAddress;
+    this.consoleUrl = parts.consoleUrl;
     this.authority = parts.authority;
     this.policy = parts.policy;
     this.#servers = parts.servers;
@@ -145,8 +148,10 @@ export class CaServer {
       const health = new CaHealth({
         services: SERVICE_NAMES, clock, notAfterMs: () => Math.min(...expiring().map((e) => e.notAfterMs)), probeStore: () => store.get(HEALTH_PROBE_KEY),
       });
+      // The console's live updates follow the journal: every change it shows is audited.
+      const consoleEvents = config.console ? new (await import('./console/events.js')).ConsoleEvents({ maxStreams: config.console.maxEventStreams }) : undefined;
       const journal = await Journal.open({
-        store, clock, observer: observeAll(operationLog(log), metrics, health),
+        store, clock, observer: observeAll(operationLog(log), metrics, health, consoleEvents),
         checkpoint: {
           signer: auditSigner,
           everyRecords: config.audit.checkpointEveryRecords,
@@ -246,6 +251,9 @@ export class CaServer {
       await chmod(config.adminSocket, 0o600);
 
       const bundleEndpoint = config.bundleEndpoint && await startBundleEndpoint(config.bundleEndpoint, authority);
+      const consoleServer = config.console && await (await import('./console/server.js')).startConsole({
+        config: config.console, sources: { ctx, revocations: feed.list, authorities, ...(metrics && { metrics }) }, events: consoleEvents!, svid: serverSvid, log,
+      });
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
       health.start();
       metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: expiring, now: () => clock.now() });
@@ -262,6 +270,7 @@ export class CaServer {
           serverSvid.close();
           bundleWatch.close();
           void bundleEndpoint?.close();
+          void consoleServer?.close();
           stopFollowing();
           policy?.close();
           revocation.close();
@@ -271,6 +280,7 @@ export class CaServer {
         mtlsAddress: withPort(config.mtlsAddress, mtlsPort),
         adminSocket: config.adminSocket,
         bundleEndpointAddress: bundleEndpoint?.address,
+        consoleUrl: consoleServer?.url,
         authority,
         policy,
         servers: [publicServer, mtlsServer, adminServer],

@@ -19,6 +19,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # library precompiled: the build takes about a second.
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3-cryptography)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
+# The web console's browser tests (test/integration/console-*.test.ts, npm run console:screenshots):
+# headless Chromium from Debian, driven by playwright-core through its path, /usr/bin/chromium.
+command -v /usr/bin/chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}"
 fi

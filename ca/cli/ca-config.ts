@@ -19,6 +19,8 @@ export interface CaConfigOptions {
   mtlsListen?: string;
   socket?: string;
   store?: string;
+  /** `ca start --console-listen`: the console's address, over the config file's console.address. */
+  consoleListen?: string;
 }
 
 /** Declares the configuration options on `cmd`. */
@@ -57,9 +59,14 @@ export async function caConfigFrom(opts: CaConfigOptions, ctx: CliContext): Prom
     ...(opts.socket && { adminSocket: opts.socket }),
     ...(opts.policy && { policyFile: resolve(opts.policy) }),
     ...(storeUrlOf(opts, ctx) && { store: storeUrlOf(opts, ctx) }),
+    ...(opts.consoleListen && { console: { ...(isObject(file.console) && file.console), address: opts.consoleListen } }),
   }));
   if (config.policyFile) await loadPolicyFile(config.policyFile, config);
   return config;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Runs `validate`; its ERR_CONFIG_INVALID names the configuration file the settings came from. */

@@ -17,6 +17,7 @@ export const caStart: CliCommand<Options> = {
   define: (cmd) => addCaConfigOptions(cmd
     .summary('run the CA in the foreground until SIGTERM or SIGINT')
     .description('Runs the CA in the foreground until SIGTERM or SIGINT. Prints one JSON line with its addresses once it listens; logs on stderr.\nA setting comes from its flag, else the --config file, else the default; the data directory falls back to $TESSERA_DATA_DIR, then ./.data.\nEverything is checked before the CA makes keys or opens its store.'))
+    .option('--console-listen <host:port>', 'serve the read-only web console (docs/console.md): loopback only, unless console.operators in --config names who may connect over mutual TLS', hostPortArg)
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP: loopback or a monitoring network)', hostPortArg)
     .addOption(logLevelOption())
     .addOption(new Option('--log-format <format>', 'json lines, or text for a terminal').choices(LOG_FORMATS).default('json')),

@@ -39,6 +39,7 @@ export async function startCa(
   io.out(JSON.stringify({
     publicAddress: ca.publicAddress, mtlsAddress: ca.mtlsAddress, adminSocket: ca.adminSocket, trustDomain: config.trustDomain,
     ...(endpoint && { metricsAddress: endpoint.address }),
+    ...(ca.consoleUrl && { consoleUrl: ca.consoleUrl }),
   }));
   const signal = await stop;
   log.info({ signal }, 'tessera CA stopping');

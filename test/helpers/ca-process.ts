@@ -20,6 +20,8 @@ export interface CaProcess {
   readonly child: ChildProcess;
   readonly endpoints: CaEndpoints;
   readonly adminSocket: string;
+  /** The web console's URL, when the CA serves one (--console-listen). */
+  readonly consoleUrl?: string;
   /** What the CA wrote on stderr so far (its log). */
   log(): string;
   /** Sends `signal` (default SIGKILL) and resolves once the process has exited. */
@@ -34,6 +36,8 @@ export interface CaProcessOptions {
   /** Written to a JSON file beside the data directory and passed with --config. */
   readonly config?: Record<string, unknown>;
   readonly logLevel?: string;
+  /** More `ca start` flags, e.g. ['--console-listen', '127.0.0.1:0']. */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -48,6 +52,7 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
     '--listen', options.listen ?? '127.0.0.1:0', '--mtls-listen', options.mtlsListen ?? '127.0.0.1:0',
     '--log-level', options.logLevel ?? 'warn',
   ];
+  args.push(...(options.args ?? []));
   if (options.config) {
     const file = `${options.dataDir}.config.json`;
     await writeFile(file, JSON.stringify(options.config));
@@ -61,11 +66,12 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code, signal) => reject(new Error(`CA exited (${code ?? signal}) before listening: ${log}`)));
   });
-  const started = JSON.parse(first) as { publicAddress: string; mtlsAddress: string; adminSocket: string };
+  const started = JSON.parse(first) as { publicAddress: string; mtlsAddress: string; adminSocket: string; consoleUrl?: string };
   return {
     child,
     endpoints: { address: started.publicAddress, mtlsAddress: started.mtlsAddress },
     adminSocket: started.adminSocket,
+    ...(started.consoleUrl && { consoleUrl: started.consoleUrl }),
     log: () => log,
     async stop(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
