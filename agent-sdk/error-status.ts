@@ -53,6 +53,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
   // The gateway has no route for a request (default deny).
   ERR_NO_ROUTE: status.PERMISSION_DENIED,
+  // A CA replica whose root or key-encryption key is not the one its shared database was made with (refused at start).
+  ERR_KEYS_MISMATCH: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */
