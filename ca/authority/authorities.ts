@@ -206,11 +206,17 @@ export class Authorities {
   async tick(): Promise<void> {
     await this.refresh();
     if (!AUTHORITY_KINDS.some((kind) => this.#due(kind)) || !await this.#lease.take()) return;
-    for (const kind of AUTHORITY_KINDS) {
-      for (let due = this.#due(kind); due; due = this.#due(kind)) {
-        if (due === 'prepare') await this.prepare(kind);
-        else await this.step(kind, 'activate');
+    try {
+      // What the previous holder did is committed before it let go: read it.
+      await this.refresh();
+      for (const kind of AUTHORITY_KINDS) {
+        for (let due = this.#due(kind); due; due = this.#due(kind)) {
+          if (due === 'prepare') await this.prepare(kind);
+          else await this.step(kind, 'activate');
+        }
       }
+    } finally {
+      await this.#lease.release();
     }
   }
 

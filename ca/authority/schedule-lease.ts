@@ -3,7 +3,8 @@
  * compare-and-set, so when a step falls due every replica sees it but one
  * takes it. The sequence check in each transition (authorities.ts) keeps the
  * outcome right even if two held it; the lease keeps the others from trying
- * (and auditing a refusal). A holder that dies loses it after LEASE_MS.
+ * (and auditing a refusal). The holder gives it back when done; one that dies
+ * loses it after LEASE_MS.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../agent-sdk/clock.js';
@@ -41,6 +42,22 @@ export class ScheduleLease {
       // A failed compare-and-set: another replica took it since the read.
       if (isTesseraError(err)) throw err;
       return false;
+    }
+  }
+
+  /**
+   * Gives the lease back, if still held. The next holder reads the
+   * authorities after taking it, so it sees what this one did.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE when the store cannot be reached.
+   */
+  async release(): Promise<void> {
+    const stored = await this.#store.get(LEASE_KEY);
+    if (decodeRecord<{ holder: string }>(stored)?.holder !== this.#holder) return;
+    try {
+      await this.#store.write([{ type: 'put', key: LEASE_KEY, value: encodeRecord({ holder: this.#holder, untilMs: 0 }), expected: stored! }]);
+    } catch (err) {
+      if (isTesseraError(err)) throw err;
     }
   }
 }
