@@ -72,6 +72,8 @@ export class Authorities {
   #jwtBundle!: JwtBundle;
   /** Transitions and reads run one at a time: each decides on the state the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The schedule's run under way: a timer tick during a slow run must not start a second one. */
+  #ticking: Promise<void> | undefined;
 
   private constructor(params: AuthoritiesParams, dir: string, root: CaCredential) {
     this.trustDomain = params.trustDomain;
@@ -201,9 +203,17 @@ export class Authorities {
   /**
    * Prepares and activates what the schedule says is due now, for each kind,
    * on the state in the store; of several replicas, the one holding the
-   * schedule lease acts. Resolves when done. @throws whatever prepare and step throw.
+   * schedule lease acts. A call while a run is under way joins that run.
+   * Resolves when done. @throws whatever prepare and step throw.
    */
-  async tick(): Promise<void> {
+  tick(): Promise<void> {
+    this.#ticking ??= this.#runSchedule().finally(() => {
+      this.#ticking = undefined;
+    });
+    return this.#ticking;
+  }
+
+  async #runSchedule(): Promise<void> {
     await this.refresh();
     if (!AUTHORITY_KINDS.some((kind) => this.#due(kind)) || !await this.#lease.take()) return;
     try {

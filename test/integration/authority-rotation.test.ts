@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeJwt } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, assert, describe, expect, it, vi } from 'vitest';
 import { authorizeAny, authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { createCsr } from '../../agent-sdk/csr.js';
@@ -31,17 +31,14 @@ import { validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
 import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { Authority } from '../../ca/authority/authority.js';
-import type { JwtAuthority } from '../../ca/authority/jwt-authority.js';
-import { KeyVault } from '../../ca/authority/key-vault.js';
-import { type CaCredential, loadCredential } from '../../ca/authority/keys.js';
-import { readAuthorityRecords, readKeyMaterial } from '../../ca/authority/stored-authorities.js';
-import { LevelStore } from '../../ca/store/level-store.js';
+
 import { AuthorityClient } from '../../ca/authority-client.js';
 import { clientWith, newKey } from '../helpers/agents.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
 import { type World, roundTrip, spawnAgent, startWorld } from '../helpers/revocation-world.js';
 import { refusal } from '../helpers/task-agents.js';
 import { whenReachable } from '../helpers/ca-process.js';
+import { readStoredKeys } from '../helpers/stored-keys.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/search`;
@@ -122,29 +119,6 @@ function loadLoop(w: World, agents: readonly X509Source[], port: number) {
 
 const issuerKeyOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
 
-/**
- * The CA's authority keys, by id: what an attacker holds who stole its
- * database together with keys/kek (the database alone yields no key).
- */
-async function stolenKeys(dataDir: string) {
-  const dir = join(dataDir, 'keys');
-  const store = await LevelStore.create(join(dataDir, 'store'));
-  try {
-    const root = (await loadCredential(dir, 'root'))!;
-    const vault = await KeyVault.load(dir);
-    const x509 = new Map<string, CaCredential>();
-    const jwt = new Map<string, JwtAuthority>();
-    for (const record of (await readAuthorityRecords(store)).records) {
-      const { material } = (await readKeyMaterial(store, vault, dir, root, record))!;
-      if (material.kind === 'x509') x509.set(material.id, material.credential);
-      else jwt.set(material.id, material.jwt);
-    }
-    return { x509, jwt, root };
-  } finally {
-    await store.close();
-  }
-}
-
 describe('authority rotation', () => {
   it('ok/prepare, activate, taint, revoke under load: no failed call, all agents move on taint, the old authority refused everywhere after revoke, across a restart', async () => {
     const w = (world = await startWorld());
@@ -210,21 +184,22 @@ describe('authority rotation', () => {
       .rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
 
     // The CA restarts (meanwhile an attacker steals its database and keys/kek): the states, the bundle and the refusals stay.
-    let keys!: Awaited<ReturnType<typeof stolenKeys>>;
+    let taken!: Awaited<ReturnType<typeof readStoredKeys>>;
     await w.t.restart(async () => {
-      keys = await stolenKeys(w.t.dataDir);
+      taken = await readStoredKeys(w.t.dataDir);
     });
+    const oldIntermediate = taken.keys.get(oldX509!.authorityId)!;
+    const oldJwtKey = taken.keys.get(oldJwt!.authorityId)!;
     const states = (await w.own(new AuthorityClient(w.t.ca.adminSocket)).list('x509')).authorities.map((a) => [a.authorityId, a.state]);
     expect(states).toEqual([[oldX509!.authorityId, 'revoked'], [prepared.authorityId, 'active']]);
     expect(w.t.ca.authority.bundle.sequenceNumber).toBe(revokedSequence);
 
     // Forged: a leaf newly signed with the stolen key of the revoked intermediate.
-    const forger = new Authority({ trustDomain: TD, clock: { now: () => Date.now() }, keys: { root: keys.root, intermediate: keys.x509.get(oldX509!.authorityId)! } });
+    const forger = new Authority({ trustDomain: TD, clock: { now: () => Date.now() }, keys: { root: taken.root, intermediate: oldIntermediate.kind === 'x509' ? oldIntermediate.credential : assert.fail('not x509') } });
     const forged = forger.signX509Svid({
       spiffeId: stolen.id, subjectPublicKeyInfo: readCertificate(stolen.certificates[0]!).subjectPublicKeyInfo, notAfterMs: Date.now() + 60_000,
     });
     const forgedSvid: X509Svid = { ...stolen, certificates: forged.certificates };
-    const oldJwtKey = keys.jwt.get(oldJwt!.authorityId)!;
 
     const expectOldAuthorityRefused = async (verifier: X509Source) => {
       for (const svid of [stolen, forgedSvid]) {
@@ -246,7 +221,7 @@ describe('authority rotation', () => {
       }
       // Task tokens: one the old JWT key signed, and one newly signed with it.
       const claims = decodeJwt(oldToken) as unknown as JwtSvidClaims;
-      const forgedToken = await oldJwtKey.sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000) });
+      const forgedToken = await (oldJwtKey.kind === 'jwt' ? oldJwtKey.jwt : assert.fail('not jwt')).sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000) });
       for (const token of [oldToken, forgedToken]) {
         await expect(validateJwtSvid(token, { bundle: verifier, audience: AUDIENCE, peerCertificate: stolen.certificates[0]! }))
           .rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID', message: expect.stringContaining('unknown kid') });
