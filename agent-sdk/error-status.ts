@@ -55,6 +55,8 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_NO_ROUTE: status.PERMISSION_DENIED,
   // A service's JWT-SVID (tessera jwt mint) where a task token is demanded.
   ERR_NOT_TASK_TOKEN: status.UNAUTHENTICATED,
+  // A CA replica whose root or key-encryption key is not the one its shared database was made with (refused at start).
+  ERR_KEYS_MISMATCH: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'ERR_BANNED'
   | 'ERR_AUTHORITY_STATE'
   | 'ERR_NO_ROUTE'
-  | 'ERR_NOT_TASK_TOKEN';
+  | 'ERR_NOT_TASK_TOKEN'
+  | 'ERR_KEYS_MISMATCH';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -93,6 +94,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_AUTHORITY_STATE',
   'ERR_NO_ROUTE',
   'ERR_NOT_TASK_TOKEN',
+  'ERR_KEYS_MISMATCH',
 ];
 
 /**

@@ -17,6 +17,9 @@ import { Authority } from './authority/authority.js';
 import { Authorities } from './authority/authorities.js';
 import { keysDir, loadOrCreateRoot } from './authority/keys.js';
 import { CaServerSvid } from './authority/server-svid.js';
+import { followSharedAuthorities } from './authority/follow-shared.js';
+import { KeyVault } from './authority/key-vault.js';
+import { checkReplicaKeys } from './authority/replica-keys.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
@@ -128,7 +131,11 @@ export class CaServer {
     try {
       // Nothing is written on a chain that does not verify (ERR_AUDIT_CHAIN_BROKEN stops the start);
       // the root is all that verifying needs, and Authorities.load finds the same root below.
-      const root = await loadOrCreateRoot(await keysDir(config.dataDir), { trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs });
+      const keys = await keysDir(config.dataDir);
+      const root = await loadOrCreateRoot(keys, { trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs });
+      // Every CA on one store holds the same root and key-encryption key; one that does not is refused here.
+      const vault = await KeyVault.loadOrCreate(keys);
+      await checkReplicaKeys(store, root, vault);
       const { anchorFile } = config.audit;
       const verified = await verifyAuditAtStart(store, { roots: [new X509Certificate(root.der)], log, ...(anchorFile && { anchorFile }) });
       // The checkpoint signer is the active intermediate at the time of each checkpoint.
@@ -162,8 +169,12 @@ export class CaServer {
       const crashTail = await unsignedTail(store, journal);
       const authorities = await Authorities.load({
         dataDir: config.dataDir, trustDomain: config.trustDomain, store, journal, clock,
-        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities,
+        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities, vault,
       });
+      // Replicas: what the others change (prepare, activate, taint, revoke) is in force here too.
+      const stopFollowingAuthorities = isSharedStore(store)
+        ? followSharedAuthorities(store, authorities, (err) => log.error({ err }, 'reading the authorities from the database failed; retrying on the next wake-up'))
+        : () => {};
       const federation = await FederatedBundles.load({
         store, journal, trustDomain: config.trustDomain,
         ...(config.federationWebRootsFile && { webRoots: await readFile(config.federationWebRootsFile, 'utf8') }),
@@ -272,6 +283,7 @@ export class CaServer {
           void bundleEndpoint?.close();
           void consoleServer?.close();
           stopFollowing();
+          stopFollowingAuthorities();
           policy?.close();
           revocation.close();
           feed.close();

@@ -54,4 +54,6 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   ERR_NO_ROUTE: 403,
   // A service's JWT-SVID (tessera jwt mint) is no task token: authenticate with one.
   ERR_NOT_TASK_TOKEN: 401,
+  // A CA replica whose root or key-encryption key is not its database's: refused at start, never reached by a request.
+  ERR_KEYS_MISMATCH: 500,
 };

@@ -1,12 +1,13 @@
 /**
  * The CA's signing authorities with their lifecycle (ca/authority/lifecycle.ts):
- * the X.509 intermediates under the root and the JWT signing keys. Their states
- * live in the store (`authority/<kind>/<id>`), each change in one journal
- * transaction with its audit record and the new bundle sequence number
- * (`meta/bundle_sequence`), so every transition survives kill -9. Keys live in
- * `<dataDir>/keys` (0600), written before the transaction that names them: a
- * crash in between leaves an unused file, never a record without its key.
- * The trust bundle is derived from the records on every change.
+ * the X.509 intermediates under the root and the JWT signing keys. Records and
+ * keys (sealed with the KEK) live in the store (stored-authorities.ts); each
+ * change is one journal transaction with its audit record and the new bundle
+ * sequence number, so every transition survives kill -9. Replicas on one
+ * database follow each other's changes through `refresh` (follow-shared.ts),
+ * and a transition commits only on the state it was decided on (the sequence
+ * number, compared under the journal's lock). The trust bundle is derived
+ * from the records on every change.
  */
 import { createPublicKey } from 'node:crypto';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
@@ -16,19 +17,21 @@ import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { derToPem } from '../../agent-sdk/tls-material.js';
 import type { Journal } from '../audit/journal.js';
-import { type AuditEvent, prefixRange } from '../audit/record.js';
+import type { AuditEvent } from '../audit/record.js';
 import { checkAudited } from '../issuance/context.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
-import { JwtAuthority } from './jwt-authority.js';
-import { type CaCredential, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot } from './keys.js';
+import type { JwtAuthority } from './jwt-authority.js';
+import type { KeyVault } from './key-vault.js';
+import { type CaCredential, checkIssuedBy, keysDir, loadOrCreateRoot } from './keys.js';
 import {
   AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
 } from './lifecycle.js';
+import { ScheduleLease } from './schedule-lease.js';
+import {
+  type KeyMaterial, SEQUENCE_KEY, authorityKey, keyMaterialOp, newKeyMaterial, readAuthorityRecords, readKeyFile, readKeyMaterial, removeKeyFiles,
+} from './stored-authorities.js';
 
-const AUTHORITY_PREFIX = 'authority/';
-const authorityKey = (kind: AuthorityKind, id: string) => `${AUTHORITY_PREFIX}${kind}/${id}`;
-const SEQUENCE_KEY = 'meta/bundle_sequence';
 /** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
 const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt' };
 
@@ -42,6 +45,8 @@ export interface AuthoritiesParams {
   /** The lifetime of an intermediate, and of a JWT key's turn as the signer. */
   readonly intermediateTtlMs: number;
   readonly schedule: AuthoritySchedule;
+  /** The key-encryption key that seals the authorities' keys in the store (the same on every replica). */
+  readonly vault: KeyVault;
 }
 
 /** What `show` reports about one authority. */
@@ -56,44 +61,50 @@ export class Authorities {
   readonly root: CaCredential;
   readonly #params: AuthoritiesParams;
   readonly #dir: string;
+  readonly #lease: ScheduleLease;
   readonly #records = new Map<string, AuthorityRecord>();
   readonly #x509 = new Map<string, CaCredential>();
   readonly #jwt = new Map<string, JwtAuthority>();
   readonly #listeners = new Set<(kind: AuthorityKind) => void>();
-  #sequence: number;
+  /** The bundle sequence number of the records held; -1 before the first read. */
+  #sequence = -1;
   #bundle!: X509Bundle;
   #jwtBundle!: JwtBundle;
-  /** Transitions run one at a time: each decides on the state the previous one left. */
+  /** Transitions and reads run one at a time: each decides on the state the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The schedule's run under way: a timer tick during a slow run must not start a second one. */
+  #ticking: Promise<void> | undefined;
 
-  private constructor(params: AuthoritiesParams, dir: string, root: CaCredential, sequence: number) {
+  private constructor(params: AuthoritiesParams, dir: string, root: CaCredential) {
     this.trustDomain = params.trustDomain;
     this.#params = params;
     this.#dir = dir;
     this.root = root;
-    this.#sequence = sequence;
+    this.#lease = new ScheduleLease(params.store, params.clock);
   }
 
   /**
-   * Loads the root, the stored authorities and their keys; adopts the keys of a
-   * CA from before the lifecycle; then prepares and activates whatever the
-   * schedule says is due (on first start: one of each kind).
+   * Loads the root, the stored authorities and their keys; moves the key files
+   * of a CA from before into the store (and adopts those from before the
+   * lifecycle); then prepares and activates whatever the schedule says is due
+   * (on the first start on a store: one of each kind; replicas starting
+   * together wait for the one that makes them).
    *
    * @throws {TesseraError} ERR_CONFIG_INVALID for keys of another trust domain, a
-   *   missing or mismatched key file, or an intermediate the root did not sign.
-   * @example const authorities = await Authorities.load({ dataDir, trustDomain, store, journal, clock, rootTtlMs, intermediateTtlMs, schedule });
+   *   missing or mismatched key, or an intermediate the root did not sign;
+   *   ERR_KEYS_MISMATCH for keys sealed with another key-encryption key.
+   * @example const authorities = await Authorities.load({ dataDir, trustDomain, store, journal, clock, rootTtlMs, intermediateTtlMs, schedule, vault });
    */
   static async load(params: AuthoritiesParams): Promise<Authorities> {
     const dir = await keysDir(params.dataDir);
     const root = await loadOrCreateRoot(dir, params);
-    const sequence = decodeRecord<{ sequence: number }>(await params.store.get(SEQUENCE_KEY))?.sequence ?? 0;
-    const authorities = new Authorities(params, dir, root, sequence);
-    for await (const [, value] of params.store.entries(prefixRange(AUTHORITY_PREFIX))) {
-      await authorities.#loadKey(decodeRecord<AuthorityRecord>(value)!);
-    }
-    authorities.#rebuild();
+    const authorities = new Authorities(params, dir, root);
+    const fromFiles = await authorities.#read();
+    for (const material of fromFiles) await authorities.#moveIntoStore(material);
     for (const kind of AUTHORITY_KINDS) await authorities.#adoptLegacy(kind);
-    await authorities.tick();
+    for (await authorities.tick(); !authorities.#hasActive(); await authorities.tick()) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return authorities;
   }
 
@@ -117,7 +128,7 @@ export class Authorities {
     return this.#jwt.get(this.#active('jwt').id)!;
   }
 
-  /** Calls `listener` after every committed change, with the kind that changed. Returns the unsubscriber. */
+  /** Calls `listener` after every change (made here or read from the store), with the kind that changed. Returns the unsubscriber. */
   onChange(listener: (kind: AuthorityKind) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -137,27 +148,24 @@ export class Authorities {
 
   /**
    * Makes a new key (for X.509: an intermediate signed by the root) and adds it
-   * as prepared: in the bundle, signing nothing. Audited.
+   * as prepared: in the bundle, signing nothing. Its key is sealed into the
+   * store in the same transaction. Audited.
    *
-   * @throws {TesseraError} ERR_AUTHORITY_STATE when one is already prepared.
+   * @throws {TesseraError} ERR_AUTHORITY_STATE when one is already prepared, or
+   *   another replica changed the authorities in the meantime.
    * @example const prepared = await authorities.prepare('x509');
    */
   prepare(kind: AuthorityKind): Promise<AuthorityRecord> {
     return this.#serially(async () => {
+      await this.#readAndTell();
       const event = { operation: `authority.${kind}.prepare` };
       await checkAudited(this.#params.journal, event, () => checkPrepare([...this.#records.values()], kind));
       const now = this.#params.clock.now();
-      let record: AuthorityRecord;
-      if (kind === 'x509') {
-        const credential = await createIntermediate(this.#dir, `x509-${now}`, this.root, { ...this.#params, distinctName: true });
-        record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
-        this.#x509.set(record.id, credential);
-      } else {
-        const jwt = await JwtAuthority.create(this.#dir, `jwt-${now}`);
-        record = recordOf('jwt', jwt.keyId, `jwt-${now}`, { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs }, now);
-        this.#jwt.set(record.id, jwt);
-      }
-      await this.#commit(kind, event, () => [record]);
+      const material = await newKeyMaterial(kind, this.root, this.#params);
+      const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
+      const record: AuthorityRecord = { kind, id: material.id, state: 'prepared', ...validity, changedAtMs: now };
+      this.#holdKey(material);
+      await this.#commit(kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material)]);
       return record;
     });
   }
@@ -168,24 +176,57 @@ export class Authorities {
    * old one, revoke a tainted one. Audited, allowed or denied.
    *
    * @throws {TesseraError} ERR_AUTHORITY_STATE for a step the authority's state
-   *   does not allow; ERR_NOT_FOUND for an unknown id.
+   *   does not allow, or when another replica changed the authorities in the
+   *   meantime; ERR_NOT_FOUND for an unknown id.
    * @example await authorities.step('x509', 'taint', oldId);
    */
   step(kind: AuthorityKind, step: AuthorityStep, id?: string): Promise<AuthorityRecord[]> {
-    return this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) },
-      () => planStep([...this.#records.values()], kind, step, id, this.#params.clock.now())));
+    return this.#serially(async () => {
+      await this.#readAndTell();
+      return this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) },
+        () => planStep([...this.#records.values()], kind, step, id, this.#params.clock.now()));
+    });
   }
 
   /**
-   * Prepares and activates what the schedule says is due now, for each kind.
+   * Reads the authorities from the store again and takes on what another
+   * replica changed (keys included); listeners hear of each kind that changed.
+   * Resolves when done.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE when the store cannot be reached;
+   *   whatever reading a new authority's key throws (see Authorities.load).
+   */
+  refresh(): Promise<void> {
+    return this.#serially(() => this.#readAndTell());
+  }
+
+  /**
+   * Prepares and activates what the schedule says is due now, for each kind,
+   * on the state in the store; of several replicas, the one holding the
+   * schedule lease acts. A call while a run is under way joins that run.
    * Resolves when done. @throws whatever prepare and step throw.
    */
-  async tick(): Promise<void> {
-    for (const kind of AUTHORITY_KINDS) {
-      for (let due = this.#due(kind); due; due = this.#due(kind)) {
-        if (due === 'prepare') await this.prepare(kind);
-        else await this.step(kind, 'activate');
+  tick(): Promise<void> {
+    this.#ticking ??= this.#runSchedule().finally(() => {
+      this.#ticking = undefined;
+    });
+    return this.#ticking;
+  }
+
+  async #runSchedule(): Promise<void> {
+    await this.refresh();
+    if (!AUTHORITY_KINDS.some((kind) => this.#due(kind)) || !await this.#lease.take()) return;
+    try {
+      // What the previous holder did is committed before it let go: read it.
+      await this.refresh();
+      for (const kind of AUTHORITY_KINDS) {
+        for (let due = this.#due(kind); due; due = this.#due(kind)) {
+          if (due === 'prepare') await this.prepare(kind);
+          else await this.step(kind, 'activate');
+        }
       }
+    } finally {
+      await this.#lease.release();
     }
   }
 
@@ -208,23 +249,36 @@ export class Authorities {
     throw new TesseraError('ERR_UNAVAILABLE', `no active ${kind} authority`);
   }
 
+  #hasActive(): boolean {
+    return AUTHORITY_KINDS.every((kind) => [...this.#records.values()].some((r) => r.kind === kind && r.state === 'active'));
+  }
+
   #serially<T>(run: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(run);
     this.#queue = result.catch(() => {});
     return result;
   }
 
-  /** One transaction: the changed records, the next bundle sequence number, the audit record. */
-  async #commit(kind: AuthorityKind, event: AuditEvent, plan: () => AuthorityRecord[]): Promise<AuthorityRecord[]> {
-    const sequence = this.#sequence + 1;
+  /**
+   * One transaction: the changed records, the next bundle sequence number, the
+   * audit record, and `ops` (a new key). It commits only if the stored sequence
+   * number is still the one these records were read at: every change raises it
+   * under the journal's lock, so no replica decides on a state another changed.
+   */
+  async #commit(kind: AuthorityKind, event: AuditEvent, plan: () => AuthorityRecord[], ops: StoreOp[] = []): Promise<AuthorityRecord[]> {
+    const readAt = this.#sequence;
+    const sequence = readAt + 1;
     const changed = await this.#params.journal.commit({
-      read: [],
+      read: [SEQUENCE_KEY],
       audit: event,
-      decide: () => {
+      decide: (current) => {
+        if (sequenceIn(current.get(SEQUENCE_KEY)) !== readAt) {
+          throw new TesseraError('ERR_AUTHORITY_STATE', 'another replica changed the authorities at the same moment: show them again and retry');
+        }
         const records = plan();
-        const ops: StoreOp[] = records.map((r) => ({ type: 'put', key: authorityKey(r.kind, r.id), value: encodeRecord(r) }));
-        ops.push({ type: 'put', key: SEQUENCE_KEY, value: encodeRecord({ sequence }) });
-        return { ops, result: records, audit: { serial: records[0]!.id } };
+        const writes: StoreOp[] = records.map((r) => ({ type: 'put', key: authorityKey(r.kind, r.id), value: encodeRecord(r) }));
+        writes.push(...ops, { type: 'put', key: SEQUENCE_KEY, value: encodeRecord({ sequence }) });
+        return { ops: writes, result: records, audit: { serial: records[0]!.id } };
       },
     });
     for (const r of changed) this.#records.set(authorityKey(r.kind, r.id), r);
@@ -234,39 +288,70 @@ export class Authorities {
     return changed;
   }
 
-  async #loadKey(record: AuthorityRecord): Promise<void> {
-    if (record.kind === 'x509') {
-      const credential = await loadCredential(this.#dir, record.file);
-      if (!credential) throw new TesseraError('ERR_CONFIG_INVALID', `the key of x509 authority ${record.id} is missing from ${this.#dir}`);
-      checkIssuedBy(this.#dir, credential, this.root);
-      this.#x509.set(record.id, credential);
-    } else {
-      const jwt = await JwtAuthority.load(this.#dir, record.file);
-      if (!jwt) throw new TesseraError('ERR_CONFIG_INVALID', `the key of jwt authority ${record.id} is missing from ${this.#dir}`);
-      this.#jwt.set(record.id, jwt);
-    }
-    this.#records.set(authorityKey(record.kind, record.id), record);
+  /** `#read`, then tells the listeners which kinds changed. */
+  async #readAndTell(): Promise<void> {
+    const before = new Map(this.#records);
+    await this.#read();
+    const changed = new Set([...this.#records.values()].filter((r) => before.get(authorityKey(r.kind, r.id))?.state !== r.state).map((r) => r.kind));
+    for (const kind of changed) for (const listener of this.#listeners) listener(kind);
   }
 
-  /** A CA upgraded from before the lifecycle keeps its intermediate and JWT key, as the active ones. */
+  /**
+   * Takes on the store's records when its sequence number moved, reading the
+   * key of each authority not held yet. Returns the keys that came from files
+   * of a CA from before (still to move into the store).
+   */
+  async #read(): Promise<KeyMaterial[]> {
+    const { sequence, records } = await readAuthorityRecords(this.#params.store);
+    if (sequence === this.#sequence) return [];
+    const fromFiles: KeyMaterial[] = [];
+    for (const record of records) {
+      if (!this.#x509.has(record.id) && !this.#jwt.has(record.id)) {
+        const found = await readKeyMaterial(this.#params.store, this.#params.vault, this.#dir, this.root, record);
+        if (!found) throw new TesseraError('ERR_CONFIG_INVALID', `the key of ${record.kind} authority ${record.id} is neither in the store nor in ${this.#dir}`);
+        this.#holdKey(found.material);
+        if (found.fromFile) fromFiles.push(found.material);
+        // This replica's copies of a key another one moved into the store.
+        else if (record.file !== undefined) await removeKeyFiles(this.#dir, record.file);
+      }
+      this.#records.set(authorityKey(record.kind, record.id), record);
+    }
+    this.#sequence = sequence;
+    this.#rebuild();
+    return fromFiles;
+  }
+
+  /** Seals a key read from the files of a CA from before into the store (audited), then deletes the files. */
+  async #moveIntoStore(material: KeyMaterial): Promise<void> {
+    const record = this.#records.get(authorityKey(material.kind, material.id))!;
+    const op = await keyMaterialOp(this.#params.vault, material);
+    await this.#params.journal.commit({
+      read: [], audit: { operation: `authority.${material.kind}.store_key`, serial: material.id }, decide: () => ({ ops: [op], result: undefined }),
+    });
+    await removeKeyFiles(this.#dir, record.file!);
+  }
+
+  #holdKey(material: KeyMaterial): void {
+    if (material.kind === 'x509') this.#x509.set(material.id, material.credential);
+    else this.#jwt.set(material.id, material.jwt);
+  }
+
+  /** A CA upgraded from before the lifecycle keeps its intermediate and JWT key, as the active ones, sealed into the store. */
   async #adoptLegacy(kind: AuthorityKind): Promise<void> {
     if ([...this.#records.values()].some((r) => r.kind === kind)) return;
     const now = this.#params.clock.now();
-    let record: AuthorityRecord | undefined;
-    if (kind === 'x509') {
-      const credential = await loadCredential(this.#dir, LEGACY_FILE.x509);
-      if (!credential || credential.notAfterMs <= now) return;
-      checkIssuedBy(this.#dir, credential, this.root);
-      record = { ...recordOf('x509', credential.keyIdentifier.toString('hex'), LEGACY_FILE.x509, readValidity(credential), now), state: 'active' };
-      this.#x509.set(record.id, credential);
-    } else {
-      const jwt = await JwtAuthority.load(this.#dir, LEGACY_FILE.jwt);
-      if (!jwt) return;
-      record = { ...recordOf('jwt', jwt.keyId, LEGACY_FILE.jwt, { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs }, now), state: 'active' };
-      this.#jwt.set(record.id, jwt);
+    const material = await readKeyFile(this.#dir, kind, LEGACY_FILE[kind]);
+    if (!material) return;
+    if (material.kind === 'x509') {
+      if (material.credential.notAfterMs <= now) return;
+      checkIssuedBy(this.#dir, material.credential, this.root);
     }
-    const adopted = record;
-    await this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted]);
+    const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
+    const adopted: AuthorityRecord = { kind, id: material.id, state: 'active', ...validity, changedAtMs: now };
+    this.#holdKey(material);
+    const op = await keyMaterialOp(this.#params.vault, material);
+    await this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted], [op]));
+    await removeKeyFiles(this.#dir, LEGACY_FILE[kind]);
   }
 
   #rebuild(): void {
@@ -279,6 +364,10 @@ export class Authorities {
   }
 }
 
+function sequenceIn(value: Uint8Array | undefined): number {
+  return decodeRecord<{ sequence: number }>(value)?.sequence ?? 0;
+}
+
 /**
  * Oldest first. An X.509 notBefore has whole seconds, so two authorities made
  * within one second tie; the lifecycle then says which is older (a prepared one
@@ -289,12 +378,6 @@ function byAge(a: AuthorityRecord, b: AuthorityRecord): number {
 }
 
 const LIFECYCLE_ORDER: Record<AuthorityState, number> = { revoked: 0, tainted: 1, old: 2, active: 3, prepared: 4 };
-
-function recordOf(
-  kind: AuthorityKind, id: string, file: string, validity: { notBeforeMs: number; notAfterMs: number }, nowMs: number,
-): AuthorityRecord {
-  return { kind, id, state: 'prepared', file, ...validity, changedAtMs: nowMs };
-}
 
 function readValidity(credential: CaCredential): { notBeforeMs: number; notAfterMs: number } {
   return { notBeforeMs: readCertificate(credential.der).notBeforeMs, notAfterMs: credential.notAfterMs };

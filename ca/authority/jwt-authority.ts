@@ -1,13 +1,11 @@
-import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type KeyObject, createPublicKey } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint } from 'jose';
 import { JWT_SVID_ALGORITHM, type StandardJwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
-import { writeAtomically } from './keys.js';
 
 /**
- * One key that signs task tokens (JWT-SVIDs), kept in `<dataDir>/keys/<file>-key.pem`
- * (0600). Its public half goes into the trust bundle as a JWT authority, named by
+ * One key that signs task tokens (JWT-SVIDs), sealed in the store
+ * (ca/authority/stored-authorities.ts; a CA from before kept it in
+ * `<dataDir>/keys/<file>-key.pem`). Its public half goes into the trust bundle as a JWT authority, named by
  * its RFC 7638 thumbprint (`kid`); ca/authority/authorities.ts decides which key signs.
  */
 export class JwtAuthority {
@@ -23,32 +21,11 @@ export class JwtAuthority {
   }
 
   /**
-   * Reads `<name>-key.pem` in `dir`; undefined when it does not exist.
+   * The authority of `privateKey` (a P-256 key), named by its thumbprint.
    *
-   * @throws whatever the file system or crypto throws for an unreadable key.
-   * @example const jwt = await JwtAuthority.load(keysFolder, 'jwt');
+   * @example const jwt = await JwtAuthority.fromPrivateKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
    */
-  static async load(dir: string, name: string): Promise<JwtAuthority | undefined> {
-    try {
-      return await JwtAuthority.#of(createPrivateKey(await readFile(join(dir, `${name}-key.pem`), 'utf8')));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  }
-
-  /**
-   * Makes a new P-256 key and writes it as `<name>-key.pem` in `dir`.
-   *
-   * @example const jwt = await JwtAuthority.create(keysFolder, `jwt-${Date.now()}`);
-   */
-  static async create(dir: string, name: string): Promise<JwtAuthority> {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
-    return JwtAuthority.#of(privateKey);
-  }
-
-  static async #of(privateKey: KeyObject): Promise<JwtAuthority> {
+  static async fromPrivateKey(privateKey: KeyObject): Promise<JwtAuthority> {
     const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as Parameters<typeof calculateJwkThumbprint>[0]);
     return new JwtAuthority(privateKey, keyId);
   }

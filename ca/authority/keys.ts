@@ -84,15 +84,26 @@ export async function loadOrCreateRoot(dir: string, params: { trustDomain: strin
 /**
  * Makes a new intermediate signed by `root`, written as `<name>-key.pem` and
  * `<name>-cert.pem` in `dir`, valid for `intermediateTtlMs` but never past the root.
+ */
+export async function createIntermediate(
+  dir: string, name: string, root: CaCredential, params: { trustDomain: string; clock: Clock; intermediateTtlMs: number },
+): Promise<CaCredential> {
+  const credential = newIntermediate(root, params);
+  await writeCredential(dir, name, credential);
+  return credential;
+}
+
+/**
+ * A new intermediate signed by `root`, in memory only (the authorities seal
+ * its key into the store), valid for `intermediateTtlMs` but never past the root.
  * With `distinctName`, its subject names its key, so that intermediates that
  * follow one another never share a name (path building matches names first).
  */
-export async function createIntermediate(
-  dir: string, name: string, root: CaCredential,
-  params: { trustDomain: string; clock: Clock; intermediateTtlMs: number; distinctName?: boolean },
-): Promise<CaCredential> {
+export function newIntermediate(
+  root: CaCredential, params: { trustDomain: string; clock: Clock; intermediateTtlMs: number; distinctName?: boolean },
+): CaCredential {
   const now = params.clock.now();
-  return create(dir, name, (spki) =>
+  return generate((spki) =>
     caTbsCertificate({
       commonName: `Tessera intermediate CA ${params.trustDomain}${params.distinctName ? ` ${keyIdentifier(spki).toString('hex').slice(0, 16)}` : ''}`,
       subjectPublicKeyInfo: spki,
@@ -125,34 +136,47 @@ export async function loadCredential(dir: string, name: string): Promise<CaCrede
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const credential = credentialOf(new X509Certificate(certPem).raw, createPrivateKey(keyPem));
-  const certified = readCertificate(credential.der).subjectPublicKeyInfo;
-  if (!certified.equals(credential.publicKey.export({ format: 'der', type: 'spki' }))) {
-    throw new TesseraError('ERR_CONFIG_INVALID', `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
-  }
-  return credential;
+  return credentialOf(new X509Certificate(certPem).raw, createPrivateKey(keyPem), `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
 }
 
-function credentialOf(der: Buffer, privateKey: KeyObject): CaCredential {
+/**
+ * A CA credential from its certificate (DER) and private key.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID with `mismatch` when the key is not the certificate's.
+ */
+export function credentialOf(der: Buffer, privateKey: KeyObject, mismatch = 'the key is not the key of its certificate'): CaCredential {
   const fields = readCertificate(der);
+  const publicKey = createPublicKey(privateKey);
+  if (!fields.subjectPublicKeyInfo.equals(publicKey.export({ format: 'der', type: 'spki' }))) {
+    throw new TesseraError('ERR_CONFIG_INVALID', mismatch);
+  }
   return {
     der,
     subject: fields.subject,
     keyIdentifier: keyIdentifier(fields.subjectPublicKeyInfo),
     notAfterMs: fields.notAfterMs,
     privateKey,
-    publicKey: createPublicKey(privateKey),
+    publicKey,
   };
 }
 
 async function create(
   dir: string, name: string, tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined,
 ): Promise<CaCredential> {
+  const credential = generate(tbsFor, issuerKey);
+  await writeCredential(dir, name, credential);
+  return credential;
+}
+
+/** A new P-256 key and its certificate, signed by `issuerKey` (itself when undefined). */
+function generate(tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined): CaCredential {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const der = signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey);
-  await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
-  await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(der).toString(), 0o644);
-  return credentialOf(der, privateKey);
+  return credentialOf(signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey);
+}
+
+async function writeCredential(dir: string, name: string, credential: CaCredential): Promise<void> {
+  await writeAtomically(join(dir, `${name}-key.pem`), credential.privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
+  await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(credential.der).toString(), 0o644);
 }
 
 /**

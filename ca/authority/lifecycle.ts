@@ -15,14 +15,14 @@ export type AuthorityKind = 'x509' | 'jwt';
 export type AuthorityState = 'prepared' | 'active' | 'old' | 'tainted' | 'revoked';
 export const AUTHORITY_KINDS: readonly AuthorityKind[] = ['x509', 'jwt'];
 
-/** One authority as the store holds it; its key lives in `<dataDir>/keys/<file>-key.pem`. */
+/** One authority as the store holds it; its key is sealed beside it (ca/authority/stored-authorities.ts). */
 export interface AuthorityRecord {
   readonly kind: AuthorityKind;
   /** X.509: the hex subject key identifier; JWT: the key id (RFC 7638 thumbprint). */
   readonly id: string;
   readonly state: AuthorityState;
-  /** The key's file name stem in the keys folder. */
-  readonly file: string;
+  /** Only for an authority made before keys moved into the store: its key files' name stem in the keys folder. */
+  readonly file?: string;
   readonly notBeforeMs: number;
   readonly notAfterMs: number;
   /** When the state last changed. */

@@ -6,25 +6,28 @@ import { AdminClient } from '../admin-client.js';
 import { verifyAnchor } from '../audit/anchor.js';
 import { auditKey, parseRecord } from '../audit/record.js';
 import { readSeals, sealedAway } from '../audit/seal.js';
-import { LevelStore } from '../store/level-store.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { Output } from './commands.js';
 
 /**
  * `tessera audit verify --anchor FILE`: every checkpoint anchored in FILE must
  * name a record the log holds with that hash (through the running CA, or on the
- * data directory when none runs); a seq above the log's head means its tail was
+ * data directory's store or the replicas' database when none runs); a seq above the log's head means its tail was
  * cut. Exit code 0 or 1, like the chain check.
  */
-export async function verifyAnchorFile(dataDir: string, socket: string, file: string, params: { json: boolean }, io: Output): Promise<number> {
+export async function verifyAnchorFile(
+  dataDir: string, socket: string, file: string, params: { json: boolean; store?: string }, io: Output,
+): Promise<number> {
   const root = new X509Certificate(await readFile(join(dataDir, 'keys/root-cert.pem')));
   const admin = new AdminClient(socket);
-  let store: LevelStore | undefined;
+  let store: Store | undefined;
   try {
     const viaCa = await admin.listAuditRecords({ limit: 1 }).then(() => true, (err: unknown) => {
       if (err instanceof TesseraError && err.code === 'ERR_UNAVAILABLE') return false;
       throw err;
     });
-    if (!viaCa) store = await LevelStore.create(join(dataDir, 'store'));
+    if (!viaCa) store = await openStore({ dataDir, store: params.store ?? '' });
     const hashAt = async (seq: number): Promise<string | undefined> => {
       if (!store) return (await admin.listAuditRecords({ afterSequence: seq - 1, limit: 1 })).records.find((r) => r.sequence === seq)?.hash;
       const bytes = await store.get(auditKey(seq));

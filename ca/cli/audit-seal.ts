@@ -4,31 +4,38 @@ import { systemClock } from '../../agent-sdk/clock.js';
 import { appendAnchor } from '../audit/anchor.js';
 import { Journal } from '../audit/journal.js';
 import { sealAuditBreak } from '../audit/seal.js';
-import { loadOrCreateKeys } from '../authority/keys.js';
+import { TesseraError } from '../../agent-sdk/errors.js';
+import { KeyVault } from '../authority/key-vault.js';
+import { loadCredential } from '../authority/keys.js';
+import { readActiveIntermediate } from '../authority/stored-authorities.js';
 import type { CaConfig } from '../config.js';
-import { LevelStore } from '../store/level-store.js';
+import { openStore } from '../store/open-store.js';
 import { type CaConfigOptions, addCaConfigOptions, caConfigFrom } from './ca-config.js';
 import type { CliCommand } from './command.js';
 import type { Output } from './commands.js';
 import { integerArg } from './options.js';
 
 /**
- * `tessera audit seal --at N`: with the CA stopped (LevelDB admits one process),
- * acknowledges the break `tessera audit verify` reported at record N: signs a
- * seal with the CA key, then appends an `audit.seal` record (count: the records
- * taken as found) and a checkpoint, so the CA starts again. Exit code 0.
+ * `tessera audit seal --at N`: with the CA (every replica) stopped, on its level
+ * store or its database (--store), acknowledges the break `tessera audit verify`
+ * reported at record N: signs a seal with the active intermediate, then appends
+ * an `audit.seal` record (count: the records taken as found) and a checkpoint,
+ * so the CA starts again. Exit code 0.
  *
- * @throws {TesseraError} ERR_INVALID_ARGUMENT when the log is not broken at N.
+ * @throws {TesseraError} ERR_INVALID_ARGUMENT when the log is not broken at N;
+ *   ERR_NOT_FOUND when the store has no active authority (the CA never started).
  */
 export async function sealAudit(config: CaConfig, at: number, io: Output): Promise<number> {
   const clock = systemClock;
-  const keys = await loadOrCreateKeys({
-    dataDir: config.dataDir, trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs,
-  });
-  const signer = { sign: (data: Buffer) => sign('sha256', data, keys.intermediate.privateKey), chain: [keys.intermediate.der] };
-  const store = await LevelStore.create(join(config.dataDir, 'store'));
+  const keys = join(config.dataDir, 'keys');
+  const root = await loadCredential(keys, 'root');
+  if (!root) throw new TesseraError('ERR_CONFIG_INVALID', `there is no CA root in ${keys}: name the CA's data directory`);
+  const store = await openStore(config);
   try {
-    const roots = [new X509Certificate(keys.root.der)];
+    // Signed as the CA signs its checkpoints, by the active intermediate, read from the store: nothing is made.
+    const intermediate = await readActiveIntermediate(store, await KeyVault.load(keys), keys, root);
+    const signer = { sign: (data: Buffer) => sign('sha256', data, intermediate.privateKey), chain: [intermediate.der] };
+    const roots = [new X509Certificate(root.der)];
     const { head, accepted } = await sealAuditBreak(store, { at, roots, signer, nowMs: clock.now() });
     const { anchorFile } = config.audit;
     const journal = await Journal.open({
@@ -56,7 +63,7 @@ export const auditSeal: CliCommand<SealOptions> = {
   path: ['audit', 'seal'],
   define: (cmd) => addCaConfigOptions(cmd
     .summary('acknowledge a known break in the audit chain, so the CA starts again')
-    .description('With the CA stopped: signs a seal for the break `tessera audit verify` reports at record N (and only there), appends an audit.seal record and a checkpoint. Records from N to the current head are taken as found.')
+    .description('With the CA stopped (every replica, on a shared database): signs a seal for the break `tessera audit verify` reports at record N (and only there), appends an audit.seal record and a checkpoint. Records from N to the current head are taken as found.')
     .requiredOption('--at <seq>', 'the first bad record, as `tessera audit verify` names it', integerArg(1, Number.MAX_SAFE_INTEGER))),
   run: async (opts, _operands, ctx) => sealAudit(await caConfigFrom(opts, ctx), opts.at, ctx.io),
 };

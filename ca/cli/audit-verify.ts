@@ -28,6 +28,6 @@ export const auditVerify: CliCommand<Options> = {
     const store = storeUrlOf(opts, ctx);
     const chain = await verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false, ...(store && { store }) }, ctx.io);
     if (!opts.anchor) return chain;
-    return Math.max(chain, await verifyAnchorFile(dataDirOf(opts, ctx), socketOf(opts, ctx), opts.anchor, { json: opts.json ?? false }, ctx.io));
+    return Math.max(chain, await verifyAnchorFile(dataDirOf(opts, ctx), socketOf(opts, ctx), opts.anchor, { json: opts.json ?? false, ...(store && { store }) }, ctx.io));
   },
 };

@@ -5,6 +5,7 @@
  * have been lost) it reads every entry after the feed's head, in sequence
  * order, so nothing committed is ever missed.
  */
+import { readOnWake } from '../store/read-on-wake.js';
 import type { SharedStore } from '../store/store.js';
 import { prefixRange } from '../audit/record.js';
 import { decodeRecord } from '../issuance/records.js';
@@ -18,8 +19,6 @@ import { REVOCATION_PREFIX, revocationKey, type StoredRevocation } from './recor
  * @example const stop = followSharedRevocations(store, feed, (err) => log.warn({ err }, '...'));
  */
 export function followSharedRevocations(store: SharedStore, feed: RevocationFeed, onFailed: (err: unknown) => void): () => void {
-  let reading: Promise<void> | undefined;
-  let again = false;
   const catchUp = async () => {
     const entries: StoredRevocation[] = [];
     for await (const [, value] of store.entries({ gte: revocationKey(feed.head + 1), lt: prefixRange(REVOCATION_PREFIX).lt })) {
@@ -30,19 +29,5 @@ export function followSharedRevocations(store: SharedStore, feed: RevocationFeed
     if (first && first.sequence > feed.head + 1) feed.skipTo(first.sequence - 1);
     feed.publish(entries);
   };
-  // One read at a time; a wake-up during a read runs one more afterwards.
-  const wake = () => {
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = catchUp().catch(onFailed).finally(() => {
-      reading = undefined;
-      if (again) {
-        again = false;
-        wake();
-      }
-    });
-  };
-  return store.watch(REVOCATION_PREFIX, wake);
+  return store.watch(REVOCATION_PREFIX, readOnWake(catchUp, onFailed));
 }

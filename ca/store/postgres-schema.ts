@@ -21,6 +21,9 @@ export const FAMILIES: readonly KeyFamily[] = [
   { table: 'tessera_revocations', prefixes: ['revocation/'], keyType: 'seq' },
   // Spawn tickets and join tokens: updated only by compare-and-set.
   { table: 'tessera_one_time_secrets', prefixes: ['ticket/', 'join_token/'], keyType: 'text' },
+  // The signing authorities and their sealed keys: a table of their own, so the replicas' authority
+  // followers wake on authority changes only, not on every issuance.
+  { table: 'tessera_authorities', prefixes: ['authority/', 'authority_key/'], keyType: 'text' },
   { table: 'tessera_state', prefixes: [], keyType: 'text' },
 ];
 
@@ -39,6 +42,9 @@ export const SCHEMA_SQL = [
     : `CREATE TABLE IF NOT EXISTS ${f.table} (key text COLLATE "C" PRIMARY KEY, value bytea NOT NULL)`),
   `CREATE TABLE IF NOT EXISTS ${JOURNAL_LOCK_TABLE} (id integer PRIMARY KEY CHECK (id = 1))`,
   `INSERT INTO ${JOURNAL_LOCK_TABLE} (id) VALUES (1) ON CONFLICT DO NOTHING`,
+  // A database from before tessera_authorities kept the authority records in tessera_state: move them.
+  `WITH moved AS (DELETE FROM tessera_state WHERE key >= 'authority/' AND key < 'authority0' RETURNING key, value)
+   INSERT INTO tessera_authorities (key, value) SELECT key, value FROM moved ON CONFLICT DO NOTHING`,
 ];
 
 /** The family `key` belongs to. */

@@ -5,7 +5,7 @@
  * recovered; a tail cut with its checkpoints is caught by the anchor file.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,8 +109,13 @@ describe('the audit log checked at start', () => {
     expect(await sealAudit(configOf(), 4, io)).toBe(0);
     expect(lines.at(-1)).toMatch(/^sealed the audit break at record 4: records 4 to \d+ are taken as found/);
 
+    // Signed by the active intermediate, read from the store: the seal made no key file.
+    expect((await readdir(join(dir, 'data', 'keys'))).sort()).toEqual(['kek', 'root-cert.pem', 'root-key.pem']);
+    const sealSigner = await withStore(async (store) => parseCheckpoint((await store.get((await keysIn(store, CHECKPOINT_PREFIX)).at(-1)!))!).signerChain[0]);
+
     const ca = await start();
     running = { ca, admin: new AdminClient(ca.adminSocket) };
+    expect(sealSigner).toBe(ca.authority.checkpointSigner.chain[0]!.toString('base64'));
     const verified = await running.admin.verifyAudit();
     expect(verified.ok).toBe(true);
     const { records } = await running.admin.listAuditRecords({ limit: 1000 });

@@ -13,11 +13,10 @@
  *   JWT key, and one newly signed with it, are refused; a new one is accepted;
  * - all of it holds after the CA restarts, for verifiers that follow it and a new one.
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeJwt } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, assert, describe, expect, it, vi } from 'vitest';
 import { authorizeAny, authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { createCsr } from '../../agent-sdk/csr.js';
@@ -32,14 +31,14 @@ import { validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
 import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { Authority } from '../../ca/authority/authority.js';
-import { JwtAuthority } from '../../ca/authority/jwt-authority.js';
-import { loadCredential } from '../../ca/authority/keys.js';
+
 import { AuthorityClient } from '../../ca/authority-client.js';
 import { clientWith, newKey } from '../helpers/agents.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
 import { type World, roundTrip, spawnAgent, startWorld } from '../helpers/revocation-world.js';
 import { refusal } from '../helpers/task-agents.js';
 import { whenReachable } from '../helpers/ca-process.js';
+import { readStoredKeys } from '../helpers/stored-keys.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/search`;
@@ -120,24 +119,6 @@ function loadLoop(w: World, agents: readonly X509Source[], port: number) {
 
 const issuerKeyOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
 
-/** The CA's key files, by authority id: what an attacker who stole the keys folder holds. */
-async function stolenKeys(dataDir: string) {
-  const dir = join(dataDir, 'keys');
-  const names = (await readdir(dir)).filter((f) => f.endsWith('-key.pem')).map((f) => f.slice(0, -'-key.pem'.length));
-  const x509 = new Map<string, NonNullable<Awaited<ReturnType<typeof loadCredential>>>>();
-  const jwt = new Map<string, JwtAuthority>();
-  for (const name of names) {
-    if (name.startsWith('x509-')) {
-      const credential = (await loadCredential(dir, name))!;
-      x509.set(credential.keyIdentifier.toString('hex'), credential);
-    } else if (name.startsWith('jwt-')) {
-      const key = (await JwtAuthority.load(dir, name))!;
-      jwt.set(key.keyId, key);
-    }
-  }
-  return { x509, jwt, root: (await loadCredential(dir, 'root'))! };
-}
-
 describe('authority rotation', () => {
   it('ok/prepare, activate, taint, revoke under load: no failed call, all agents move on taint, the old authority refused everywhere after revoke, across a restart', async () => {
     const w = (world = await startWorld());
@@ -197,14 +178,28 @@ describe('authority rotation', () => {
     expect(load.failures).toEqual([]);
     expect(movedMs).toBeLessThan(10_000);
 
+    // Before a restart, the stolen SVID and the old token are refused already.
+    expect(() => verifyX509Svid(stolen.certificates, w.service.source)).toThrow(expect.objectContaining({ code: 'ERR_REVOKED' }));
+    await expect(validateJwtSvid(oldToken, { bundle: w.service.source, audience: AUDIENCE, peerCertificate: stolen.certificates[0]! }))
+      .rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
+
+    // The CA restarts (meanwhile an attacker steals its database and keys/kek): the states, the bundle and the refusals stay.
+    let taken!: Awaited<ReturnType<typeof readStoredKeys>>;
+    await w.t.restart(async () => {
+      taken = await readStoredKeys(w.t.dataDir);
+    });
+    const oldIntermediate = taken.keys.get(oldX509!.authorityId)!;
+    const oldJwtKey = taken.keys.get(oldJwt!.authorityId)!;
+    const states = (await w.own(new AuthorityClient(w.t.ca.adminSocket)).list('x509')).authorities.map((a) => [a.authorityId, a.state]);
+    expect(states).toEqual([[oldX509!.authorityId, 'revoked'], [prepared.authorityId, 'active']]);
+    expect(w.t.ca.authority.bundle.sequenceNumber).toBe(revokedSequence);
+
     // Forged: a leaf newly signed with the stolen key of the revoked intermediate.
-    const keys = await stolenKeys(w.t.dataDir);
-    const forger = new Authority({ trustDomain: TD, clock: { now: () => Date.now() }, keys: { root: keys.root, intermediate: keys.x509.get(oldX509!.authorityId)! } });
+    const forger = new Authority({ trustDomain: TD, clock: { now: () => Date.now() }, keys: { root: taken.root, intermediate: oldIntermediate.kind === 'x509' ? oldIntermediate.credential : assert.fail('not x509') } });
     const forged = forger.signX509Svid({
       spiffeId: stolen.id, subjectPublicKeyInfo: readCertificate(stolen.certificates[0]!).subjectPublicKeyInfo, notAfterMs: Date.now() + 60_000,
     });
     const forgedSvid: X509Svid = { ...stolen, certificates: forged.certificates };
-    const oldJwtKey = keys.jwt.get(oldJwt!.authorityId)!;
 
     const expectOldAuthorityRefused = async (verifier: X509Source) => {
       for (const svid of [stolen, forgedSvid]) {
@@ -226,27 +221,20 @@ describe('authority rotation', () => {
       }
       // Task tokens: one the old JWT key signed, and one newly signed with it.
       const claims = decodeJwt(oldToken) as unknown as JwtSvidClaims;
-      const forgedToken = await oldJwtKey.sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000) });
+      const forgedToken = await (oldJwtKey.kind === 'jwt' ? oldJwtKey.jwt : assert.fail('not jwt')).sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000) });
       for (const token of [oldToken, forgedToken]) {
         await expect(validateJwtSvid(token, { bundle: verifier, audience: AUDIENCE, peerCertificate: stolen.certificates[0]! }))
           .rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID', message: expect.stringContaining('unknown kid') });
       }
     };
     await expectOldAuthorityRefused(w.service.source);
-    // A new token of the new key is accepted.
+    // A new token of the new key is accepted (the agent's channel may be in reconnect backoff after the restart).
     const agent = agents[1]!;
-    const fresh = await agent.caClient.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
+    const fresh = await whenReachable(() => agent.caClient.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] }));
     await validateJwtSvid(fresh.token, { bundle: w.service.source, audience: AUDIENCE, peerCertificate: agent.getX509Svid().certificates[0]! });
-
-    // The CA restarts: the states, the bundle and the refusals stay; a verifier that starts now refuses too.
-    await w.t.restart();
-    const states = (await w.own(new AuthorityClient(w.t.ca.adminSocket)).list('x509')).authorities.map((a) => [a.authorityId, a.state]);
-    expect(states).toEqual([[oldX509!.authorityId, 'revoked'], [prepared.authorityId, 'active']]);
-    expect(w.t.ca.authority.bundle.sequenceNumber).toBe(revokedSequence);
-    // The orchestrator's channel is in reconnect backoff right after the restart.
+    // A verifier that starts after the restart refuses too.
     const newcomer = await whenReachable(() => spawnAgent(w, 'task-after-restart'));
     await expectOldAuthorityRefused(newcomer);
-    await expectOldAuthorityRefused(w.service.source);
   }, 120_000);
 
   it('fail/illegal steps are typed errors, audited as denials, and change nothing', async () => {

@@ -64,15 +64,19 @@ describe('ca init', () => {
     const dataDir = join(dir, 'data');
     const first = await tessera('ca', 'init', '--data-dir', dataDir, '--trust-domain', 'example.org', '--json');
     expect(first.code).toBe(0);
-    const made = JSON.parse(first.stdout) as { bundle: string; rootSha256: string; trustDomain: string };
+    const made = JSON.parse(first.stdout) as { bundle: string; rootSha256: string; trustDomain: string; keyEncryptionKey: string; keyEncryptionKeyId: string };
     const root = new X509Certificate(await readFile(made.bundle));
     expect(made).toMatchObject({ trustDomain: 'example.org', bundle: join(dataDir, 'keys/root-cert.pem') });
     expect(made.rootSha256).toBe(root.fingerprint256.replaceAll(':', '').toLowerCase());
     expect(root.subjectAltName).toContain('spiffe://example.org');
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    // The key-encryption key that seals the signing keys in the store, private like the root key.
+    expect(made.keyEncryptionKey).toBe(join(dataDir, 'keys/kek'));
+    expect((await stat(made.keyEncryptionKey)).mode & 0o777).toBe(0o600);
 
-    const again = JSON.parse((await tessera('ca', 'init', '--data-dir', dataDir, '--trust-domain', 'example.org', '--json')).stdout) as { rootSha256: string };
+    const again = JSON.parse((await tessera('ca', 'init', '--data-dir', dataDir, '--trust-domain', 'example.org', '--json')).stdout) as { rootSha256: string; keyEncryptionKeyId: string };
     expect(again.rootSha256).toBe(made.rootSha256);
+    expect(again.keyEncryptionKeyId).toBe(made.keyEncryptionKeyId);
     t = await startTestCa({ config: { dataDir, trustDomain: 'example.org' } });
     expect(t.ca.authority.bundle.certificates[0]!.raw.equals(root.raw)).toBe(true);
   });

@@ -8,25 +8,19 @@
  * renewal and revocation in the one audit chain, the chain verifies, and
  * every revocation is enforced on every surviving replica.
  */
-import type { AddressInfo } from 'node:net';
-import type tls from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authorizeMatch } from '../../agent-sdk/authorizer.js';
-import { CaClient, type CaEndpoints } from '../../agent-sdk/ca-client.js';
-import { replicasOf } from '../../agent-sdk/ca-endpoints.js';
+import { CaClient } from '../../agent-sdk/ca-client.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { createCsr } from '../../agent-sdk/csr.js';
-import type { TesseraError } from '../../agent-sdk/errors.js';
 import { Orchestrator } from '../../agent-sdk/orchestrator.js';
-import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
-import { ENV, X509Source } from '../../agent-sdk/x509-source.js';
+import { ENV } from '../../agent-sdk/x509-source.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { clientWith, newKey, toSvid } from '../helpers/agents.js';
 import { tessera } from '../helpers/ca-process.js';
 import { type Replicas, startReplicas } from '../helpers/ca-replicas.js';
 import { freshDatabase } from '../helpers/postgres.js';
-import { roundTrip } from '../helpers/revocation-world.js';
+import { startCallingAgents, startingAt } from '../helpers/calling-agents.js';
 
 const AGENTS = 6;
 const NO_RATE_LIMITS = {
@@ -42,13 +36,6 @@ afterEach(async () => {
   replicas = undefined;
 });
 
-/** The same replicas, starting at the `first`-th: spreads agents over them. */
-function startingAt(endpoints: CaEndpoints, first: number): CaEndpoints {
-  const all = replicasOf(endpoints);
-  const order = [...all.slice(first), ...all.slice(0, first)];
-  return { address: order.map((e) => e.address).join(','), mtlsAddress: order.map((e) => e.mtlsAddress).join(',') };
-}
-
 describe('CA replicas under load', () => {
   it('ok/kill-9-of-one-replica-under-mixed-load-loses-nothing-acknowledged', async () => {
     const r = replicas = await startReplicas({ count: 3, storeUrl: await freshDatabase(), config: { ...NO_RATE_LIMITS, ttl: { agent: '6s' } } });
@@ -58,48 +45,10 @@ describe('CA replicas under load', () => {
     const orchestrator = await Orchestrator.attest({ attestor: joinTokenClient(token), endpoints: r.endpoints, bundle: r.bundle });
     closers.push(() => orchestrator.close());
 
-    // Long-lived agents, each an mTLS server, spread over the replicas; every SVID they get is remembered.
-    const failedRotations: TesseraError[] = [];
-    const issuedSerials: string[] = [];
-    const agents: X509Source[] = [];
-    for (let i = 0; i < AGENTS; i++) {
-      const spawned = await orchestrator.spawn('task-1', { sponsor: 'user-1' });
-      const agent = await X509Source.fromTicket({ ticket: spawned.env[ENV.ticket]!, endpoints: startingAt(r.endpoints, i % 3), bundle: r.bundle });
-      closers.push(() => agent.close());
-      issuedSerials.push(readCertificate(agent.getX509Svid().certificates[0]!).serialHex);
-      agent.on('update', () => issuedSerials.push(readCertificate(agent.getX509Svid().certificates[0]!).serialHex));
-      agent.on('updateFailed', (err: TesseraError) => failedRotations.push(err));
-      agents.push(agent);
-    }
-    const ports = await Promise.all(agents.map(async (agent) => {
-      const server = createMtlsServer(agent, agent, authorizeMatch('spiffe://tessera.local/agent/o1/*/*'), {}, (socket) => {
-        socket.on('data', () => socket.write('pong\n'));
-        socket.on('error', () => {});
-      });
-      closers.push(() => server.close());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return (server.address() as AddressInfo).port;
-    }));
-
+    // Long-lived agents, each an mTLS server, spread over the replicas, calling each other.
+    const load = await startCallingAgents({ orchestrator, endpoints: r.endpoints, bundle: r.bundle, count: AGENTS, closers });
+    const { agents, calls, failedRotations, issuedSerials } = load;
     let running = true;
-    // Agent i calls agent i+1 over a new mTLS connection, again and again.
-    const calls = { ok: 0, failed: [] as unknown[] };
-    const callLoops = agents.map(async (agent, i) => {
-      while (running) {
-        let socket: tls.TLSSocket | undefined;
-        try {
-          socket = await connectMtls({ host: '127.0.0.1', port: ports[(i + 1) % AGENTS]! }, agent, agent, authorizeMatch('spiffe://tessera.local/agent/o1/*/*'));
-          socket.on('error', () => {});
-          await roundTrip(socket);
-          calls.ok++;
-        } catch (err) {
-          calls.failed.push(err);
-        } finally {
-          socket?.destroy();
-        }
-        await sleep(20);
-      }
-    });
     // Churn: spawn and activate short-lived agents; revoke every other one (on a surviving replica's admin socket).
     const activated: { serial: string; svid: ReturnType<typeof toSvid> }[] = [];
     const revoked: { id: string; sequence: number }[] = [];
@@ -134,7 +83,7 @@ describe('CA replicas under load', () => {
     // Long enough for every agent to rotate at least once (6 s SVIDs, renewed at about half) on the survivors.
     await sleep(8_000);
     running = false;
-    await Promise.all([...callLoops, churn]);
+    await Promise.all([load.stop(), churn]);
 
     expect(failedRotations).toEqual([]);
     expect(calls.failed).toEqual([]);

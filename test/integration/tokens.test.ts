@@ -1,6 +1,4 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
@@ -24,6 +22,7 @@ import { attestOrchestrator, newKey, toSvid } from '../helpers/agents.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { auditAfter, closeAll, expectDenied, headSequence, presenting, refusal, spawnAgent } from '../helpers/task-agents.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
+import { readStoredKeys } from '../helpers/stored-keys.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/search`;
@@ -236,9 +235,11 @@ describe('task tokens over real mTLS', () => {
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
     const claims = decodeJwt(token);
     const { kid } = decodeProtectedHeader(token);
-    // Re-signed with the CA's own JWT key (its only one at start), read from its data directory: only the header differs.
-    const [jwtKeyFile] = (await readdir(join(t.dataDir, 'keys'))).filter((f) => /^jwt-.*-key\.pem$/.test(f));
-    const caKey = createPrivateKey(await readFile(join(t.dataDir, 'keys', jwtKeyFile!), 'utf8'));
+    // Re-signed with the CA's own JWT key, read from its store while it restarts: only the header differs.
+    let caKey!: KeyObject;
+    await t.restart(async () => {
+      caKey = (await readStoredKeys(t.dataDir)).keys.get(kid!)!.privateKey;
+    });
     const withTyp = (typ?: string) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, ...(typ !== undefined && { typ }) }).sign(caKey);
     for (const typ of ['JWT', 'JOSE', undefined]) {
       expect((await validateJwtSvid(await withTyp(typ), validation(bundle, alice.svid))).jti).toBe(claims.jti);
