@@ -153,7 +153,10 @@ describe('every RPC under randomly spoilt encodings', () => {
       typedOrOk(answer);
       const records = await auditAfter(t, last);
       last = records.at(-1)?.sequence ?? last;
-      if (answer.status !== status.OK) expect(records.filter((r) => r.outcome === 'allowed').map((r) => r.operation)).toEqual([]);
+      // ca.server_svid is the CA re-signing its own certificate after an earlier, allowed activation
+      // (it does so after replying): not issued to this caller, and it may land in this call's window.
+      const issued = records.filter((r) => r.outcome === 'allowed' && r.operation !== 'ca.server_svid');
+      if (answer.status !== status.OK) expect(issued.map((r) => r.operation)).toEqual([]);
     }), { numRuns: RUNS });
     console.log(`spoilt encodings: ${[...seen].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
     expect((await t.admin.verifyAudit()).ok).toBe(true);
