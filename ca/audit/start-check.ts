@@ -52,7 +52,8 @@ export interface VerifiedHead {
 
 /** Moves the signed "verified through" mark to the head `verifyAuditAtStart` verified. */
 export async function markVerified(store: Store, signer: CheckpointSigner, verified: VerifiedHead, nowMs: number): Promise<void> {
-  if (verified.head.seq === verified.markedSeq) return;
+  // An empty log has no head to mark (a checkpoint's seq starts at 1: a mark at 0 would not verify next time).
+  if (verified.head.seq === 0 || verified.head.seq === verified.markedSeq) return;
   await store.write([{ type: 'put', key: VERIFIED_MARK_KEY, value: await signHead(signer, { ...verified.head, timeMs: nowMs }) }]);
 }
 

@@ -16,7 +16,7 @@ import { AUDIT_PREFIX, CHECKPOINT_PREFIX, auditKey, parseCheckpoint, parseRecord
 import { sealAudit } from '../../ca/cli/audit-seal.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
 import { type CaConfig, validateConfig } from '../../ca/config.js';
-import { silentLogger } from '../../ca/log.js';
+import { createLogger, silentLogger } from '../../ca/log.js';
 import { CaServer } from '../../ca/server.js';
 import { LevelStore } from '../../ca/store/level-store.js';
 import { attestOrchestrator } from '../helpers/agents.js';
@@ -80,6 +80,14 @@ describe('the audit log checked at start', () => {
     await runOnce();
     await withStore((store) => store.write([{ type: 'del', key: auditKey(4) }]));
     await expectRejection(start(), 'ERR_AUDIT_CHAIN_BROKEN', /record 4 \(sequence_gap\)/);
+  });
+
+  it('ok/a new CA started a second time finds the mark its first start signed good (no audit warning)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-audit-start-'));
+    const warnings: string[] = [];
+    const log = createLogger('warn', { write: (line: string) => void warnings.push(line) });
+    for (let i = 0; i < 2; i++) await (await CaServer.start(configOf(), { clock: systemClock, log })).close();
+    expect(warnings.filter((line) => line.includes('audit'))).toEqual([]);
   });
 
   it('ok/a restart verifies only what follows the signed mark; a forged mark is not believed', async () => {
