@@ -53,6 +53,11 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
   // The gateway has no route for a request (default deny).
   ERR_NO_ROUTE: status.PERMISSION_DENIED,
+  // An SVID proof (agent-sdk/svid-proof.ts) whose signature or certificate does not hold: the caller proved nothing.
+  ERR_SVID_PROOF_INVALID: status.UNAUTHENTICATED,
+  // An SVID proof the CA cannot judge (its time is too far from the CA's clock, or the SVID
+  // predates the digests proofs are checked against): the caller uses mutual TLS instead.
+  ERR_SVID_PROOF_UNUSABLE: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -3,6 +3,8 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { RevocationServiceHandlers } from '../../agent-sdk/gen/tessera/v1/RevocationService.js';
 import type { WatchRevocationsRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsRequest.js';
 import type { WatchRevocationsResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
+import type { WatchRevocationsWithProofRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofRequest.js';
+import type { WatchRevocationsWithProofResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofResponse.js';
 import { tesseraProto } from '../../agent-sdk/proto.js';
 import type { RevocationEntry } from '../../agent-sdk/revocation-list.js';
 import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
@@ -10,7 +12,11 @@ import { describeId } from '../../agent-sdk/tessera-id.js';
 import { fireAt } from '../../agent-sdk/tls-material.js';
 import { type RevocationContext, revoke } from '../revocation/revoke.js';
 import type { Peer } from './authz.js';
+import { checkAudited } from '../issuance/context.js';
+import { type IdentityRecord, decodeRecord, identityKey } from '../issuance/records.js';
+import { assertNewestSvid } from '../issuance/renew.js';
 import { type HandlerDeps, admitCall, unaryHandler } from './handler.js';
+import { admitProvenCaller } from './proof-admission.js';
 import { toStatus } from './status.js';
 
 const SERVICE = '/tessera.v1.RevocationService';
@@ -21,8 +27,12 @@ const CHUNK = 500;
 const MAX_BUFFERED_MESSAGES = 1_000;
 
 type Watch = ServerWritableStream<WatchRevocationsRequest__Output, WatchRevocationsResponse>;
+type ProvenWatch = ServerWritableStream<WatchRevocationsWithProofRequest__Output, WatchRevocationsWithProofResponse>;
+/** A revocation watch asks for nothing but the stream: its proof signs an empty payload. */
+const NO_PAYLOAD = new Uint8Array(0);
 
 const WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocations;
+const PROVEN_WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocationsWithProof;
 
 /**
  * The RevocationService as the CA serves it: WatchRevocations' serializer
@@ -32,11 +42,11 @@ const WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocatio
 export function revocationServiceDefinition(): ServiceDefinition {
   const { service } = tesseraProto().tessera.v1.RevocationService;
   const responseSerialize = (value: WatchRevocationsResponse | Buffer) => (Buffer.isBuffer(value) ? value : WATCH.responseSerialize(value));
-  return { ...service, WatchRevocations: { ...WATCH, responseSerialize } };
+  return { ...service, WatchRevocations: { ...WATCH, responseSerialize }, WatchRevocationsWithProof: { ...PROVEN_WATCH, responseSerialize } };
 }
 
 /**
- * WatchRevocations, ReleaseIdentity and CompleteTask. `close()` ends every open
+ * WatchRevocations (over mTLS, or over the public listener with an SvidProof), ReleaseIdentity and CompleteTask. `close()` ends every open
  * stream, so the server can shut down (it waits for running calls). At most
  * `limits.maxRevocationFollowers` streams are open, and
  * `limits.maxRevocationFollowersPerIdentity` per SPIFFE ID: beyond them a new
@@ -126,6 +136,26 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
           else if (!call.cancelled) watch(call, peer!);
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)));
+    },
+    WatchRevocationsWithProof: (call: ProvenWatch) => {
+      const path = `${SERVICE}/WatchRevocationsWithProof`;
+      admitCall(deps, path, call)
+        .then(() => admitProvenCaller(deps, path, call.request.proof, 'revocationWatch', NO_PAYLOAD))
+        .then(async (peer) => {
+          // The newest SVID only, as for renewal: the record says which certificate that is.
+          await checkAudited(rctx.journal, { operation: 'revocation.watch', caller: peer.id.toString() }, async () => {
+            const identity = decodeRecord<IdentityRecord>(await rctx.store.get(identityKey(peer.id.toString())));
+            // Not ERR_PERMISSION_DENIED, on which a follower gives up: one that opened just before
+            // its SVID rotated reopens with the new one.
+            if (identity?.serial !== peer.serialHex) throw new TesseraError('ERR_SVID_PROOF_INVALID', "the proof's SVID is not its identity's newest");
+            assertNewestSvid(identity, peer);
+          });
+          const why = followerLimitHit(peer.id.toString());
+          if (why !== undefined) await refuseFollower(peer.id.toString(), why);
+          // The same stream: WatchRevocationsWithProofResponse has WatchRevocationsResponse's fields and numbers.
+          else if (!call.cancelled) watch(call as unknown as Watch, peer);
+        })
+        .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, path)));
     },
     ReleaseIdentity: unaryHandler(deps, `${SERVICE}/ReleaseIdentity`, async (_req, peer) => {
       const spiffeId = peer!.id.toString();
