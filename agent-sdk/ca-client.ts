@@ -341,8 +341,9 @@ export class CaClient {
   /**
    * Opens the revocation stream over the public channel, proving `svid` (signed at
    * `signedAtMs`) instead of presenting it in a handshake; otherwise as
-   * watchRevocations. The CA ends it when `svid` expires, and refuses it with
-   * ERR_SVID_PROOF_INVALID when `svid` is no longer its identity's newest.
+   * watchRevocations. It follows the identity: the CA ends it once the identity holds no
+   * unexpired, unrevoked SVID (so it outlives `svid` while the identity renews), and
+   * refuses it with ERR_SVID_PROOF_INVALID when `svid` is no longer the identity's newest.
    *
    * @throws {TesseraError} ERR_VALUE_OUT_OF_RANGE for a signedAtMs that is not a whole, non-negative, safe number.
    * @example const stream = client.watchRevocationsWithProof(list.head, source.getX509Svid(), Date.now());

@@ -111,6 +111,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    * mutual TLS, which depends on neither, until a renewal with a proof succeeds again.
    */
   #proofUnusable = false;
+  /** The revocation stream was opened with a proof: it outlives the SVID while the identity renews. */
+  #followingWithProof = false;
 
   private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
@@ -281,15 +283,17 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     if (!issued.id.equals(this.#svid.id)) throw new TesseraError('ERR_SVID_INVALID', 'the CA renewed a different identity');
     this.#svid = toSvid(issued, key);
     this.#receivedAtMs = this.#clock.now();
-    // The revocation stream lives no longer than the certificate it was opened with.
-    this.#follower?.restart();
+    // A revocation stream over mutual TLS lives no longer than the certificate it was opened
+    // with; one opened with a proof follows the identity while it renews (revocation.proto).
+    if (!this.#followingWithProof) this.#follower?.restart();
     this.emit('update');
     return this.#svid;
   }
 
   /** The revocation stream, over the kept public channel with a proof of the current SVID, or over mutual TLS. */
   #openRevocations(afterSequence: number): ReturnType<CaClient['watchRevocations']> {
-    if (this.#rotation.renewWith !== 'proof' || this.#proofUnusable) return this.#client.watchRevocations(afterSequence);
+    this.#followingWithProof = this.#rotation.renewWith === 'proof' && !this.#proofUnusable;
+    if (!this.#followingWithProof) return this.#client.watchRevocations(afterSequence);
     const stream = this.#client.watchRevocationsWithProof(afterSequence, this.#svid, this.#clock.now());
     stream.on('error', (err: ServiceError) => {
       // The follower reopens with backoff; the next stream goes over mutual TLS.

@@ -88,7 +88,12 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     if (lastBatch?.entries !== entries) lastBatch = { entries, encoded: WATCH.responseSerialize(message(entries)) };
     return lastBatch.encoded as unknown as WatchRevocationsResponse;
   };
-  const watch = (call: Watch, peer: Peer) => {
+  /**
+   * Streams revocations to `peer` until it cancels, the CA closes, or its certificate
+   * expires; `renewedUntil` (a stream opened with a proof) may then say how much
+   * longer the caller's identity holds an SVID, and the stream lives on until then.
+   */
+  const watch = (call: Watch, peer: Peer, renewedUntil?: () => Promise<number | undefined>) => {
     let done = false;
     let counted = false;
     let unsubscribe = () => {};
@@ -119,13 +124,25 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     }
     heartbeat = setInterval(() => send(message([])), HEARTBEAT_INTERVAL_MS);
     // The stream lives no longer than the certificate it was opened with; the client reconnects with its next one.
-    cancelExpiry = fireAt(peer.fields.notAfterMs, () => rctx.clock.now(), stop);
+    // One opened with a proof lives as long as its identity renews (see WatchRevocationsWithProof).
+    const endAt = (atMs: number) => {
+      cancelExpiry = fireAt(atMs, () => rctx.clock.now(), () => {
+        if (!renewedUntil) return stop();
+        renewedUntil().then((until) => (until !== undefined && until > rctx.clock.now() ? endAt(until) : stop()), stop);
+      });
+    };
+    endAt(peer.fields.notAfterMs);
     if (done) return;
     open.add(stop);
     counted = true;
     count(peer.id.toString(), 1);
     call.on('cancelled', stop);
     call.on('close', stop);
+  };
+  /** Until when the identity's newest SVID is good, or undefined when it is gone or revoked. */
+  const identityRenewedUntil = async (spiffeId: string): Promise<number | undefined> => {
+    const identity = decodeRecord<IdentityRecord>(await rctx.store.get(identityKey(spiffeId)));
+    return identity && !identity.revocation ? identity.expiresAtMs : undefined;
   };
   const handlers: RevocationServiceHandlers = {
     WatchRevocations: (call: Watch) => {
@@ -153,7 +170,10 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
           const why = followerLimitHit(peer.id.toString());
           if (why !== undefined) await refuseFollower(peer.id.toString(), why);
           // The same stream: WatchRevocationsWithProofResponse has WatchRevocationsResponse's fields and numbers.
-          else if (!call.cancelled) watch(call as unknown as Watch, peer);
+          // It follows the identity rather than the one certificate: each renewal proved the SVID before
+          // it, so while the identity holds an unrevoked, unexpired SVID the stream goes on, and an agent
+          // does not reopen it at every rotation.
+          else if (!call.cancelled) watch(call as unknown as Watch, peer, () => identityRenewedUntil(peer.id.toString()));
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, path)));
     },

@@ -9,7 +9,7 @@
  */
 import { sign } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { type ErrorCode, TesseraError } from '../../agent-sdk/errors.js';
@@ -227,6 +227,28 @@ describe('revocation stream over the kept channel', () => {
     expect((await watch(renewed)).status).toBe(status.OK);
     await t.admin.revoke({ agent: agent.id.toString() });
     expect(await watch(renewed)).toMatchObject({ code: 'ERR_REVOKED', status: status.PERMISSION_DENIED });
+  });
+
+  it('ok/a stream opened with a proof outlives that SVID while the identity renews, and ends when it stops', async () => {
+    const { t } = await startCa();
+    const orchestrator = await attestOrchestrator(t, 'orch-a');
+    const first = (await spawnAgent(t, orchestrator, { ttlMs: 3_000 })).svid;
+    const other = (await spawnAgent(t, orchestrator, { taskId: 'task-2' })).svid;
+    const stream = publicClient(t).watchRevocationsWithProof(0, first, Date.now());
+    const seen: string[] = [];
+    stream.on('data', (m: { entries: { target: string }[] }) => seen.push(...m.entries.map((e) => e.target)));
+    const ended = new Promise<void>((resolve) => stream.on('status', () => resolve()));
+    stream.on('error', () => {});
+    // Renewed half-way, so that the second SVID outlives the first by about half a life.
+    await new Promise((r) => setTimeout(r, (first.expiresAtMs - Date.now()) / 2));
+    const second = await renewWithProof(t, first);
+    // Past the first SVID's expiry, on the second's life: the stream still delivers.
+    await new Promise((r) => setTimeout(r, first.expiresAtMs - Date.now() + 500));
+    await t.admin.revoke({ agent: other.id.toString() });
+    await vi.waitFor(() => expect(seen).toContain(other.id.toString()));
+    // No more renewals: it ends with the second SVID.
+    await ended;
+    expect(Date.now()).toBeGreaterThanOrEqual(second.expiresAtMs - 1_000);
   });
 
   it('ok/an X509Source rotates and follows revocations without a client certificate: its agent is told of its own revocation', async () => {

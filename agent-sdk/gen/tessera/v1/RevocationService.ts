@@ -84,7 +84,10 @@ export interface RevocationServiceClient extends grpc.Client {
   /**
    * WatchRevocationsWithProof is WatchRevocations without a client certificate,
    * for an agent that keeps one server-authenticated channel to the CA: the
-   * request proves the SVID, and the stream ends when that SVID expires.
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
    * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
    * key, proved in the request; no client certificate is needed (served on the
    * public TLS port).
@@ -94,7 +97,10 @@ export interface RevocationServiceClient extends grpc.Client {
   /**
    * WatchRevocationsWithProof is WatchRevocations without a client certificate,
    * for an agent that keeps one server-authenticated channel to the CA: the
-   * request proves the SVID, and the stream ends when that SVID expires.
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
    * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
    * key, proved in the request; no client certificate is needed (served on the
    * public TLS port).
@@ -139,7 +145,10 @@ export interface RevocationServiceHandlers extends grpc.UntypedServiceImplementa
   /**
    * WatchRevocationsWithProof is WatchRevocations without a client certificate,
    * for an agent that keeps one server-authenticated channel to the CA: the
-   * request proves the SVID, and the stream ends when that SVID expires.
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
    * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
    * key, proved in the request; no client certificate is needed (served on the
    * public TLS port).
