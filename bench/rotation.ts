@@ -159,7 +159,7 @@ export async function rotationBenchmark(ctx: BenchContext): Promise<BenchResult>
         row({
           bench: 'rotation', figure: 'agent CPU per rotation, renewal proof over the kept channel', value: proof.agentUs / 1000, unit: 'ms',
           target: { op: '<=', value: 2 }, reference: { name: 'the same over a new mTLS connection', value: mtls.agentUs / 1000, unit: 'ms' },
-          note: `new key, CSR, signed proof, renewal on the public channel, server context swap, revocation stream reopened; ${proof.wallMs.toFixed(1)} ms wall each`,
+          note: `new key, CSR, signed proof, renewal on the kept public channel, server context swap (the revocation stream goes on); ${proof.wallMs.toFixed(1)} ms wall each`,
         }),
         row({
           bench: 'rotation', figure: 'agent CPU per rotation, renewal over a new mTLS connection', value: mtls.agentUs / 1000, unit: 'ms',
@@ -168,7 +168,7 @@ export async function rotationBenchmark(ctx: BenchContext): Promise<BenchResult>
         row({
           bench: 'rotation', figure: 'CA CPU per renewal, renewal proof over the kept channel', value: proof.caUs / 1000, unit: 'ms',
           target: { op: '<=', value: 0.5 }, reference: { name: 'the same over a new mTLS connection', value: mtls.caUs / 1000, unit: 'ms' },
-          note: 'the CA process, all threads, while one agent rotates back to back: the renewal and the revocation stream it reopens',
+          note: 'the CA process, all threads, while one agent rotates back to back (over mTLS this includes reopening its revocation stream)',
         }),
         row({ bench: 'rotation', figure: 'CA CPU per renewal, renewal over a new mTLS connection', value: mtls.caUs / 1000, unit: 'ms' }),
         row({
