@@ -1,7 +1,7 @@
 /**
  * Rotation: what X509Source.rotate() costs the agent's process (a new key, a
  * CSR, the renewal, the new SVID swapped in, the agent's own mTLS server given
- * the new context, the revocation stream reopened) and the CA's, for both ways
+ * the new context, over mTLS the revocation stream reopened) and the CA's, for both ways
  * of renewing (a signed proof over the kept channel, and a new mutual-TLS
  * connection) measured in alternating blocks of the same run; what a rotation
  * costs an agent that also calls peers; and whether calls between two agents
