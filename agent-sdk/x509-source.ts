@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ServiceError } from '@grpc/grpc-js';
-import { type KeyObject, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import type { OrchestratorAttestor } from './attestor.js';
 import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle.js';
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
@@ -14,7 +14,7 @@ import { BundleFollower } from './bundle-follower.js';
 import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
 import { revocationSubjectOf } from './tls-material.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
-import { readCertificate } from './certificate.js';
+import { readCertificate, subjectPublicKeyInfoOf } from './certificate.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
 
@@ -284,8 +284,9 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     this.#svid = toSvid(issued, key);
     this.#receivedAtMs = this.#clock.now();
     // A revocation stream over mutual TLS lives no longer than the certificate it was opened
-    // with; one opened with a proof follows the identity while it renews (revocation.proto).
-    if (!this.#followingWithProof) this.#follower?.restart();
+    // with; one opened with a proof follows the identity while it renews (revocation.proto),
+    // unless it is broken: the CA just answered, so reconnect now rather than after the backoff.
+    if (!this.#followingWithProof || !this.#revocations?.isCurrent()) this.#follower?.restart();
     this.emit('update');
     return this.#svid;
   }
@@ -296,8 +297,11 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     if (!this.#followingWithProof) return this.#client.watchRevocations(afterSequence);
     const stream = this.#client.watchRevocationsWithProof(afterSequence, this.#svid, this.#clock.now());
     stream.on('error', (err: ServiceError) => {
-      // The follower reopens with backoff; the next stream goes over mutual TLS.
-      if (isProofUnusable(errorFromServiceError(err))) this.#proofUnusable = true;
+      if (!isProofUnusable(errorFromServiceError(err))) return;
+      // Reopen over mutual TLS at once rather than after the follower's backoff (this
+      // listener runs before the follower's, which then ignores the stream it no longer holds).
+      this.#proofUnusable = true;
+      this.#follower?.restart();
     });
     return stream;
   }
@@ -386,7 +390,7 @@ function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
   const der = issued.certificates[0]!;
   const leaf = readCertificate(der);
   if (!spiffeIdFromCertificate(der).equals(issued.id)) throw new SvidError('ERR_SVID_INVALID', `the CA returned a certificate that does not name ${issued.id}`);
-  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const spki = subjectPublicKeyInfoOf(privateKey);
   if (!spki.equals(leaf.subjectPublicKeyInfo)) throw new SvidError('ERR_SVID_INVALID', 'the CA returned a certificate for another key');
   return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
 }
