@@ -7,16 +7,25 @@
  * per certificate, the figure to compare with the CA CPU per SVID.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-/** Where peer.sh is: $TESSERA_PEER_SH, or beside the repository as on the team's machines. */
-const PEER_SCRIPT = process.env.TESSERA_PEER_SH ?? join(process.cwd(), '..', 'shared', 'peer', 'peer.sh');
+/**
+ * Where peer.sh is: $TESSERA_PEER_SH, or `shared/peer/peer.sh` beside the checkout (the
+ * main checkout) or one level further up (a worktree under wt/), as on the team's machines.
+ */
+const PEER_SCRIPT = process.env.TESSERA_PEER_SH ?? ((): string => {
+  const repository = fileURLToPath(new URL('../..', import.meta.url));
+  const candidates = [join(repository, '..', 'shared', 'peer', 'peer.sh'), join(repository, '..', '..', 'shared', 'peer', 'peer.sh')];
+  return candidates.find((path) => existsSync(path)) ?? candidates[0]!;
+})();
 
 /** How to get a step-ca to compare with, for the table when none was given. */
-export const STEP_CA_HOW_TO = `no --peer-step-ca URL: ${PEER_SCRIPT} deps && build && init && start (Debian packages only, see its README), `
+export const STEP_CA_HOW_TO = `no --peer-step-ca URL: run ${PEER_SCRIPT} with deps, build, init, start (Debian packages only, see its README), `
   + 'then npm run bench -- --only issuance --peer-step-ca https://127.0.0.1:9000';
 
 /** One load run against step-ca, as its load client reports it. */
