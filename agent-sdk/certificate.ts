@@ -1,3 +1,4 @@
+import { type KeyObject, createPublicKey } from 'node:crypto';
 import { DerError, TAG, bytesOf, children, contentOf, decodeOid, expectTlv, readOnly } from './der.js';
 
 /** Object identifiers the X509-SVID profile reads. */
@@ -192,4 +193,25 @@ export function isP256PublicKeyInfo(spki: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The DER of a P-256 SubjectPublicKeyInfo with an uncompressed point, up to the
+ * point's 64 coordinate bytes: SEQUENCE { SEQUENCE { ecPublicKey, prime256v1 }, BIT STRING 04 || X || Y }.
+ */
+export const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
+
+/**
+ * The DER SubjectPublicKeyInfo of a key (private or public). A P-256 key is put
+ * together from its JWK coordinates: OpenSSL 3.0's DER encoder (Node 20) costs
+ * about 200 µs, three times the key's generation; any other key takes that path.
+ *
+ * @example const spki = subjectPublicKeyInfoOf(privateKey);
+ */
+export function subjectPublicKeyInfoOf(key: KeyObject): Buffer {
+  const jwk = key.asymmetricKeyType === 'ec' ? key.export({ format: 'jwk' }) : undefined;
+  if (jwk?.crv === 'P-256' && jwk.x && jwk.y) {
+    return Buffer.concat([P256_SPKI_PREFIX, Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+  }
+  return (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
 }

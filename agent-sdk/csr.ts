@@ -1,6 +1,6 @@
-import { type KeyObject, createPublicKey, sign } from 'node:crypto';
+import { type KeyObject, sign } from 'node:crypto';
 import { bitString, explicit, oid, sequence, smallInteger } from './der.js';
-import { OID } from './certificate.js';
+import { OID, subjectPublicKeyInfoOf } from './certificate.js';
 
 /**
  * Makes a DER PKCS#10 certification request (RFC 2986) for an ECDSA P-256 key.
@@ -12,7 +12,7 @@ import { OID } from './certificate.js';
  * const csr = createCsr(privateKey);
  */
 export function createCsr(privateKey: KeyObject): Buffer {
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const spki = subjectPublicKeyInfoOf(privateKey);
   const info = sequence(smallInteger(0), sequence(), spki, explicit(0));
   const signature = sign('sha256', info, { key: privateKey, dsaEncoding: 'der' });
   return sequence(info, sequence(oid(OID.ecdsaWithSha256)), bitString(signature));

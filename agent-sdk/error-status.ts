@@ -57,6 +57,11 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_NOT_TASK_TOKEN: status.UNAUTHENTICATED,
   // A CA replica whose root or key-encryption key is not the one its shared database was made with (refused at start).
   ERR_KEYS_MISMATCH: status.FAILED_PRECONDITION,
+  // An SVID proof (agent-sdk/svid-proof.ts) whose signature or certificate does not hold: the caller proved nothing.
+  ERR_SVID_PROOF_INVALID: status.UNAUTHENTICATED,
+  // An SVID proof the CA cannot judge (its time is too far from the CA's clock, or the SVID
+  // predates the digests proofs are checked against): the caller uses mutual TLS instead.
+  ERR_SVID_PROOF_UNUSABLE: status.FAILED_PRECONDITION,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

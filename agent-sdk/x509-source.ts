@@ -1,18 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { type KeyObject, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import type { ServiceError } from '@grpc/grpc-js';
+import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import type { OrchestratorAttestor } from './attestor.js';
 import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle.js';
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
 import { type Clock, systemClock } from './clock.js';
 import { createCsr } from './csr.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
+import { errorFromServiceError } from './error-status.js';
 import { RevocationList } from './revocation-list.js';
 import { RevocationFollower } from './revocation.js';
 import { BundleFollower } from './bundle-follower.js';
 import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
 import { revocationSubjectOf } from './tls-material.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
-import { readCertificate } from './certificate.js';
+import { readCertificate, subjectPublicKeyInfoOf } from './certificate.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
 
@@ -35,6 +37,13 @@ export interface RotationOptions {
   readonly retryMs?: number;
   /** Longest retry delay (default 30 s). */
   readonly maxRetryMs?: number;
+  /**
+   * How to prove the current SVID to the CA (default 'proof'): a signature in the
+   * request over the channel kept to the CA, no handshake (RenewX509SVIDWithProof;
+   * over mutual TLS when the CA cannot judge the proof, see ERR_SVID_PROOF_UNUSABLE),
+   * or 'mutual-tls', a new connection presenting it (for a CA that predates proofs).
+   */
+  readonly renewWith?: 'proof' | 'mutual-tls';
 }
 
 /** How the source follows the CA's revocations (docs/revocation.md). */
@@ -62,7 +71,9 @@ export interface X509SourceOptions {
 }
 
 // A renewal refused for one of these reasons will be refused again: stop retrying.
-const FINAL: ReadonlySet<string> = new Set(['ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED', 'ERR_POLICY_DENIED']);
+const FINAL: ReadonlySet<string> = new Set([
+  'ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED', 'ERR_POLICY_DENIED', 'ERR_SVID_PROOF_INVALID',
+]);
 /** An SVID its tainted authority signed is renewed within this long (a random delay, so agents do not all renew at once). */
 const TAINT_SPREAD_MS = 2_000;
 
@@ -94,17 +105,25 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   readonly #revocations: RevocationList | undefined;
   readonly #follower: RevocationFollower | undefined;
   #revoked = false;
+  /**
+   * The CA could not judge the last proof (ERR_SVID_PROOF_UNUSABLE: our clock is too far
+   * from its own, or it issued the SVID before proofs): the revocation stream goes over
+   * mutual TLS, which depends on neither, until a renewal with a proof succeeds again.
+   */
+  #proofUnusable = false;
+  /** The revocation stream was opened with a proof: it outlives the SVID while the identity renews. */
+  #followingWithProof = false;
 
   private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
     this.#clock = options.clock ?? systemClock;
-    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, ...options.rotation };
+    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, renewWith: 'proof', ...options.rotation };
     this.#svid = toSvid(first.issued, first.key);
     this.#receivedAtMs = this.#clock.now();
     this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, jwtBundle: first.issued.jwtBundle, svid: this });
     if (options.revocation !== false) {
       this.#revocations = new RevocationList({ trustDomain: first.issued.bundle.trustDomain, clock: this.#clock, ...options.revocation });
-      this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#client.watchRevocations(after) });
+      this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#openRevocations(after) });
       this.#revocations.on('revoked', () => {
         if (this.#revocations!.isRevoked(revocationSubjectOf(this.#svid.id, this.#svid.certificates[0]!))) this.#selfRevoked();
       });
@@ -248,14 +267,43 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    */
   async #renew(waitForChannel: boolean): Promise<X509Svid> {
     const key = newKey();
-    const issued = await this.#client.renew(createCsr(key), { waitForChannel });
+    const csr = createCsr(key);
+    // Each renewal tries a proof first (when configured), so that one the CA could not judge
+    // (see #proofUnusable) is tried again once the cause may be gone.
+    const issued = this.#rotation.renewWith === 'proof'
+      ? await this.#client.renewWithProof(csr, this.#svid, this.#clock.now(), { waitForChannel }).then((done) => {
+        this.#proofUnusable = false;
+        return done;
+      }, (err: unknown) => {
+        if (!isProofUnusable(err)) throw err;
+        this.#proofUnusable = true;
+        return this.#client.renew(csr, { waitForChannel });
+      })
+      : await this.#client.renew(csr, { waitForChannel });
     if (!issued.id.equals(this.#svid.id)) throw new TesseraError('ERR_SVID_INVALID', 'the CA renewed a different identity');
     this.#svid = toSvid(issued, key);
     this.#receivedAtMs = this.#clock.now();
-    // The revocation stream lives no longer than the certificate it was opened with.
-    this.#follower?.restart();
+    // A revocation stream over mutual TLS lives no longer than the certificate it was opened
+    // with; one opened with a proof follows the identity while it renews (revocation.proto),
+    // unless it is broken: the CA just answered, so reconnect now rather than after the backoff.
+    if (!this.#followingWithProof || !this.#revocations?.isCurrent()) this.#follower?.restart();
     this.emit('update');
     return this.#svid;
+  }
+
+  /** The revocation stream, over the kept public channel with a proof of the current SVID, or over mutual TLS. */
+  #openRevocations(afterSequence: number): ReturnType<CaClient['watchRevocations']> {
+    this.#followingWithProof = this.#rotation.renewWith === 'proof' && !this.#proofUnusable;
+    if (!this.#followingWithProof) return this.#client.watchRevocations(afterSequence);
+    const stream = this.#client.watchRevocationsWithProof(afterSequence, this.#svid, this.#clock.now());
+    stream.on('error', (err: ServiceError) => {
+      if (!isProofUnusable(errorFromServiceError(err))) return;
+      // Reopen over mutual TLS at once rather than after the follower's backoff (this
+      // listener runs before the follower's, which then ignores the stream it no longer holds).
+      this.#proofUnusable = true;
+      this.#follower?.restart();
+    });
+    return stream;
   }
 
   /** Stops rotation and closes the connections. The SVID is dropped. */
@@ -322,6 +370,10 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   }
 }
 
+function isProofUnusable(err: unknown): boolean {
+  return err instanceof TesseraError && err.code === 'ERR_SVID_PROOF_UNUSABLE';
+}
+
 function newKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 }
@@ -338,7 +390,7 @@ function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {
   const der = issued.certificates[0]!;
   const leaf = readCertificate(der);
   if (!spiffeIdFromCertificate(der).equals(issued.id)) throw new SvidError('ERR_SVID_INVALID', `the CA returned a certificate that does not name ${issued.id}`);
-  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const spki = subjectPublicKeyInfoOf(privateKey);
   if (!spki.equals(leaf.subjectPublicKeyInfo)) throw new SvidError('ERR_SVID_INVALID', 'the CA returned a certificate for another key');
   return { id: issued.id, certificates: issued.certificates, privateKey, notBeforeMs: leaf.notBeforeMs, expiresAtMs: leaf.notAfterMs };
 }

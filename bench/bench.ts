@@ -8,6 +8,8 @@ export interface BenchContext {
   log(message: string): void;
   /** Where to write V8 CPU profiles of the timed phases (CA and load generator), when asked (--profile DIR). */
   readonly cpuProfileDir?: string;
+  /** A running step-ca to compare issuance with (--peer-step-ca URL, see peer-step-ca.ts). */
+  readonly peerStepCa?: string;
 }
 
 /** Rows for the table, and details (raw figures, phase settings) for the JSON file. */

@@ -18,6 +18,7 @@ import { CaProcess } from './ca-handle.js';
 import { measureCryptoReference } from './crypto-reference.js';
 import { GrpcLoadClient, type UnaryCaller, grpcFrame } from './grpc-load.js';
 import { measureIssuePath } from './issue-path.js';
+import { STEP_CA_HOW_TO, measureStepCa } from './peer-step-ca.js';
 import { WindowProfiler } from './profiler.js';
 import { type Row, row } from './report.js';
 import { threadCpuDelta } from './threads.js';
@@ -112,6 +113,8 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
       );
     }
 
+    rows.push(...await stepCaRows(ctx, phases.at(-1) as { perSecond: number; cpuPerSvidUs: number }, phaseMs));
+
     const rateMs = phaseMs;
     ctx.log(`issuance: preparing ${(OFFERED_RATE * rateMs) / 1000} agents for ${OFFERED_RATE}/s offered`);
     const { agents } = await prepareAgents(orchestrator, Math.ceil((OFFERED_RATE * rateMs) / 1000), TASK);
@@ -196,6 +199,32 @@ export async function issuanceBenchmark(ctx: BenchContext): Promise<BenchResult>
     await load?.close();
     await ca.close();
   }
+}
+
+/** The issue's issuance targets against step-ca at the same concurrency: 2.5x less CA CPU per certificate. */
+const STEP_CA_CPU_RATIO = 2.5;
+
+/**
+ * Runs the step-ca peer right after Tessera's last closed-loop phase (the same
+ * concurrency and length) and compares; without --peer-step-ca, one row saying how to get one.
+ */
+async function stepCaRows(ctx: BenchContext, tessera: { perSecond: number; cpuPerSvidUs: number }, phaseMs: number): Promise<Row[]> {
+  const concurrency = CONCURRENCIES.at(-1)!;
+  if (!ctx.peerStepCa) return [row({ bench: 'issuance', figure: 'CA CPU per SVID ÷ step-ca\'s', value: undefined, unit: '', note: STEP_CA_HOW_TO })];
+  ctx.log(`issuance: step-ca at ${ctx.peerStepCa}, concurrency ${concurrency} for ${phaseMs} ms`);
+  const peer = await measureStepCa(ctx.peerStepCa, concurrency, phaseMs);
+  const contaminated = peer.otherProcsCpuCores > 0.05 ? `; other processes took ${peer.otherProcsCpuCores.toFixed(2)} cores during its run` : '';
+  return [
+    row({
+      bench: 'issuance', figure: `SVIDs/s ÷ step-ca certificates/s (c${concurrency})`, value: tessera.perSecond / peer.certsPerSecond, unit: '',
+      note: `step-ca ${Math.round(peer.certsPerSecond)}/s, p50 ${peer.p50Ms.toFixed(1)} ms, p99 ${peer.p99Ms.toFixed(1)} ms${contaminated}`,
+    }),
+    row({
+      bench: 'issuance', figure: `CA CPU per SVID ÷ step-ca's per certificate (c${concurrency})`, value: tessera.cpuPerSvidUs / peer.caCpuUsPerCert, unit: '',
+      target: { op: '<=', value: 1 / STEP_CA_CPU_RATIO },
+      note: `${Math.round(tessera.cpuPerSvidUs)} µs against step-ca's ${Math.round(peer.caCpuUsPerCert)} µs, measured one after the other`,
+    }),
+  ];
 }
 
 /** Activate requests encoded before a timed part, and the replies kept to check after it. */

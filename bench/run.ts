@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only issuance,handshakes --quick --profile DIR]`:
+ * `npm run bench [-- --only issuance,handshakes --quick --profile DIR --peer-step-ca URL]`:
  * runs the benchmarks, prints one table on stdout and writes every figure to
  * bench/results/latest.json. Always exits 0 once the table is printed: a MISS is
  * a finding, not a failure (CI never runs this).
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       profile: { type: 'string' },
       out: { type: 'string' },
+      'peer-step-ca': { type: 'string' },
     },
   });
   const names = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(BENCHMARKS);
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     quick,
     log: (message) => process.stderr.write(`${message}\n`),
     ...(values.profile ? { cpuProfileDir: values.profile } : {}),
+    ...(values['peer-step-ca'] ? { peerStepCa: values['peer-step-ca'] } : {}),
   };
   if (ctx.cpuProfileDir) await mkdir(ctx.cpuProfileDir, { recursive: true });
   const started = Date.now();

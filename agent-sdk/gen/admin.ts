@@ -14,6 +14,8 @@ import type { CreateJoinTokenRequest as _tessera_v1_CreateJoinTokenRequest, Crea
 import type { CreateJoinTokenResponse as _tessera_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _tessera_v1_CreateJoinTokenResponse__Output } from './tessera/v1/CreateJoinTokenResponse.js';
 import type { GetAgentRequest as _tessera_v1_GetAgentRequest, GetAgentRequest__Output as _tessera_v1_GetAgentRequest__Output } from './tessera/v1/GetAgentRequest.js';
 import type { GetAgentResponse as _tessera_v1_GetAgentResponse, GetAgentResponse__Output as _tessera_v1_GetAgentResponse__Output } from './tessera/v1/GetAgentResponse.js';
+import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
+import type { JWTSVID as _tessera_v1_JWTSVID, JWTSVID__Output as _tessera_v1_JWTSVID__Output } from './tessera/v1/JWTSVID.js';
 import type { ListAgentsRequest as _tessera_v1_ListAgentsRequest, ListAgentsRequest__Output as _tessera_v1_ListAgentsRequest__Output } from './tessera/v1/ListAgentsRequest.js';
 import type { ListAgentsResponse as _tessera_v1_ListAgentsResponse, ListAgentsResponse__Output as _tessera_v1_ListAgentsResponse__Output } from './tessera/v1/ListAgentsResponse.js';
 import type { ListAuditRecordsRequest as _tessera_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _tessera_v1_ListAuditRecordsRequest__Output } from './tessera/v1/ListAuditRecordsRequest.js';
@@ -26,12 +28,17 @@ import type { RevocationEntry as _tessera_v1_RevocationEntry, RevocationEntry__O
 import type { RevocationServiceClient as _tessera_v1_RevocationServiceClient, RevocationServiceDefinition as _tessera_v1_RevocationServiceDefinition } from './tessera/v1/RevocationService.js';
 import type { RevokeRequest as _tessera_v1_RevokeRequest, RevokeRequest__Output as _tessera_v1_RevokeRequest__Output } from './tessera/v1/RevokeRequest.js';
 import type { RevokeResponse as _tessera_v1_RevokeResponse, RevokeResponse__Output as _tessera_v1_RevokeResponse__Output } from './tessera/v1/RevokeResponse.js';
+import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_v1_SvidProof__Output } from './tessera/v1/SvidProof.js';
+import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { UnbanOrchestratorRequest as _tessera_v1_UnbanOrchestratorRequest, UnbanOrchestratorRequest__Output as _tessera_v1_UnbanOrchestratorRequest__Output } from './tessera/v1/UnbanOrchestratorRequest.js';
 import type { UnbanOrchestratorResponse as _tessera_v1_UnbanOrchestratorResponse, UnbanOrchestratorResponse__Output as _tessera_v1_UnbanOrchestratorResponse__Output } from './tessera/v1/UnbanOrchestratorResponse.js';
 import type { VerifyAuditRequest as _tessera_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _tessera_v1_VerifyAuditRequest__Output } from './tessera/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _tessera_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _tessera_v1_VerifyAuditResponse__Output } from './tessera/v1/VerifyAuditResponse.js';
 import type { WatchRevocationsRequest as _tessera_v1_WatchRevocationsRequest, WatchRevocationsRequest__Output as _tessera_v1_WatchRevocationsRequest__Output } from './tessera/v1/WatchRevocationsRequest.js';
 import type { WatchRevocationsResponse as _tessera_v1_WatchRevocationsResponse, WatchRevocationsResponse__Output as _tessera_v1_WatchRevocationsResponse__Output } from './tessera/v1/WatchRevocationsResponse.js';
+import type { WatchRevocationsWithProofRequest as _tessera_v1_WatchRevocationsWithProofRequest, WatchRevocationsWithProofRequest__Output as _tessera_v1_WatchRevocationsWithProofRequest__Output } from './tessera/v1/WatchRevocationsWithProofRequest.js';
+import type { WatchRevocationsWithProofResponse as _tessera_v1_WatchRevocationsWithProofResponse, WatchRevocationsWithProofResponse__Output as _tessera_v1_WatchRevocationsWithProofResponse__Output } from './tessera/v1/WatchRevocationsWithProofResponse.js';
+import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -57,6 +64,8 @@ export interface ProtoGrpcType {
       CreateJoinTokenResponse: MessageTypeDefinition<_tessera_v1_CreateJoinTokenResponse, _tessera_v1_CreateJoinTokenResponse__Output>
       GetAgentRequest: MessageTypeDefinition<_tessera_v1_GetAgentRequest, _tessera_v1_GetAgentRequest__Output>
       GetAgentResponse: MessageTypeDefinition<_tessera_v1_GetAgentResponse, _tessera_v1_GetAgentResponse__Output>
+      JWTAuthority: MessageTypeDefinition<_tessera_v1_JWTAuthority, _tessera_v1_JWTAuthority__Output>
+      JWTSVID: MessageTypeDefinition<_tessera_v1_JWTSVID, _tessera_v1_JWTSVID__Output>
       ListAgentsRequest: MessageTypeDefinition<_tessera_v1_ListAgentsRequest, _tessera_v1_ListAgentsRequest__Output>
       ListAgentsResponse: MessageTypeDefinition<_tessera_v1_ListAgentsResponse, _tessera_v1_ListAgentsResponse__Output>
       ListAuditRecordsRequest: MessageTypeDefinition<_tessera_v1_ListAuditRecordsRequest, _tessera_v1_ListAuditRecordsRequest__Output>
@@ -75,12 +84,17 @@ export interface ProtoGrpcType {
       RevocationService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_RevocationServiceClient> & { service: _tessera_v1_RevocationServiceDefinition }
       RevokeRequest: MessageTypeDefinition<_tessera_v1_RevokeRequest, _tessera_v1_RevokeRequest__Output>
       RevokeResponse: MessageTypeDefinition<_tessera_v1_RevokeResponse, _tessera_v1_RevokeResponse__Output>
+      SvidProof: MessageTypeDefinition<_tessera_v1_SvidProof, _tessera_v1_SvidProof__Output>
+      TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
       UnbanOrchestratorRequest: MessageTypeDefinition<_tessera_v1_UnbanOrchestratorRequest, _tessera_v1_UnbanOrchestratorRequest__Output>
       UnbanOrchestratorResponse: MessageTypeDefinition<_tessera_v1_UnbanOrchestratorResponse, _tessera_v1_UnbanOrchestratorResponse__Output>
       VerifyAuditRequest: MessageTypeDefinition<_tessera_v1_VerifyAuditRequest, _tessera_v1_VerifyAuditRequest__Output>
       VerifyAuditResponse: MessageTypeDefinition<_tessera_v1_VerifyAuditResponse, _tessera_v1_VerifyAuditResponse__Output>
       WatchRevocationsRequest: MessageTypeDefinition<_tessera_v1_WatchRevocationsRequest, _tessera_v1_WatchRevocationsRequest__Output>
       WatchRevocationsResponse: MessageTypeDefinition<_tessera_v1_WatchRevocationsResponse, _tessera_v1_WatchRevocationsResponse__Output>
+      WatchRevocationsWithProofRequest: MessageTypeDefinition<_tessera_v1_WatchRevocationsWithProofRequest, _tessera_v1_WatchRevocationsWithProofRequest__Output>
+      WatchRevocationsWithProofResponse: MessageTypeDefinition<_tessera_v1_WatchRevocationsWithProofResponse, _tessera_v1_WatchRevocationsWithProofResponse__Output>
+      X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
     }
   }
 }

@@ -17,6 +17,7 @@ import type { RevokeAuthorityRequest as _tessera_v1_RevokeAuthorityRequest, Revo
 import type { RevokeAuthorityResponse as _tessera_v1_RevokeAuthorityResponse, RevokeAuthorityResponse__Output as _tessera_v1_RevokeAuthorityResponse__Output } from './tessera/v1/RevokeAuthorityResponse.js';
 import type { SetFederatedBundleRequest as _tessera_v1_SetFederatedBundleRequest, SetFederatedBundleRequest__Output as _tessera_v1_SetFederatedBundleRequest__Output } from './tessera/v1/SetFederatedBundleRequest.js';
 import type { SetFederatedBundleResponse as _tessera_v1_SetFederatedBundleResponse, SetFederatedBundleResponse__Output as _tessera_v1_SetFederatedBundleResponse__Output } from './tessera/v1/SetFederatedBundleResponse.js';
+import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_v1_SvidProof__Output } from './tessera/v1/SvidProof.js';
 import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from './tessera/v1/TaintAuthorityRequest.js';
 import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from './tessera/v1/TaintAuthorityResponse.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
@@ -53,6 +54,7 @@ export interface ProtoGrpcType {
       RevokeAuthorityResponse: MessageTypeDefinition<_tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityResponse__Output>
       SetFederatedBundleRequest: MessageTypeDefinition<_tessera_v1_SetFederatedBundleRequest, _tessera_v1_SetFederatedBundleRequest__Output>
       SetFederatedBundleResponse: MessageTypeDefinition<_tessera_v1_SetFederatedBundleResponse, _tessera_v1_SetFederatedBundleResponse__Output>
+      SvidProof: MessageTypeDefinition<_tessera_v1_SvidProof, _tessera_v1_SvidProof__Output>
       TaintAuthorityRequest: MessageTypeDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityRequest__Output>
       TaintAuthorityResponse: MessageTypeDefinition<_tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityResponse__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>

@@ -5,6 +5,7 @@ import type { GetTrustBundleRequest as _tessera_v1_GetTrustBundleRequest, GetTru
 import type { GetTrustBundleResponse as _tessera_v1_GetTrustBundleResponse, GetTrustBundleResponse__Output as _tessera_v1_GetTrustBundleResponse__Output } from './tessera/v1/GetTrustBundleResponse.js';
 import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
 import type { JWTSVID as _tessera_v1_JWTSVID, JWTSVID__Output as _tessera_v1_JWTSVID__Output } from './tessera/v1/JWTSVID.js';
+import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_v1_SvidProof__Output } from './tessera/v1/SvidProof.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { TrustBundleServiceClient as _tessera_v1_TrustBundleServiceClient, TrustBundleServiceDefinition as _tessera_v1_TrustBundleServiceDefinition } from './tessera/v1/TrustBundleService.js';
 import type { WatchTrustBundleRequest as _tessera_v1_WatchTrustBundleRequest, WatchTrustBundleRequest__Output as _tessera_v1_WatchTrustBundleRequest__Output } from './tessera/v1/WatchTrustBundleRequest.js';
@@ -22,6 +23,7 @@ export interface ProtoGrpcType {
       GetTrustBundleResponse: MessageTypeDefinition<_tessera_v1_GetTrustBundleResponse, _tessera_v1_GetTrustBundleResponse__Output>
       JWTAuthority: MessageTypeDefinition<_tessera_v1_JWTAuthority, _tessera_v1_JWTAuthority__Output>
       JWTSVID: MessageTypeDefinition<_tessera_v1_JWTSVID, _tessera_v1_JWTSVID__Output>
+      SvidProof: MessageTypeDefinition<_tessera_v1_SvidProof, _tessera_v1_SvidProof__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
       /**
        * TrustBundleService serves the trust bundle.

@@ -8,6 +8,7 @@ import type { AttestationParams as _tessera_v1_AttestationParams, AttestationPar
 import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
 import type { JWTSVID as _tessera_v1_JWTSVID, JWTSVID__Output as _tessera_v1_JWTSVID__Output } from './tessera/v1/JWTSVID.js';
 import type { NodeAttestationServiceClient as _tessera_v1_NodeAttestationServiceClient, NodeAttestationServiceDefinition as _tessera_v1_NodeAttestationServiceDefinition } from './tessera/v1/NodeAttestationService.js';
+import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_v1_SvidProof__Output } from './tessera/v1/SvidProof.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
 
@@ -29,6 +30,7 @@ export interface ProtoGrpcType {
        * orchestrator X509-SVID.
        */
       NodeAttestationService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_NodeAttestationServiceClient> & { service: _tessera_v1_NodeAttestationServiceDefinition }
+      SvidProof: MessageTypeDefinition<_tessera_v1_SvidProof, _tessera_v1_SvidProof__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
       X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
     }

@@ -13,9 +13,12 @@ import type { PrepareDelegationRequest as _tessera_v1_PrepareDelegationRequest, 
 import type { PrepareDelegationResponse as _tessera_v1_PrepareDelegationResponse, PrepareDelegationResponse__Output as _tessera_v1_PrepareDelegationResponse__Output } from './tessera/v1/PrepareDelegationResponse.js';
 import type { RenewX509SVIDRequest as _tessera_v1_RenewX509SVIDRequest, RenewX509SVIDRequest__Output as _tessera_v1_RenewX509SVIDRequest__Output } from './tessera/v1/RenewX509SVIDRequest.js';
 import type { RenewX509SVIDResponse as _tessera_v1_RenewX509SVIDResponse, RenewX509SVIDResponse__Output as _tessera_v1_RenewX509SVIDResponse__Output } from './tessera/v1/RenewX509SVIDResponse.js';
+import type { RenewX509SVIDWithProofRequest as _tessera_v1_RenewX509SVIDWithProofRequest, RenewX509SVIDWithProofRequest__Output as _tessera_v1_RenewX509SVIDWithProofRequest__Output } from './tessera/v1/RenewX509SVIDWithProofRequest.js';
+import type { RenewX509SVIDWithProofResponse as _tessera_v1_RenewX509SVIDWithProofResponse, RenewX509SVIDWithProofResponse__Output as _tessera_v1_RenewX509SVIDWithProofResponse__Output } from './tessera/v1/RenewX509SVIDWithProofResponse.js';
 import type { SVIDServiceClient as _tessera_v1_SVIDServiceClient, SVIDServiceDefinition as _tessera_v1_SVIDServiceDefinition } from './tessera/v1/SVIDService.js';
 import type { SpawnRequest as _tessera_v1_SpawnRequest, SpawnRequest__Output as _tessera_v1_SpawnRequest__Output } from './tessera/v1/SpawnRequest.js';
 import type { SpawnResponse as _tessera_v1_SpawnResponse, SpawnResponse__Output as _tessera_v1_SpawnResponse__Output } from './tessera/v1/SpawnResponse.js';
+import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_v1_SvidProof__Output } from './tessera/v1/SvidProof.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
 import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
 
@@ -38,12 +41,15 @@ export interface ProtoGrpcType {
       PrepareDelegationResponse: MessageTypeDefinition<_tessera_v1_PrepareDelegationResponse, _tessera_v1_PrepareDelegationResponse__Output>
       RenewX509SVIDRequest: MessageTypeDefinition<_tessera_v1_RenewX509SVIDRequest, _tessera_v1_RenewX509SVIDRequest__Output>
       RenewX509SVIDResponse: MessageTypeDefinition<_tessera_v1_RenewX509SVIDResponse, _tessera_v1_RenewX509SVIDResponse__Output>
+      RenewX509SVIDWithProofRequest: MessageTypeDefinition<_tessera_v1_RenewX509SVIDWithProofRequest, _tessera_v1_RenewX509SVIDWithProofRequest__Output>
+      RenewX509SVIDWithProofResponse: MessageTypeDefinition<_tessera_v1_RenewX509SVIDWithProofResponse, _tessera_v1_RenewX509SVIDWithProofResponse__Output>
       /**
        * SVIDService issues X509-SVIDs to agent instances and renews SVIDs.
        */
       SVIDService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_SVIDServiceClient> & { service: _tessera_v1_SVIDServiceDefinition }
       SpawnRequest: MessageTypeDefinition<_tessera_v1_SpawnRequest, _tessera_v1_SpawnRequest__Output>
       SpawnResponse: MessageTypeDefinition<_tessera_v1_SpawnResponse, _tessera_v1_SpawnResponse__Output>
+      SvidProof: MessageTypeDefinition<_tessera_v1_SvidProof, _tessera_v1_SvidProof__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
       X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
     }

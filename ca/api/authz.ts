@@ -15,7 +15,8 @@ export type Caller =
   | 'orchestrator' // an orchestrator SVID of this trust domain
   | 'svid' // any agent or orchestrator SVID of this trust domain
   | 'agent' // an agent SVID of this trust domain
-  | 'operator'; // whoever can open the admin socket: its file mode is the access control
+  | 'operator' // whoever can open the admin socket: its file mode is the access control
+  | 'proof'; // the holder of an agent or orchestrator SVID's key, proved in the request (ca/api/proof-admission.ts)
 
 export interface MethodRule {
   readonly listener: Listener;
@@ -24,7 +25,8 @@ export interface MethodRule {
   readonly operation: string;
   /**
    * The rate limit the call counts against (config `rateLimits`), per caller
-   * SPIFFE ID on the mTLS listener and per remote address on the public one.
+   * SPIFFE ID on the mTLS listener and for a 'proof' caller, per remote address
+   * for the other callers of the public one.
    * None: bounded otherwise (the follower count) or cheap and unaudited.
    */
   readonly rateLimit?: RateClass;
@@ -65,6 +67,9 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AuthorityService/SetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.set' },
   '/tessera.v1.AdminService/MintX509SVID': { listener: 'admin', caller: 'operator', operation: 'x509.mint' },
   '/tessera.v1.AdminService/MintJWTSVID': { listener: 'admin', caller: 'operator', operation: 'jwt.mint' },
+  // Limited per the SPIFFE ID they prove, as over mTLS, not per address: one host runs many agents.
+  '/tessera.v1.SVIDService/RenewX509SVIDWithProof': { listener: 'public', caller: 'proof', operation: 'renew', rateLimit: 'renew' },
+  '/tessera.v1.RevocationService/WatchRevocationsWithProof': { listener: 'public', caller: 'proof', operation: 'revocation.watch' },
 };
 
 /** The authenticated caller of an mTLS method. */
@@ -90,7 +95,8 @@ export interface Peer {
 export function authorizeCall(path: string, call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>, trustDomain: string, nowMs: number): Peer | undefined {
   const rule = METHOD_RULES[path];
   if (!rule) throw new TesseraError('ERR_PERMISSION_DENIED', 'method is not allowed');
-  if (rule.caller === 'anyone' || rule.caller === 'operator') return undefined;
+  // A 'proof' caller is authenticated by admitProvenCaller, once its request is decoded.
+  if (rule.caller === 'anyone' || rule.caller === 'operator' || rule.caller === 'proof') return undefined;
   const leaf = call.getAuthContext()?.sslPeerCertificate?.raw;
   if (!leaf) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'this method needs mutual TLS with an X509-SVID');
   const { id, fields } = readX509SvidLeaf(leaf, nowMs);

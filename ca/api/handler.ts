@@ -1,6 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Clock } from '../../agent-sdk/clock.js';
+import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { Journal } from '../audit/journal.js';
 import type { Logger } from '../log.js';
 import type { RevocationList } from '../../agent-sdk/revocation-list.js';
@@ -8,6 +9,7 @@ import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import { checkLeafIssuer } from '../../agent-sdk/revoked-authority.js';
 import type { CallLimits } from '../limits/call-limits.js';
+import type { RateClass } from '../config.js';
 import { addressKeyOf } from '../limits/peer-address.js';
 import { METHOD_RULES, type Peer, authorizeCall, presentedIdForAudit } from './authz.js';
 import { requireDecoded } from './request-decode.js';
@@ -44,11 +46,9 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
     const peer = authorizeCall(path, call, deps.trustDomain, deps.clock.now());
     // Before the revocation check, so that a revoked caller's flood is limited (and audited per burst) too.
     await limitCall(deps, path, call, peer);
-    // The same check validators make: the ID, the certificate, the task, and the lineage's ancestors.
-    if (peer) deps.revocations?.check(revocationSubjectOf(peer.id, peer.leaf));
     // A unary or server-streaming call's one message; the attestation stream checks each of its own.
     if ('request' in call) requireDecoded(call.request);
-    if (peer && deps.bundle) checkLeafIssuer(deps.bundle(), peer.leaf);
+    if (peer) checkPresentedSvid(deps, peer.id, peer.leaf);
     return peer;
   } catch (err) {
     // A rate-limit refusal was audited per burst by the limiter.
@@ -60,12 +60,36 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
   }
 }
 
+/**
+ * What the CA checks of an SVID a caller presents, beyond its chain: the check
+ * validators make (the ID, the certificate, the task, and the lineage's
+ * ancestors against the revocation list) and a revoked intermediate as its signer.
+ * For the mTLS listener's callers and the SVID in a renewal proof.
+ *
+ * @throws {PeerError} ERR_REVOKED.
+ */
+export function checkPresentedSvid(deps: HandlerDeps, id: SpiffeId, leaf: Buffer): void {
+  deps.revocations?.check(revocationSubjectOf(id, leaf));
+  if (deps.bundle) checkLeafIssuer(deps.bundle(), leaf);
+}
+
+/**
+ * Takes a call from `rateClass`'s limit of an authenticated caller, keyed by its
+ * SPIFFE ID; a refusal is audited once per burst.
+ *
+ * @throws {TesseraError} ERR_RATE_LIMITED.
+ */
+export async function limitProvenCaller(deps: HandlerDeps, rateClass: RateClass, operation: string, id: SpiffeId): Promise<void> {
+  const caller = id.toString();
+  await deps.limits?.admit(rateClass, caller, { operation, caller });
+}
+
 async function limitCall(deps: HandlerDeps, path: string, call: AdmittedCall, peer: Peer | undefined): Promise<void> {
   const rule = METHOD_RULES[path];
-  if (!deps.limits || !rule?.rateLimit) return;
+  // A 'proof' caller counts against its SPIFFE ID once proved (admitProvenCaller).
+  if (!deps.limits || !rule?.rateLimit || rule.caller === 'proof') return;
   if (peer) {
-    const caller = peer.id.toString();
-    await deps.limits.admit(rule.rateLimit, caller, { operation: rule.operation, caller });
+    await limitProvenCaller(deps, rule.rateLimit, rule.operation, peer.id);
   } else {
     const address = addressKeyOf(call.getPeer());
     await deps.limits.admit(rule.rateLimit, address, { operation: rule.operation, address });

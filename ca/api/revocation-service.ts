@@ -3,6 +3,8 @@ import { TesseraError } from '../../agent-sdk/errors.js';
 import type { RevocationServiceHandlers } from '../../agent-sdk/gen/tessera/v1/RevocationService.js';
 import type { WatchRevocationsRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsRequest.js';
 import type { WatchRevocationsResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
+import type { WatchRevocationsWithProofRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofRequest.js';
+import type { WatchRevocationsWithProofResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofResponse.js';
 import { tesseraProto } from '../../agent-sdk/proto.js';
 import type { RevocationEntry } from '../../agent-sdk/revocation-list.js';
 import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
@@ -10,7 +12,11 @@ import { describeId } from '../../agent-sdk/tessera-id.js';
 import { fireAt } from '../../agent-sdk/tls-material.js';
 import { type RevocationContext, revoke } from '../revocation/revoke.js';
 import type { Peer } from './authz.js';
+import { checkAudited } from '../issuance/context.js';
+import { type IdentityRecord, decodeRecord, identityKey } from '../issuance/records.js';
+import { assertNewestSvid } from '../issuance/renew.js';
 import { type HandlerDeps, admitCall, unaryHandler } from './handler.js';
+import { admitProvenCaller } from './proof-admission.js';
 import { toStatus } from './status.js';
 
 const SERVICE = '/tessera.v1.RevocationService';
@@ -21,8 +27,12 @@ const CHUNK = 500;
 const MAX_BUFFERED_MESSAGES = 1_000;
 
 type Watch = ServerWritableStream<WatchRevocationsRequest__Output, WatchRevocationsResponse>;
+type ProvenWatch = ServerWritableStream<WatchRevocationsWithProofRequest__Output, WatchRevocationsWithProofResponse>;
+/** A revocation watch asks for nothing but the stream: its proof signs an empty payload. */
+const NO_PAYLOAD = new Uint8Array(0);
 
 const WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocations;
+const PROVEN_WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocationsWithProof;
 
 /**
  * The RevocationService as the CA serves it: WatchRevocations' serializer
@@ -32,11 +42,11 @@ const WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocatio
 export function revocationServiceDefinition(): ServiceDefinition {
   const { service } = tesseraProto().tessera.v1.RevocationService;
   const responseSerialize = (value: WatchRevocationsResponse | Buffer) => (Buffer.isBuffer(value) ? value : WATCH.responseSerialize(value));
-  return { ...service, WatchRevocations: { ...WATCH, responseSerialize } };
+  return { ...service, WatchRevocations: { ...WATCH, responseSerialize }, WatchRevocationsWithProof: { ...PROVEN_WATCH, responseSerialize } };
 }
 
 /**
- * WatchRevocations, ReleaseIdentity and CompleteTask. `close()` ends every open
+ * WatchRevocations (over mTLS, or over the public listener with an SvidProof), ReleaseIdentity and CompleteTask. `close()` ends every open
  * stream, so the server can shut down (it waits for running calls). At most
  * `limits.maxRevocationFollowers` streams are open, and
  * `limits.maxRevocationFollowersPerIdentity` per SPIFFE ID: beyond them a new
@@ -78,7 +88,12 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     if (lastBatch?.entries !== entries) lastBatch = { entries, encoded: WATCH.responseSerialize(message(entries)) };
     return lastBatch.encoded as unknown as WatchRevocationsResponse;
   };
-  const watch = (call: Watch, peer: Peer) => {
+  /**
+   * Streams revocations to `peer` until it cancels, the CA closes, or its certificate
+   * expires; `renewedUntil` (a stream opened with a proof) may then say how much
+   * longer the caller's identity holds an SVID, and the stream lives on until then.
+   */
+  const watch = (call: Watch, peer: Peer, renewedUntil?: () => Promise<number | undefined>) => {
     let done = false;
     let counted = false;
     let unsubscribe = () => {};
@@ -109,13 +124,25 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     }
     heartbeat = setInterval(() => send(message([])), HEARTBEAT_INTERVAL_MS);
     // The stream lives no longer than the certificate it was opened with; the client reconnects with its next one.
-    cancelExpiry = fireAt(peer.fields.notAfterMs, () => rctx.clock.now(), stop);
+    // One opened with a proof lives as long as its identity renews (see WatchRevocationsWithProof).
+    const endAt = (atMs: number) => {
+      cancelExpiry = fireAt(atMs, () => rctx.clock.now(), () => {
+        if (!renewedUntil) return stop();
+        renewedUntil().then((until) => (until !== undefined && until > rctx.clock.now() ? endAt(until) : stop()), stop);
+      });
+    };
+    endAt(peer.fields.notAfterMs);
     if (done) return;
     open.add(stop);
     counted = true;
     count(peer.id.toString(), 1);
     call.on('cancelled', stop);
     call.on('close', stop);
+  };
+  /** Until when the identity's newest SVID is good, or undefined when it is gone or revoked. */
+  const identityRenewedUntil = async (spiffeId: string): Promise<number | undefined> => {
+    const identity = decodeRecord<IdentityRecord>(await rctx.store.get(identityKey(spiffeId)));
+    return identity && !identity.revocation ? identity.expiresAtMs : undefined;
   };
   const handlers: RevocationServiceHandlers = {
     WatchRevocations: (call: Watch) => {
@@ -126,6 +153,29 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
           else if (!call.cancelled) watch(call, peer!);
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)));
+    },
+    WatchRevocationsWithProof: (call: ProvenWatch) => {
+      const path = `${SERVICE}/WatchRevocationsWithProof`;
+      admitCall(deps, path, call)
+        .then(() => admitProvenCaller(deps, path, call.request.proof, 'revocationWatch', NO_PAYLOAD))
+        .then(async (peer) => {
+          // The newest SVID only, as for renewal: the record says which certificate that is.
+          await checkAudited(rctx.journal, { operation: 'revocation.watch', caller: peer.id.toString() }, async () => {
+            const identity = decodeRecord<IdentityRecord>(await rctx.store.get(identityKey(peer.id.toString())));
+            // Not ERR_PERMISSION_DENIED, on which a follower gives up: one that opened just before
+            // its SVID rotated reopens with the new one.
+            if (identity?.serial !== peer.serialHex) throw new TesseraError('ERR_SVID_PROOF_INVALID', "the proof's SVID is not its identity's newest");
+            assertNewestSvid(identity, peer);
+          });
+          const why = followerLimitHit(peer.id.toString());
+          if (why !== undefined) await refuseFollower(peer.id.toString(), why);
+          // The same stream: WatchRevocationsWithProofResponse has WatchRevocationsResponse's fields and numbers.
+          // It follows the identity rather than the one certificate: each renewal proved the SVID before
+          // it, so while the identity holds an unrevoked, unexpired SVID the stream goes on, and an agent
+          // does not reopen it at every rotation.
+          else if (!call.cancelled) watch(call as unknown as Watch, peer, () => identityRenewedUntil(peer.id.toString()));
+        })
+        .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, path)));
     },
     ReleaseIdentity: unaryHandler(deps, `${SERVICE}/ReleaseIdentity`, async (_req, peer) => {
       const spiffeId = peer!.id.toString();

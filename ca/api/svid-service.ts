@@ -4,12 +4,13 @@ import { activateAgent } from '../issuance/activate.js';
 import { renewX509Svid } from '../issuance/renew.js';
 import { spawnAgent } from '../issuance/spawn.js';
 import { type HandlerDeps, unaryHandler } from './handler.js';
+import { admitProvenCaller } from './proof-admission.js';
 import { taskHandlers } from './task-handlers.js';
 import { authorityBundleMessage, x509SvidMessage } from './wire.js';
 
 const SERVICE = '/tessera.v1.SVIDService';
 
-/** Spawn, Activate, RenewX509SVID, and the task token and delegation RPCs: thin adapters over the issuance flows. */
+/** Spawn, Activate, RenewX509SVID (with a client certificate or a proof), and the task token and delegation RPCs: thin adapters over the issuance flows. */
 export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServiceHandlers {
   return {
     Spawn: unaryHandler(deps, `${SERVICE}/Spawn`, async (req, peer) => {
@@ -24,6 +25,11 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
     }),
     RenewX509SVID: unaryHandler(deps, `${SERVICE}/RenewX509SVID`, async (req, peer) => {
       const svid = await renewX509Svid(ctx, peer!, req.csr);
+      return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
+    }),
+    RenewX509SVIDWithProof: unaryHandler(deps, `${SERVICE}/RenewX509SVIDWithProof`, async (req) => {
+      const caller = await admitProvenCaller(deps, `${SERVICE}/RenewX509SVIDWithProof`, req.proof, 'renewal', req.csr);
+      const svid = await renewX509Svid(ctx, caller, req.csr);
       return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     ...taskHandlers(deps, ctx),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { StoreOp } from '../store/store.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
@@ -13,14 +14,14 @@ import { type IdentityRecord, type SerialRecord, encodeRecord, identityKey, seri
  */
 export function issueSvid(
   ctx: IssuanceContext,
-  identity: Omit<IdentityRecord, 'serial' | 'expiresAtMs'>,
+  identity: Omit<IdentityRecord, 'serial' | 'certificateSha256' | 'expiresAtMs'>,
   subjectPublicKeyInfo: Buffer,
   lifetimeCapMs: number,
 ): { svid: IssuedX509Svid; ops: StoreOp[] } {
   const notAfterMs = Math.min(ctx.clock.now() + identity.ttlMs, identity.firstIssuedAtMs + lifetimeCapMs, identity.lifetimeEndsAtMs ?? Infinity);
   const lineage = identity.lineage === undefined ? undefined : Buffer.from(identity.lineage, 'base64');
   const svid = ctx.authority.signX509Svid({ spiffeId: SpiffeId.parse(identity.spiffeId), subjectPublicKeyInfo, notAfterMs, lineage });
-  const record: IdentityRecord = { ...identity, serial: svid.serialHex, expiresAtMs: svid.notAfterMs };
+  const record: IdentityRecord = { ...identity, serial: svid.serialHex, certificateSha256: certificateDigest(svid.certificates[0]!), expiresAtMs: svid.notAfterMs };
   const owner: SerialRecord = { spiffeId: identity.spiffeId, notAfterMs: svid.notAfterMs };
   return {
     svid,
@@ -29,4 +30,9 @@ export function issueSvid(
       { type: 'put', key: serialKey(svid.serialHex), value: encodeRecord(owner) },
     ],
   };
+}
+
+/** How an identity record names its newest certificate (IdentityRecord.certificateSha256). */
+export function certificateDigest(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('base64url');
 }

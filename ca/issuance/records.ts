@@ -98,6 +98,12 @@ export interface IdentityRecord extends DelegationPosition {
   readonly renewals: number;
   /** The newest SVID's serial: only that SVID may renew the identity. */
   readonly serial: string;
+  /**
+   * SHA-256 (base64url) of the newest SVID's leaf certificate: an SVID proof
+   * (ca/api/proof-admission.ts) must carry exactly that certificate. Absent on records
+   * written before proofs existed; such an identity renews over mutual TLS once.
+   */
+  readonly certificateSha256?: string;
   readonly expiresAtMs: number;
   /** Set by the revocation that ended this identity (revocation, release or task completion); never cleared. */
   readonly revocation?: IdentityRevocation;

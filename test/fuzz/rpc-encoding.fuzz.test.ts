@@ -13,6 +13,7 @@ import { createCsr } from '../../agent-sdk/csr.js';
 import { STATUS_OF } from '../../agent-sdk/error-status.js';
 import { ERROR_CODES, type ErrorCode } from '../../agent-sdk/errors.js';
 import { tesseraProto } from '../../agent-sdk/proto.js';
+import { proveSvid } from '../../agent-sdk/svid-proof.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { METHOD_RULES } from '../../ca/api/authz.js';
 import { RATE_CLASSES } from '../../ca/config.js';
@@ -28,6 +29,8 @@ let orchestrator: X509Svid;
 let agent: X509Svid;
 /** ReleaseIdentity's caller: its first success revokes it, the other agent calls go on. */
 let releasing: X509Svid;
+/** The SVID the proof-carrying calls prove: a renewal's first success makes it no longer the newest, its own agent's only. */
+let renewing: X509Svid;
 const clients: Array<{ close(): void }> = [];
 beforeAll(async () => {
   // Rate limits off: a refusal for flooding would hide what the decoder does.
@@ -35,11 +38,7 @@ beforeAll(async () => {
   orchestrator = await attestOrchestrator(t, 'orch-a');
   agent = (await spawnAgent(t, orchestrator)).svid;
   releasing = (await spawnAgent(t, orchestrator)).svid;
-});
-afterAll(async () => {
-  clients.splice(0).forEach((c) => c.close());
-  closeAll();
-  await t?.close();
+  renewing = (await spawnAgent(t, orchestrator)).svid;
 });
 
 /** A valid request of each method, as a well-behaved client would send it. */
@@ -50,6 +49,7 @@ function validRequests(): Record<string, unknown> {
     '/tessera.v1.SVIDService/Activate': { ticket: 'b'.repeat(43), csr },
     '/tessera.v1.SVIDService/Spawn': { taskId: 'task-1', scopes: ['search:query'], sponsor: 'user-42', ttlSeconds: 60 },
     '/tessera.v1.SVIDService/RenewX509SVID': { csr },
+    '/tessera.v1.SVIDService/RenewX509SVIDWithProof': { csr, proof: proveSvid(renewing, 'renewal', csr, Date.now()) },
     '/tessera.v1.SVIDService/MintJWTSVID': { audience: 'spiffe://tessera.local/service/s', scopes: [], ttlSeconds: 60 },
     '/tessera.v1.SVIDService/PrepareDelegation': { scopes: [], ttlSeconds: 60, lifetimeSeconds: 60 },
     '/tessera.v1.SVIDService/Delegate': { delegationId: 'c'.repeat(32), signature: Buffer.alloc(70, 1) },
@@ -74,6 +74,7 @@ function validRequests(): Record<string, unknown> {
     '/tessera.v1.AdminService/MintX509SVID': { spiffeId: 'spiffe://tessera.local/service/fuzz', publicKey: createPublicKey(newKey()).export({ format: 'der', type: 'spki' }), ttlSeconds: 600 },
     '/tessera.v1.AdminService/MintJWTSVID': { spiffeId: 'spiffe://tessera.local/service/fuzz', audience: ['spiffe://tessera.local/service/api', 'https://reports.example'], ttlSeconds: 600 },
     '/tessera.v1.RevocationService/WatchRevocations': { afterSequence: 0 },
+    '/tessera.v1.RevocationService/WatchRevocationsWithProof': { afterSequence: 0, proof: proveSvid(renewing, 'revocationWatch', new Uint8Array(0), Date.now()) },
     '/tessera.v1.RevocationService/ReleaseIdentity': {},
     '/tessera.v1.RevocationService/CompleteTask': { taskId: 'task-9' },
   };

@@ -57,6 +57,8 @@ export interface CertOptions {
   keyUsage?: KeyUsageName[] | null;
   notBefore?: Date | number;
   notAfter?: Date | number;
+  /** The serial number in hex (a positive INTEGER); default 16 random bytes. */
+  serialHex?: string;
   /** The subject key type; default P-256. */
   keyAlgorithm?: KeyAlgorithm;
   /** Certify this existing key pair (from generateKeyPair or another TestCert) instead of a new one. */
@@ -132,7 +134,7 @@ async function issue(parent: TestCert | undefined, options: CertOptions): Promis
   const serial = randomBytes(16);
   serial[0]! &= 0x7f; // a positive INTEGER (RFC 5280 4.1.2.2)
   const base = {
-    serialNumber: serial.toString('hex'),
+    serialNumber: options.serialHex ?? serial.toString('hex'),
     notBefore: new Date(options.notBefore ?? Date.now() - MINUTE),
     notAfter: new Date(options.notAfter ?? Date.now() + 60 * MINUTE),
     extensions,

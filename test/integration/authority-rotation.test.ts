@@ -217,6 +217,8 @@ describe('authority rotation', () => {
         // The CA: no renewal through the revoked intermediate.
         const ca = clientWith(w.t.endpoints, verifier.bundle, svid);
         await refusal(ca.renew(createCsr(newKey())), 'ERR_REVOKED');
+        // Nor with a proof over the public channel (agent-sdk/svid-proof.ts).
+        await refusal(ca.renewWithProof(createCsr(newKey()), svid, Date.now()), 'ERR_REVOKED');
         ca.close();
       }
       // Task tokens: one the old JWT key signed, and one newly signed with it.

@@ -17,7 +17,8 @@ import {
 } from '../helpers/revocation-world.js';
 
 let world: World | undefined;
-let proxy: Proxy | undefined;
+/** The service's way to the CA: both listeners, each through a proxy, cut and healed together. */
+let proxy: Pick<Proxy, 'cut' | 'heal' | 'close'> | undefined;
 afterEach(async () => {
   proxy?.close();
   proxy = undefined;
@@ -25,14 +26,22 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** A world whose service reaches the CA's mTLS listener only through a proxy. */
+/**
+ * A world whose service reaches the CA only through proxies: its revocation
+ * stream goes over the public channel it keeps (with an SVID proof), its
+ * renewals too, and whatever it asks over mutual TLS through the other.
+ */
 async function worldWithProxy(serviceRevocation?: { staleAfterMs?: number; failOpen?: boolean }): Promise<World> {
-  const p = await startProxy();
-  proxy = p;
+  const [pub, mtls] = [await startProxy(), await startProxy()];
+  proxy = {
+    cut: () => [pub, mtls].forEach((p) => p.cut()),
+    heal: () => [pub, mtls].forEach((p) => p.heal()),
+    close: () => [pub, mtls].forEach((p) => p.close()),
+  };
   return startWorld({
     serviceEndpoints: (ca) => {
-      p.target = ca.mtlsAddress;
-      return { ...ca, mtlsAddress: p.address };
+      [pub.target, mtls.target] = [ca.address, ca.mtlsAddress];
+      return { address: pub.address, mtlsAddress: mtls.address };
     },
     ...(serviceRevocation && { serviceRevocation }),
   });

@@ -8,6 +8,8 @@ import type { ReleaseIdentityRequest as _tessera_v1_ReleaseIdentityRequest, Rele
 import type { ReleaseIdentityResponse as _tessera_v1_ReleaseIdentityResponse, ReleaseIdentityResponse__Output as _tessera_v1_ReleaseIdentityResponse__Output } from '../../tessera/v1/ReleaseIdentityResponse.js';
 import type { WatchRevocationsRequest as _tessera_v1_WatchRevocationsRequest, WatchRevocationsRequest__Output as _tessera_v1_WatchRevocationsRequest__Output } from '../../tessera/v1/WatchRevocationsRequest.js';
 import type { WatchRevocationsResponse as _tessera_v1_WatchRevocationsResponse, WatchRevocationsResponse__Output as _tessera_v1_WatchRevocationsResponse__Output } from '../../tessera/v1/WatchRevocationsResponse.js';
+import type { WatchRevocationsWithProofRequest as _tessera_v1_WatchRevocationsWithProofRequest, WatchRevocationsWithProofRequest__Output as _tessera_v1_WatchRevocationsWithProofRequest__Output } from '../../tessera/v1/WatchRevocationsWithProofRequest.js';
+import type { WatchRevocationsWithProofResponse as _tessera_v1_WatchRevocationsWithProofResponse, WatchRevocationsWithProofResponse__Output as _tessera_v1_WatchRevocationsWithProofResponse__Output } from '../../tessera/v1/WatchRevocationsWithProofResponse.js';
 
 /**
  * RevocationService propagates revocations to every validator of the trust
@@ -79,6 +81,33 @@ export interface RevocationServiceClient extends grpc.Client {
   watchRevocations(argument: _tessera_v1_WatchRevocationsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsResponse__Output>;
   watchRevocations(argument: _tessera_v1_WatchRevocationsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsResponse__Output>;
   
+  /**
+   * WatchRevocationsWithProof is WatchRevocations without a client certificate,
+   * for an agent that keeps one server-authenticated channel to the CA: the
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  WatchRevocationsWithProof(argument: _tessera_v1_WatchRevocationsWithProofRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsWithProofResponse__Output>;
+  WatchRevocationsWithProof(argument: _tessera_v1_WatchRevocationsWithProofRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsWithProofResponse__Output>;
+  /**
+   * WatchRevocationsWithProof is WatchRevocations without a client certificate,
+   * for an agent that keeps one server-authenticated channel to the CA: the
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  watchRevocationsWithProof(argument: _tessera_v1_WatchRevocationsWithProofRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsWithProofResponse__Output>;
+  watchRevocationsWithProof(argument: _tessera_v1_WatchRevocationsWithProofRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_tessera_v1_WatchRevocationsWithProofResponse__Output>;
+  
 }
 
 /**
@@ -113,10 +142,24 @@ export interface RevocationServiceHandlers extends grpc.UntypedServiceImplementa
    */
   WatchRevocations: grpc.handleServerStreamingCall<_tessera_v1_WatchRevocationsRequest__Output, _tessera_v1_WatchRevocationsResponse>;
   
+  /**
+   * WatchRevocationsWithProof is WatchRevocations without a client certificate,
+   * for an agent that keeps one server-authenticated channel to the CA: the
+   * request proves the SVID. The stream follows the identity rather than that
+   * certificate: when it expires, the stream goes on while the identity holds
+   * a newer, unexpired SVID (each renewal proved the SVID before it) and is
+   * not revoked, so an agent does not reopen it at every rotation.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  WatchRevocationsWithProof: grpc.handleServerStreamingCall<_tessera_v1_WatchRevocationsWithProofRequest__Output, _tessera_v1_WatchRevocationsWithProofResponse>;
+  
 }
 
 export interface RevocationServiceDefinition extends grpc.ServiceDefinition {
   CompleteTask: MethodDefinition<_tessera_v1_CompleteTaskRequest, _tessera_v1_CompleteTaskResponse, _tessera_v1_CompleteTaskRequest__Output, _tessera_v1_CompleteTaskResponse__Output>
   ReleaseIdentity: MethodDefinition<_tessera_v1_ReleaseIdentityRequest, _tessera_v1_ReleaseIdentityResponse, _tessera_v1_ReleaseIdentityRequest__Output, _tessera_v1_ReleaseIdentityResponse__Output>
   WatchRevocations: MethodDefinition<_tessera_v1_WatchRevocationsRequest, _tessera_v1_WatchRevocationsResponse, _tessera_v1_WatchRevocationsRequest__Output, _tessera_v1_WatchRevocationsResponse__Output>
+  WatchRevocationsWithProof: MethodDefinition<_tessera_v1_WatchRevocationsWithProofRequest, _tessera_v1_WatchRevocationsWithProofResponse, _tessera_v1_WatchRevocationsWithProofRequest__Output, _tessera_v1_WatchRevocationsWithProofResponse__Output>
 }

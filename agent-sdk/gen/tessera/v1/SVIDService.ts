@@ -12,6 +12,8 @@ import type { PrepareDelegationRequest as _tessera_v1_PrepareDelegationRequest, 
 import type { PrepareDelegationResponse as _tessera_v1_PrepareDelegationResponse, PrepareDelegationResponse__Output as _tessera_v1_PrepareDelegationResponse__Output } from '../../tessera/v1/PrepareDelegationResponse.js';
 import type { RenewX509SVIDRequest as _tessera_v1_RenewX509SVIDRequest, RenewX509SVIDRequest__Output as _tessera_v1_RenewX509SVIDRequest__Output } from '../../tessera/v1/RenewX509SVIDRequest.js';
 import type { RenewX509SVIDResponse as _tessera_v1_RenewX509SVIDResponse, RenewX509SVIDResponse__Output as _tessera_v1_RenewX509SVIDResponse__Output } from '../../tessera/v1/RenewX509SVIDResponse.js';
+import type { RenewX509SVIDWithProofRequest as _tessera_v1_RenewX509SVIDWithProofRequest, RenewX509SVIDWithProofRequest__Output as _tessera_v1_RenewX509SVIDWithProofRequest__Output } from '../../tessera/v1/RenewX509SVIDWithProofRequest.js';
+import type { RenewX509SVIDWithProofResponse as _tessera_v1_RenewX509SVIDWithProofResponse, RenewX509SVIDWithProofResponse__Output as _tessera_v1_RenewX509SVIDWithProofResponse__Output } from '../../tessera/v1/RenewX509SVIDWithProofResponse.js';
 import type { SpawnRequest as _tessera_v1_SpawnRequest, SpawnRequest__Output as _tessera_v1_SpawnRequest__Output } from '../../tessera/v1/SpawnRequest.js';
 import type { SpawnResponse as _tessera_v1_SpawnResponse, SpawnResponse__Output as _tessera_v1_SpawnResponse__Output } from '../../tessera/v1/SpawnResponse.js';
 
@@ -125,6 +127,37 @@ export interface SVIDServiceClient extends grpc.Client {
   renewX509Svid(argument: _tessera_v1_RenewX509SVIDRequest, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * RenewX509SVIDWithProof is RenewX509SVID without a client certificate: the
+   * request carries the SVID being renewed and a signature by its key (see
+   * docs/decisions.md, "Renewal over a kept channel"), so an agent renews over
+   * the server-authenticated channel it keeps to the CA, with no new handshake.
+   * The same rules hold: only the identity's newest SVID renews it, a revoked
+   * identity or authority cannot, and the scope never widens.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  RenewX509SVIDWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  RenewX509SVIDWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  RenewX509SVIDWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  RenewX509SVIDWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RenewX509SVIDWithProof is RenewX509SVID without a client certificate: the
+   * request carries the SVID being renewed and a signature by its key (see
+   * docs/decisions.md, "Renewal over a kept channel"), so an agent renews over
+   * the server-authenticated channel it keeps to the CA, with no new handshake.
+   * The same rules hold: only the identity's newest SVID renews it, a revoked
+   * identity or authority cannot, and the scope never widens.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  renewX509SvidWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  renewX509SvidWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  renewX509SvidWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  renewX509SvidWithProof(argument: _tessera_v1_RenewX509SVIDWithProofRequest, callback: grpc.requestCallback<_tessera_v1_RenewX509SVIDWithProofResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Spawn allocates a new agent instance for a task and returns a one-time
    * spawn ticket that the agent redeems with Activate.
    * Who may call: an orchestrator, over mutual TLS with its X509-SVID.
@@ -190,6 +223,19 @@ export interface SVIDServiceHandlers extends grpc.UntypedServiceImplementation {
   RenewX509SVID: grpc.handleUnaryCall<_tessera_v1_RenewX509SVIDRequest__Output, _tessera_v1_RenewX509SVIDResponse>;
   
   /**
+   * RenewX509SVIDWithProof is RenewX509SVID without a client certificate: the
+   * request carries the SVID being renewed and a signature by its key (see
+   * docs/decisions.md, "Renewal over a kept channel"), so an agent renews over
+   * the server-authenticated channel it keeps to the CA, with no new handshake.
+   * The same rules hold: only the identity's newest SVID renews it, a revoked
+   * identity or authority cannot, and the scope never widens.
+   * Who may call: the holder of an agent's or orchestrator's newest X509-SVID
+   * key, proved in the request; no client certificate is needed (served on the
+   * public TLS port).
+   */
+  RenewX509SVIDWithProof: grpc.handleUnaryCall<_tessera_v1_RenewX509SVIDWithProofRequest__Output, _tessera_v1_RenewX509SVIDWithProofResponse>;
+  
+  /**
    * Spawn allocates a new agent instance for a task and returns a one-time
    * spawn ticket that the agent redeems with Activate.
    * Who may call: an orchestrator, over mutual TLS with its X509-SVID.
@@ -204,5 +250,6 @@ export interface SVIDServiceDefinition extends grpc.ServiceDefinition {
   MintJWTSVID: MethodDefinition<_tessera_v1_MintJWTSVIDRequest, _tessera_v1_MintJWTSVIDResponse, _tessera_v1_MintJWTSVIDRequest__Output, _tessera_v1_MintJWTSVIDResponse__Output>
   PrepareDelegation: MethodDefinition<_tessera_v1_PrepareDelegationRequest, _tessera_v1_PrepareDelegationResponse, _tessera_v1_PrepareDelegationRequest__Output, _tessera_v1_PrepareDelegationResponse__Output>
   RenewX509SVID: MethodDefinition<_tessera_v1_RenewX509SVIDRequest, _tessera_v1_RenewX509SVIDResponse, _tessera_v1_RenewX509SVIDRequest__Output, _tessera_v1_RenewX509SVIDResponse__Output>
+  RenewX509SVIDWithProof: MethodDefinition<_tessera_v1_RenewX509SVIDWithProofRequest, _tessera_v1_RenewX509SVIDWithProofResponse, _tessera_v1_RenewX509SVIDWithProofRequest__Output, _tessera_v1_RenewX509SVIDWithProofResponse__Output>
   Spawn: MethodDefinition<_tessera_v1_SpawnRequest, _tessera_v1_SpawnResponse, _tessera_v1_SpawnRequest__Output, _tessera_v1_SpawnResponse__Output>
 }
