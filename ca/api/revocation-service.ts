@@ -37,7 +37,8 @@ export function revocationServiceDefinition(): ServiceDefinition {
 
 /**
  * WatchRevocations, ReleaseIdentity and CompleteTask. `close()` ends every open
- * stream, so the server can shut down (it waits for running calls). At most
+ * stream and every one admitted after it, so the server can shut down (it waits
+ * for running calls). At most
  * `limits.maxRevocationFollowers` streams are open, and
  * `limits.maxRevocationFollowersPerIdentity` per SPIFFE ID: beyond them a new
  * one is refused with ERR_LIMIT_EXCEEDED (audited once per burst; the SDK's
@@ -45,6 +46,7 @@ export function revocationServiceDefinition(): ServiceDefinition {
  */
 export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): { handlers: RevocationServiceHandlers; close(): void } {
   const open = new Set<() => void>();
+  let closed = false;
   const perIdentity = new Map<string, number>();
   const count = (id: string, delta: number) => {
     const n = (perIdentity.get(id) ?? 0) + delta;
@@ -79,6 +81,11 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     return lastBatch.encoded as unknown as WatchRevocationsResponse;
   };
   const watch = (call: Watch, peer: Peer) => {
+    // A stream admitted after close() (its admission was still being audited) would hold the stop.
+    if (closed) {
+      call.end();
+      return;
+    }
     let done = false;
     let counted = false;
     let unsubscribe = () => {};
@@ -146,6 +153,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
   return {
     handlers,
     close: () => {
+      closed = true;
       for (const stop of [...open]) stop();
     },
   };
