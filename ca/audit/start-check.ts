@@ -50,9 +50,13 @@ export interface VerifiedHead {
   readonly markedSeq: number | undefined;
 }
 
-/** Moves the signed "verified through" mark to the head `verifyAuditAtStart` verified. */
+/**
+ * Moves the signed "verified through" mark to the head `verifyAuditAtStart`
+ * verified. An empty log (a new CA) has nothing to mark: record 0 is no
+ * checkpoint, and such a mark would never verify.
+ */
 export async function markVerified(store: Store, signer: CheckpointSigner, verified: VerifiedHead, nowMs: number): Promise<void> {
-  if (verified.head.seq === verified.markedSeq) return;
+  if (verified.head.seq === 0 || verified.head.seq === verified.markedSeq) return;
   await store.write([{ type: 'put', key: VERIFIED_MARK_KEY, value: await signHead(signer, { ...verified.head, timeMs: nowMs }) }]);
 }
 
