@@ -11,7 +11,10 @@ import { promisify } from 'node:util';
 import { X509Bundle, certificatesFromPem } from '../../agent-sdk/bundle.js';
 import type { CaEndpoints } from '../../agent-sdk/ca-client.js';
 import { isTesseraError } from '../../agent-sdk/errors.js';
+import { within } from './within.js';
 
+/** How long a CA process may take to print its addresses (a loaded machine starts node slowly). */
+const START_TIMEOUT_MS = 20_000;
 /** The built command, as `npx tessera` runs it (npm test builds first). */
 export const TESSERA_MAIN = new URL('../../dist/ca/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -22,7 +25,7 @@ export interface CaProcess {
   readonly adminSocket: string;
   /** What the CA wrote on stderr so far (its log). */
   log(): string;
-  /** Sends `signal` (default SIGKILL) and resolves once the process has exited. */
+  /** Sends `signal` (default SIGKILL) and resolves once the process has exited (rejects after 20 s). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -38,7 +41,8 @@ export interface CaProcessOptions {
 
 /**
  * Starts `tessera ca start` and resolves with its addresses once it listens
- * (the first line it prints). Rejects with its log if it exits first.
+ * (the first line it prints). Rejects with its log if it exits first or does
+ * not listen within 20 s (then it is killed).
  *
  * @example const ca = await startCaProcess({ dataDir }); await ca.stop('SIGKILL');
  */
@@ -57,9 +61,12 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const first = await new Promise<string>((resolve, reject) => {
+  const first = await within(START_TIMEOUT_MS, 'the CA process printing its addresses', new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code, signal) => reject(new Error(`CA exited (${code ?? signal}) before listening: ${log}`)));
+  })).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}; its log: ${log}`);
   });
   const started = JSON.parse(first) as { publicAddress: string; mtlsAddress: string; adminSocket: string };
   return {
@@ -69,7 +76,7 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
     log: () => log,
     async stop(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      await within(START_TIMEOUT_MS, `the CA process exiting on ${signal}`, exited);
     },
   };
 }
