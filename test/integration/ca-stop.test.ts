@@ -76,7 +76,7 @@ describe('stopping the CA', () => {
     const watch = follow(health.Watch({ service: '' }));
     const bundle = follow(bundleClient.watchTrustBundle());
     const revocations = follow(presenting(t, orchestrator).watchRevocations(0));
-    await expect.poll(() => [watch.messages.length, bundle.messages.length, revocations.messages.length]).toEqual([1, 1, 1]);
+    await expect.poll(() => [watch, bundle, revocations].every((s) => s.messages.length > 0), { timeout: 10_000 }).toBe(true);
     expect(watch.messages).toEqual([{ status: 'SERVING' }]);
 
     const started = performance.now();
@@ -90,11 +90,10 @@ describe('stopping the CA', () => {
     expect(tookMs).toBeLessThan(SHUTDOWN_GRACE_MS);
   });
 
-  it('ok/an attestation in flight when the stop begins finishes, and the store closes only after it', async () => {
+  it('ok/an attestation in flight when the stop begins finishes: the stop waits for it before it closes the store', async () => {
     const { rootsPem, real } = await x509popOrchestrator('orch-late');
     t = await startTestCa({ config: { x509popRootsPem: rootsPem } });
     const ca = t;
-    const events: string[] = [];
     let closing: Promise<void> | undefined;
     // The stop begins while the CA waits for the challenge's answer, which comes 300 ms later:
     // a stop that did not wait for the call would have closed the store by then.
@@ -102,19 +101,18 @@ describe('stopping the CA', () => {
       name: real.name,
       payload: () => real.payload(),
       answer: async (challenge) => {
-        closing = ca.close().then(() => void events.push('closed'));
+        closing = ca.close();
         await new Promise((resolve) => setTimeout(resolve, 300));
         return real.answer(challenge);
       },
     };
     const client = new CaClient({ endpoints: t.endpoints, bundle: t.ca.authority.bundle });
     closers.push(() => client.close());
+    // A stop that did not wait would have closed the journal under it: INTERNAL, nothing issued.
     const issued = await client.attest(late, createCsr(newKey()));
-    events.push('issued');
     await closing;
     t = undefined;
     expect(issued.id.toString()).toBe('spiffe://tessera.local/orchestrator/orch-late');
-    expect(events).toEqual(['issued', 'closed']);
   });
 
   it('fail/a call still open after the grace (an orchestrator that never answers its x509pop challenge) is cancelled, and the stop ends', async () => {
