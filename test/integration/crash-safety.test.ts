@@ -430,6 +430,6 @@ describe('crash safety: SIGKILL under mixed load', () => {
     );
     // About 15 s of CPU in all (seven CA process starts, the CLI runs, the load): 20 s on an idle
     // machine, 170 s measured on two cores shared with twenty busy processes. Each step has its own
-    // bound (a CA start 20 s, a load back 15 s); this one only has to let them run.
+    // bound (a CA start 40 s, a load back 15 s); this one only has to let them run.
   }, 240_000);
 });
