@@ -11,6 +11,8 @@ import type { JournalObserver } from './audit/journal.js';
  * probe read and every write since it succeeded) and the certificates it signs
  * and serves with are within their validity; NOT_SERVING otherwise and from
  * the moment it starts shutting down. The store is probed every `probeEveryMs`.
+ * Watch streams never end by themselves: `stop` sends NOT_SERVING, then ends
+ * them, so a client watching does not hold the CA's stop.
  *
  * @example
  * const health = new CaHealth({ services, clock, notAfterMs, probeStore: () => store.get('health') });
@@ -21,6 +23,8 @@ export class CaHealth implements JournalObserver {
   readonly #params: CaHealthParams;
   #storeOk = true;
   #running = false;
+  #stopped = false;
+  readonly #watches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(params: CaHealthParams) {
@@ -30,7 +34,22 @@ export class CaHealth implements JournalObserver {
 
   /** Adds grpc.health.v1.Health (Check and Watch) to `server`. */
   addTo(server: grpc.Server): void {
-    this.#impl.addToServer(server);
+    // The library's Watch is wrapped so that `stop` can end its streams.
+    const withEndingWatch = {
+      addService: (definition: grpc.ServiceDefinition, handlers: grpc.UntypedServiceImplementation) => server.addService(definition, {
+        ...handlers,
+        watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+          (handlers.watch as grpc.handleServerStreamingCall<unknown, unknown>)(call);
+          if (this.#stopped) {
+            call.end();
+            return;
+          }
+          this.#watches.add(call);
+          call.on('cancelled', () => this.#watches.delete(call));
+        },
+      }),
+    };
+    this.#impl.addToServer(withEndingWatch as unknown as grpc.Server);
   }
 
   /** The CA listens: report readiness, and probe the store from now on. */
@@ -40,11 +59,15 @@ export class CaHealth implements JournalObserver {
     this.#timer = setInterval(() => void this.#probe(), this.#params.probeEveryMs ?? 5000).unref();
   }
 
-  /** The CA is shutting down: NOT_SERVING from now on. */
+  /** The CA is shutting down: NOT_SERVING from now on; every Watch stream gets it, then ends (OK). */
   stop(): void {
     this.#running = false;
     clearInterval(this.#timer);
     this.#refresh();
+    // No status changes after this: the library would write them to the ended streams.
+    this.#stopped = true;
+    for (const call of this.#watches) call.end();
+    this.#watches.clear();
   }
 
   /** Whether the CA reports SERVING now. */
@@ -72,6 +95,7 @@ export class CaHealth implements JournalObserver {
   }
 
   #refresh(): void {
+    if (this.#stopped) return;
     this.#set(this.ready ? 'SERVING' : 'NOT_SERVING');
   }
 

@@ -31,7 +31,8 @@ import { buildInfo } from './build-info.js';
 import { CaHealth } from './health.js';
 import type { AuthorityExpiry, CaMetrics } from './metrics/ca-metrics.js';
 import { observeAll, operationLog } from './operation-log.js';
-import { observeCalls } from './api/call-observer.js';
+import { OpenCalls, observeCalls } from './api/call-observer.js';
+import { SHUTDOWN_GRACE_MS, stopServing } from './stop-serving.js';
 import type { IssuanceContext } from './issuance/context.js';
 import { redeemJoinToken } from './issuance/join-tokens.js';
 import type { Logger } from './log.js';
@@ -77,7 +78,7 @@ export class CaServer {
   readonly authority: Authority;
   /** The issuance policy in force; `policy.reload()` re-reads the file now. */
   readonly policy: PolicySource;
-  readonly #servers: grpc.Server[];
+  readonly #stopServers: (graceMs: number) => Promise<void>;
   readonly #journal: Journal;
   readonly #store: Store;
   readonly #limits: CallLimits;
@@ -87,7 +88,7 @@ export class CaServer {
 
   private constructor(parts: {
     publicAddress: string; mtlsAddress: string; adminSocket: string; bundleEndpointAddress: string | undefined; consoleUrl: string | undefined; authority: Authority; policy: PolicySource;
-    servers: grpc.Server[]; journal: Journal; store: Store; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
+    stopServers: (graceMs: number) => Promise<void>; journal: Journal; store: Store; limits: CallLimits; csrs: CsrChecker; listeners: net.Server[]; beforeShutdown: () => void;
   }) {
     this.publicAddress = parts.publicAddress;
     this.mtlsAddress = parts.mtlsAddress;
@@ -96,7 +97,7 @@ export class CaServer {
     this.consoleUrl = parts.consoleUrl;
     this.authority = parts.authority;
     this.policy = parts.policy;
-    this.#servers = parts.servers;
+    this.#stopServers = parts.stopServers;
     this.#journal = parts.journal;
     this.#store = parts.store;
     this.#limits = parts.limits;
@@ -215,13 +216,14 @@ export class CaServer {
         [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
-      const openCalls = new Map<string, number>();
+      // Counted on every server: a stop waits for them (see stop-serving.ts); metrics count followers.
+      const openCalls = new OpenCalls();
       const serverFor = (listener: Listener) => {
         // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED); clients queue streams beyond the maximum.
         const server = new grpc.Server({
           'grpc.max_receive_message_length': config.limits.maxMessageBytes,
           'grpc.max_concurrent_streams': config.limits.maxConcurrentStreams,
-          ...(metrics && { interceptors: [observeCalls((method, code, seconds) => metrics.rpcHandled(method, code, seconds), openCalls)] }),
+          interceptors: [observeCalls((method, code, seconds) => metrics?.rpcHandled(method, code, seconds), openCalls)],
         });
         for (const [definition, implementation] of handlers) {
           server.addService(checkedRequests(definition), methodsOf(listener, definition, implementation));
@@ -267,10 +269,10 @@ export class CaServer {
       });
       const stopPruning = schedulePruning(ctx, PRUNE_EVERY_MS, (err) => log.warn({ err }, 'revocation pruning failed; retrying later'));
       health.start();
-      metrics?.watch({ followers: () => openCalls.get(WATCH_REVOCATIONS) ?? 0, authorities: expiring, now: () => clock.now() });
+      metrics?.watch({ followers: () => openCalls.of(WATCH_REVOCATIONS), authorities: expiring, now: () => clock.now() });
       log.info({ version: buildInfo.version, trustDomain: config.trustDomain, publicPort, mtlsPort, adminSocket: config.adminSocket }, 'tessera CA listening');
       return new CaServer({
-        // Open WatchRevocations streams never finish by themselves; shutdown waits for running calls.
+        // The server streams (health Watch, WatchTrustBundle, WatchRevocations) never finish by themselves: ended here.
         beforeShutdown: () => {
           health.stop();
           stopPruning();
@@ -295,7 +297,10 @@ export class CaServer {
         consoleUrl: consoleServer?.url,
         authority,
         policy,
-        servers: [publicServer, mtlsServer, adminServer],
+        stopServers: async (graceMs) => {
+          const cancelled = await stopServing([publicServer, mtlsServer, adminServer], openCalls, graceMs);
+          if (Object.keys(cancelled).length > 0) log.warn({ cancelled, graceMs }, 'calls still open after the stop grace were cancelled');
+        },
         journal,
         store,
         limits,
@@ -311,12 +316,16 @@ export class CaServer {
     }
   }
 
-  /** Stops the listeners (in-flight calls finish), writes a final checkpoint, closes the store. */
-  async close(): Promise<void> {
+  /**
+   * Stops the listeners and ends the CA's server streams; the calls in flight
+   * get `graceMs` to finish (those still open then are cancelled); then writes
+   * a final checkpoint and closes the store. Always ends.
+   */
+  async close(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     this.#beforeShutdown();
-    // No new connections; the open ones finish their calls (grpc-js closes their sessions).
+    // No new connections; the open ones get GOAWAY and finish their calls.
     for (const listener of this.#listeners) listener.close();
-    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+    await this.#stopServers(graceMs);
     // The refusals counted in open bursts go into the log before it closes. If that write fails the
     // journal is failing, and closing it below reports that.
     await this.#limits.close().catch(() => {});

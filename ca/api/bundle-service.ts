@@ -16,6 +16,7 @@ type Watch = ServerWritableStream<WatchTrustBundleRequest__Output, WatchTrustBun
 /** The open WatchTrustBundle streams: each gets every new bundle; `close` ends them all. */
 export class BundleWatchers {
   readonly #streams = new Set<Watch>();
+  #closed = false;
 
   /** Sends the bundle to every open stream. */
   publish(authority: BundleHolder): void {
@@ -25,6 +26,11 @@ export class BundleWatchers {
 
   /** Sends `call` the current bundle, then every new one and a heartbeat, until it ends. */
   watch(call: Watch, authority: BundleHolder): void {
+    // A stream a client opens on its existing connection while the CA shuts down would keep it waiting.
+    if (this.#closed) {
+      call.end();
+      return;
+    }
     this.#streams.add(call);
     call.write(bundleMessage(authority));
     const heartbeat = setInterval(() => call.write({ heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS }), HEARTBEAT_INTERVAL_MS);
@@ -38,6 +44,7 @@ export class BundleWatchers {
   }
 
   close(): void {
+    this.#closed = true;
     for (const call of [...this.#streams]) call.end();
     this.#streams.clear();
   }

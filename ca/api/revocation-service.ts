@@ -46,8 +46,9 @@ export function revocationServiceDefinition(): ServiceDefinition {
 }
 
 /**
- * WatchRevocations (over mTLS, or over the public listener with an SvidProof), ReleaseIdentity and CompleteTask. `close()` ends every open
- * stream, so the server can shut down (it waits for running calls). At most
+ * WatchRevocations (over mTLS, or over the public listener with an SvidProof), ReleaseIdentity and
+ * CompleteTask. `close()` ends every open stream and every one admitted after it, so the server can
+ * shut down (it waits for running calls). At most
  * `limits.maxRevocationFollowers` streams are open, and
  * `limits.maxRevocationFollowersPerIdentity` per SPIFFE ID: beyond them a new
  * one is refused with ERR_LIMIT_EXCEEDED (audited once per burst; the SDK's
@@ -55,6 +56,7 @@ export function revocationServiceDefinition(): ServiceDefinition {
  */
 export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): { handlers: RevocationServiceHandlers; close(): void } {
   const open = new Set<() => void>();
+  let closed = false;
   const perIdentity = new Map<string, number>();
   const count = (id: string, delta: number) => {
     const n = (perIdentity.get(id) ?? 0) + delta;
@@ -94,6 +96,11 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
    * longer the caller's identity holds an SVID, and the stream lives on until then.
    */
   const watch = (call: Watch, peer: Peer, renewedUntil?: () => Promise<number | undefined>) => {
+    // A stream admitted after close() (its admission was still being audited) would hold the stop.
+    if (closed) {
+      call.end();
+      return;
+    }
     let done = false;
     let counted = false;
     let unsubscribe = () => {};
@@ -196,6 +203,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
   return {
     handlers,
     close: () => {
+      closed = true;
       for (const stop of [...open]) stop();
     },
   };

@@ -50,7 +50,11 @@ export interface VerifiedHead {
   readonly markedSeq: number | undefined;
 }
 
-/** Moves the signed "verified through" mark to the head `verifyAuditAtStart` verified. */
+/**
+ * Moves the signed "verified through" mark to the head `verifyAuditAtStart`
+ * verified. An empty log (a new CA) has nothing to mark: record 0 is no
+ * checkpoint, and such a mark would never verify.
+ */
 export async function markVerified(store: Store, signer: CheckpointSigner, verified: VerifiedHead, nowMs: number): Promise<void> {
   // An empty log has no head to mark (a checkpoint's seq starts at 1: a mark at 0 would not verify next time).
   if (verified.head.seq === 0 || verified.head.seq === verified.markedSeq) return;

@@ -11,7 +11,10 @@ import { promisify } from 'node:util';
 import { X509Bundle, certificatesFromPem } from '../../agent-sdk/bundle.js';
 import type { CaEndpoints } from '../../agent-sdk/ca-client.js';
 import { isTesseraError } from '../../agent-sdk/errors.js';
+import { within } from './within.js';
 
+/** How long a CA process may take to print its addresses: 1 s of CPU, 21 s measured at load average 28 on two cores. */
+const START_TIMEOUT_MS = 40_000;
 /** The built command, as `npx tessera` runs it (npm test builds first). */
 export const TESSERA_MAIN = new URL('../../dist/ca/main.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -24,7 +27,7 @@ export interface CaProcess {
   readonly consoleUrl?: string;
   /** What the CA wrote on stderr so far (its log). */
   log(): string;
-  /** Sends `signal` (default SIGKILL) and resolves once the process has exited. */
+  /** Sends `signal` (default SIGKILL) and resolves once the process has exited (rejects after 40 s). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -42,7 +45,8 @@ export interface CaProcessOptions {
 
 /**
  * Starts `tessera ca start` and resolves with its addresses once it listens
- * (the first line it prints). Rejects with its log if it exits first.
+ * (the first line it prints). Rejects with its log if it exits first or does
+ * not listen within 40 s (then it is killed).
  *
  * @example const ca = await startCaProcess({ dataDir }); await ca.stop('SIGKILL');
  */
@@ -62,9 +66,12 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const first = await new Promise<string>((resolve, reject) => {
+  const first = await within(START_TIMEOUT_MS, 'the CA process printing its addresses', new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code, signal) => reject(new Error(`CA exited (${code ?? signal}) before listening: ${log}`)));
+  })).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}; its log: ${log}`);
   });
   const started = JSON.parse(first) as { publicAddress: string; mtlsAddress: string; adminSocket: string; consoleUrl?: string };
   return {
@@ -75,7 +82,7 @@ export async function startCaProcess(options: CaProcessOptions): Promise<CaProce
     log: () => log,
     async stop(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      await within(START_TIMEOUT_MS, `the CA process exiting on ${signal}`, exited);
     },
   };
 }

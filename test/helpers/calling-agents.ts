@@ -20,6 +20,8 @@ export interface CallingAgents {
   /** Agent i's CA connections start at replica i % replicas. */
   readonly agents: X509Source[];
   readonly calls: { ok: number; failed: unknown[] };
+  /** Why an agent's server closed a caller's connection (a failed call says only "closed"). */
+  readonly refusedCallers: string[];
   readonly failedRotations: TesseraError[];
   /** The serial of every SVID any agent held. */
   readonly issuedSerials: string[];
@@ -49,6 +51,7 @@ export async function startCallingAgents(params: {
   const failedRotations: TesseraError[] = [];
   const issuedSerials: string[] = [];
   const agents: X509Source[] = [];
+  const refusedCallers: string[] = [];
   for (let i = 0; i < count; i++) {
     const spawned = await orchestrator.spawn('task-1', { sponsor: 'user-1' });
     const agent = await X509Source.fromTicket({ ticket: spawned.env[ENV.ticket]!, endpoints: startingAt(endpoints, i % replicas), bundle });
@@ -63,6 +66,7 @@ export async function startCallingAgents(params: {
       socket.on('data', () => socket.write('pong\n'));
       socket.on('error', () => {});
     });
+    server.on('peerRejected', (err: TesseraError) => refusedCallers.push(`${err.code}: ${err.message}`));
     closers.push(() => server.close());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return (server.address() as AddressInfo).port;
@@ -87,7 +91,7 @@ export async function startCallingAgents(params: {
     }
   });
   return {
-    agents, calls, failedRotations, issuedSerials,
+    agents, calls, refusedCallers, failedRotations, issuedSerials,
     async stop() {
       running = false;
       await Promise.all(loops);

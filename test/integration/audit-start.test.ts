@@ -107,6 +107,18 @@ describe('the audit log checked at start', () => {
     await expectRejection(start(), 'ERR_AUDIT_CHAIN_BROKEN', /record 2 \(hash_mismatch\)/);
   });
 
+  it('ok/the first start of a new CA leaves no mark (there was nothing to verify); the next start believes the mark its own start signed', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-audit-start-'));
+    await runOnce();
+    // A mark at record 0 would not parse as a checkpoint, and every second start would re-read the whole log.
+    expect(await withStore((store) => store.get(VERIFIED_MARK_KEY))).toBeUndefined();
+    const lines: Array<{ msg: string }> = [];
+    const log = createLogger('warn', { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    for (let i = 0; i < 2; i++) await (await CaServer.start(configOf(), { clock: systemClock, log })).close();
+    expect(lines.map((l) => l.msg)).not.toContain('the audit verified-through mark does not verify; verifying the whole log');
+    expect(parseCheckpoint((await withStore((store) => store.get(VERIFIED_MARK_KEY)))!).seq).toBeGreaterThan(0);
+  });
+
   it('ok/tessera audit seal acknowledges the break it names (and only that one), audited; the CA starts again', async () => {
     dir = await mkdtemp(join(tmpdir(), 'tessera-audit-start-'));
     await runOnce();

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed, vi } from 'vitest';
 import { authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { CaEndpoints } from '../../agent-sdk/ca-client.js';
@@ -44,6 +44,7 @@ import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 import { type CaProcess, bundleOf, startCaProcess, whenReachable } from '../helpers/ca-process.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
+import { within } from '../helpers/within.js';
 
 const TD = 'tessera.local';
 const AUDIENCE = `spiffe://${TD}/service/tool`;
@@ -126,9 +127,10 @@ async function tlsService(source: X509Source, pattern: string, options: { clock?
   return { port: (server.address() as AddressInfo).port, rejected };
 }
 
-/** One request on a new mTLS connection: the answer, or why there was none. */
+/** One request on a new mTLS connection: the answer, or why there was none (within 5 s). */
 async function askTls(port: number, source: X509Source, serverId: string): Promise<Answer> {
-  const socket = await connectMtls({ host: '127.0.0.1', port }, source, source, authorizeId(serverId));
+  const socket = await within(5_000, 'a TLS connection to the service', connectMtls({ host: '127.0.0.1', port }, source, source, authorizeId(serverId)));
+  socket.setTimeout(5_000, () => socket.destroy(new Error('no answer from the service within 5 s')));
   return new Promise((resolve, reject) => {
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString()));
@@ -155,10 +157,17 @@ const failuresOf = (source: X509Source): TesseraError[] => {
 
 describe('CA outages', () => {
   it('ok/the CA down for less than the SVIDs\' remaining life: no failed request over node:tls or gRPC; an agent it outlives ends in ERR_SVID_EXPIRED; all recovers when it returns', async () => {
+    // When each step was reached (ms into the test): printed at the end, and with any failure.
+    const t0 = Date.now();
+    const steps: string[] = [];
+    const step = (name: string) => steps.push(`${name} ${Date.now() - t0}`);
+    onTestFailed(() => console.log(`outage: steps reached (ms): ${steps.join(', ')}`));
     const w = await startWorld();
+    step('CA up');
     // Rotation at a fifth of the life, so the renewal that fails in the outage leaves most of it;
-    // staleness at the SVID lifetime (docs/revocation.md), longer than this outage.
-    const TTL_MS = 10_000;
+    // staleness at the SVID lifetime (docs/revocation.md), longer than this outage. The outage lasts
+    // as long as the CA takes to start again: 7 s on two cores shared by twenty busy processes.
+    const TTL_MS = 20_000;
     const options: Partial<X509SourceOptions> = {
       rotation: { at: 0.2, jitter: 0.05, retryMs: 200, maxRetryMs: 400 },
       revocation: { staleAfterMs: TTL_MS },
@@ -209,15 +218,18 @@ describe('CA outages', () => {
       }
     });
 
+    step('agents calling');
     await sleep(200);
     const before = agents.map(serialOf);
     await w.kill();
     const down = Date.now();
+    step('CA killed');
     // The CA stays away until every long-lived source has tried to renew and failed, and the short-lived SVID has expired.
     await vi.waitFor(() => {
-      expect(failures.every((f) => f.length > 0)).toBe(true);
-      expect(shortFailures.at(-1)?.code).toBe('ERR_SVID_EXPIRED');
+      expect(failures.every((f) => f.length > 0), 'every long-lived source failed a renewal').toBe(true);
+      expect(shortFailures.at(-1)?.code, 'the short-lived SVID expired').toBe('ERR_SVID_EXPIRED');
     }, { timeout: 10_000, interval: 50 });
+    step('renewals failed');
     const requestsDuringOutage = requests;
     for (const source of [service, ...agents]) expect(source.getX509Svid().expiresAtMs - Date.now(), 'the outage is shorter than their remaining life').toBeGreaterThan(5_000);
     expect(failures.flat().map((e) => e.code)).toEqual(failures.flat().map(() => 'ERR_UNAVAILABLE'));
@@ -228,12 +240,22 @@ describe('CA outages', () => {
     expect(new Set(shortFailures.map((e) => e.code))).toEqual(new Set(['ERR_UNAVAILABLE', 'ERR_SVID_EXPIRED']));
     const shortAttempt = await askTls(tlsSvc.port, shortLived, serviceId).then(() => 'served', (err: Error) => err.message);
     expect(shortAttempt).not.toBe('served');
-    await vi.waitFor(() => expect(tlsSvc.rejected.map((e) => e.code)).toContain('ERR_SVID_EXPIRED'));
+    await vi.waitFor(() => expect(tlsSvc.rejected.map((e) => e.code), 'the service refused the expired agent').toContain('ERR_SVID_EXPIRED'), { timeout: 5_000 });
 
     await w.restart();
     const outageMs = Date.now() - down;
+    step('CA back');
+    for (const source of [service, ...agents]) expect(source.getX509Svid().expiresAtMs - Date.now(), `the CA came back (after ${outageMs} ms) within their life`).toBeGreaterThan(0);
     // The others renew by themselves (new certificates, same identities) and the calls never stopped.
-    await Promise.all(updated);
+    const backAt = Date.now();
+    const renewedSince = [service, ...agents].map((s) => s.getX509Svid());
+    const stuck = () => [service, ...agents].map((s, i) => {
+      const last = failures[i]!.at(-1);
+      return `${i === 0 ? 'service' : `agent ${i}`}: ${s.getX509Svid() !== renewedSince[i] ? 'renewed' : 'not renewed'}, expires in ${s.getX509Svid().expiresAtMs - Date.now()} ms, `
+        + `${failures[i]!.length} failures, the last ${last ? `${last.code} (${last.message})` : 'none'}`;
+    }).join('; ');
+    await within(10_000, () => `every long-lived source renewed after the CA came back ${Date.now() - backAt} ms ago: ${stuck()} (${steps.join(', ')})`, Promise.all(updated));
+    step('renewed');
     const after = agents.map(serialOf);
     for (const [i, agent] of agents.entries()) {
       expect(after[i]).not.toBe(before[i]);
@@ -244,17 +266,19 @@ describe('CA outages', () => {
         expect(served.get(`grpc ${id}`)).toContain(after[i]);
       }, { timeout: 5_000, interval: 50 });
     }
+    step('new certificates served');
     calling = false;
-    await Promise.all(loops);
+    await within(10_000, `the calling loops stopped (${steps.join(', ')})`, Promise.all(loops));
     expect(failed).toEqual([]);
     expect(requests - requestsDuringOutage).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(service.revocations!.isCurrent()).toBe(true));
+    await vi.waitFor(() => expect(service.revocations!.isCurrent(), 'the service\'s revocation list current again').toBe(true), { timeout: 5_000 });
 
     // A new spawn works: it activates and is served at once.
     const fresh = await whenReachable(() => spawnAgent(orchestrator, 'client', TTL_MS, options));
     expect((await askTls(tlsSvc.port, fresh, serviceId)).id).toBe(fresh.getX509Svid().id.toString());
-    console.log(`outage: CA down ${outageMs} ms; ${requests} requests, ${requestsDuringOutage} before it returned, none failed`);
-  });
+    step('fresh agent served');
+    console.log(`outage: CA down ${outageMs} ms; ${requests} requests, ${requestsDuringOutage} before it returned, none failed; steps (ms): ${steps.join(', ')}`);
+  }, 60_000);
 
   it('fail/cut off from the revocation stream past staleAfterMs (default 5 min, the clock moved ahead): peers and tokens refused with ERR_REVOCATION_STALE, accepted again once the CA is back', async () => {
     const w = await startWorld();

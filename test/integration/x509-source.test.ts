@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,10 +94,24 @@ describe('X509Source', () => {
   });
 
   it('ok/the private key never touches the file system', async () => {
-    // Only files written while the test ran: the shared tmpdir holds every other run's files too,
-    // and reading them all outlasted the test's time on a loaded machine.
+    // The SDK gets a temporary directory of its own (os.tmpdir() reads TMPDIR), read in full; of the
+    // shared one, only the files directly in it written while the test ran. Walking the shared one,
+    // which holds every other run's files (Node runtimes, other suites' stores), took longer than
+    // the test's 30 s on a machine shared by seven engineers.
     const startedMs = Date.now() - 1_000;
     t = await startTestCa();
+    const sharedTmp = tmpdir();
+    const ownTmp = await mkdtemp(join(sharedTmp, 'tessera-key-on-disk-'));
+    const tmpBefore = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    closers.push({
+      close: () => {
+        if (tmpBefore === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = tmpBefore;
+        void rm(ownTmp, { recursive: true, force: true });
+      },
+    });
+    expect(tmpdir()).toBe(ownTmp);
     const orchestrator = await orchestratorFor(t);
     const agent = await orchestrator.spawn('task-1', { sponsor: 'user-1' });
     const source = await X509Source.fromEnv({ ...agent.env });
@@ -108,8 +122,8 @@ describe('X509Source', () => {
       key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
       key.export({ format: 'jwk' }).d as string,
     ];
-    for (const dir of [t.dataDir, tmpdir()]) {
-      for (const file of await listFiles(dir, startedMs)) {
+    for (const [dir, levels] of [[t.dataDir, 4], [ownTmp, 4], [sharedTmp, 0]] as const) {
+      for (const file of await listFiles(dir, startedMs, levels)) {
         const content = await readFile(file).catch(() => Buffer.alloc(0));
         for (const needle of needles) expect(content.includes(needle), `${file} holds the agent key`).toBe(false);
       }
@@ -118,14 +132,14 @@ describe('X509Source', () => {
   });
 });
 
-/** The files under `dir` (four levels deep) modified at or after `sinceMs`. */
-async function listFiles(dir: string, sinceMs: number, depth = 0): Promise<string[]> {
-  if (depth > 4) return [];
+/** The files in `dir` and `levels` levels below it modified at or after `sinceMs`. */
+async function listFiles(dir: string, sinceMs: number, levels: number): Promise<string[]> {
+  if (levels < 0) return [];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const out: string[] = [];
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(path, sinceMs, depth + 1)));
+    if (e.isDirectory()) out.push(...(await listFiles(path, sinceMs, levels - 1)));
     else if (e.isFile() && ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0) >= sinceMs) out.push(path);
   }
   return out;
