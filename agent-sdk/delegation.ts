@@ -13,6 +13,8 @@ export interface DelegatorSource {
   readonly caClient: CaClient;
   readonly bundle: X509Bundle;
   getX509Svid(): X509Svid;
+  /** Resolves once no renewal is under way (X509Source.renewalSettled). */
+  renewalSettled?(): Promise<void>;
 }
 
 /** What the sub-agent may do and for how long. */
@@ -42,17 +44,23 @@ export interface DelegationOptions {
  */
 export async function delegateToSubAgent(source: DelegatorSource, options: DelegationOptions): Promise<AgentSpawn> {
   const scopes = parseScopes(options.scopes);
-  // A rotation between the two reads below names a key this agent no longer
-  // signs with; one more try uses the new SVID.
+  // A rotation during the calls below makes this SVID old: the record names a key this agent no
+  // longer signs with, or the CA, having committed the renewal, refuses the old SVID
+  // (ERR_PERMISSION_DENIED) before its reply has reached the source. One more try uses the new SVID.
   for (let attempt = 0; ; attempt++) {
     const svid = source.getX509Svid();
-    const prepared = await source.caClient.prepareDelegation({ scopes, ttlMs: options.ttlMs, lifetimeMs: options.lifetimeMs });
-    const rotated = source.getX509Svid() !== svid;
-    if (rotated && attempt === 0) continue;
-    checkRecord(prepared, svid, scopes);
-    const signature = sign('sha256', delegationSigningBytes(prepared.record), { key: svid.privateKey, dsaEncoding: 'der' });
-    const spawned = await source.caClient.delegate(prepared.delegationId, signature);
-    return agentSpawn(spawned, source.caClient.endpoints, source.bundle);
+    try {
+      const prepared = await source.caClient.prepareDelegation({ scopes, ttlMs: options.ttlMs, lifetimeMs: options.lifetimeMs });
+      if (source.getX509Svid() !== svid && attempt === 0) continue;
+      checkRecord(prepared, svid, scopes);
+      const signature = sign('sha256', delegationSigningBytes(prepared.record), { key: svid.privateKey, dsaEncoding: 'der' });
+      const spawned = await source.caClient.delegate(prepared.delegationId, signature);
+      return agentSpawn(spawned, source.caClient.endpoints, source.bundle);
+    } catch (err) {
+      if (attempt > 0 || !(err instanceof TesseraError && err.code === 'ERR_PERMISSION_DENIED')) throw err;
+      await source.renewalSettled?.();
+      if (source.getX509Svid() === svid) throw err;
+    }
   }
 }
 

@@ -113,6 +113,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   #proofUnusable = false;
   /** The revocation stream was opened with a proof: it outlives the SVID while the identity renews. */
   #followingWithProof = false;
+  /** The renewal under way, if any (see renewalSettled). */
+  #renewing: Promise<X509Svid> | undefined;
 
   private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
@@ -261,11 +263,28 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   }
 
   /**
+   * Resolves once no renewal is under way (whether it succeeded or not). A call the CA
+   * refused because a renewal it already committed made this SVID old can wait for it
+   * and go again with the new one (delegateToSubAgent does).
+   */
+  async renewalSettled(): Promise<void> {
+    await this.#renewing?.catch(() => {});
+  }
+
+  /**
    * A caller of rotate() gets the CA client's wait for a reconnecting channel;
    * the schedule does not (`waitForChannel: false`): it retries with its own backoff,
    * so a CA that is down is reported and retried at once, not after the wait.
    */
-  async #renew(waitForChannel: boolean): Promise<X509Svid> {
+  #renew(waitForChannel: boolean): Promise<X509Svid> {
+    const renewing = this.#renewOnce(waitForChannel).finally(() => {
+      if (this.#renewing === renewing) this.#renewing = undefined;
+    });
+    this.#renewing = renewing;
+    return renewing;
+  }
+
+  async #renewOnce(waitForChannel: boolean): Promise<X509Svid> {
     const key = newKey();
     const csr = createCsr(key);
     // Each renewal tries a proof first (when configured), so that one the CA could not judge
