@@ -15,9 +15,10 @@ const serviceId = process.env.DEMO_SERVICE_ID ?? '';
 const wantRotations = Number(process.env.DEMO_ROTATIONS ?? 3);
 const shouldDelegate = process.env.DEMO_DELEGATE === '1';
 // A sub-agent in the demo gets its parent's token, to show that a token taken
-// from another agent is refused: it is bound to the parent's certificate.
-const stolenToken = process.env.DEMO_STOLEN_TOKEN;
-delete process.env.DEMO_STOLEN_TOKEN;
+// from another agent is refused: it is bound to the parent's certificate. It asks
+// for it once it is running (over the IPC channel), so the token is fresh however
+// slowly the process started: the point is its binding, not its expiry.
+const wantsStolenToken = process.env.DEMO_STEAL_TOKEN === '1' && process.send !== undefined;
 const [host, port] = [service.slice(0, service.lastIndexOf(':')), Number(service.slice(service.lastIndexOf(':') + 1))];
 
 const source = await X509Source.fromEnv();
@@ -77,16 +78,23 @@ async function delegateOnce(): Promise<number> {
   }
   const sub = await delegateToSubAgent(source, { scopes: ['search:query'], ttlMs: 3000 });
   say(`delegated to ${sub.id} with scopes [search:query] (mine: [read:files:* search:query])`);
-  const myToken = (await tokens.fetchJwtSvid({ audience: serviceId, scopes: ['search:query'] })).token;
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
-    env: { ...process.env, ...sub.env, DEMO_DELEGATE: '0', DEMO_STOLEN_TOKEN: myToken },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...sub.env, DEMO_DELEGATE: '0', DEMO_STEAL_TOKEN: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.on('message', () => {
+    tokens.fetchJwtSvid({ audience: serviceId, scopes: ['search:query'] }).then((t) => child.send(t.token), () => child.kill());
   });
   return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
 let failures = 0;
-if (stolenToken) {
+if (wantsStolenToken) {
+  const stolenToken = await new Promise<string>((resolve) => {
+    process.once('message', (token) => resolve(String(token)));
+    process.send!('token?');
+  });
+  process.disconnect();
   const reply = await call(0, stolenToken);
   say(`presented my parent's token on my own connection: ${reply.split(' (')[0]}`);
   if (!reply.startsWith('refused ERR_TOKEN_BINDING')) failures++;
