@@ -121,8 +121,10 @@ describe('authorities across CA replicas', () => {
     }
 
     await inForceEverywhere('taint', () => authorities[2]!.step('x509', 'taint', old!.authorityId), () => old!.authorityId, 'tainted');
-    // Agents on every replica move off the tainted intermediate now, not at their half-life.
-    await vi.waitFor(() => expect(load.agents.every((a) => a.getX509Svid().certificates[1]!.equals(next))).toBe(true), { timeout: 10_000, interval: 50 });
+    // Agents on every replica, and the orchestrator, move off the tainted intermediate now, not at
+    // their half-life (the orchestrator spawns through it after the revocation below).
+    const sources = [...load.agents, orchestrator.source];
+    await vi.waitFor(() => expect(sources.every((a) => a.getX509Svid().certificates[1]!.equals(next))).toBe(true), { timeout: 10_000, interval: 50 });
 
     await inForceEverywhere('revoke', () => authorities[0]!.step('x509', 'revoke', old!.authorityId), () => old!.authorityId, 'revoked');
     for (const agent of load.agents) expect(agent.bundle.revokedAuthorities).toHaveLength(1);
