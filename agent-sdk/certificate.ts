@@ -201,6 +201,26 @@ export function isP256PublicKeyInfo(spki: Uint8Array): boolean {
  */
 export const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
 
+/** A P-256 public key's coordinates, as a JWK. */
+export interface P256Jwk {
+  readonly kty: 'EC';
+  readonly crv: 'P-256';
+  readonly x: string;
+  readonly y: string;
+}
+
+/**
+ * The JWK of a P-256 SubjectPublicKeyInfo with an uncompressed point; undefined for
+ * any other key. Imported as a JWK, a key skips OpenSSL 3.0's DER decoder (Node 20),
+ * which costs more than the signature check itself; OpenSSL still refuses a point
+ * that is not on the curve.
+ */
+export function p256JwkOf(spki: Buffer): P256Jwk | undefined {
+  const at = P256_SPKI_PREFIX.length;
+  if (spki.length !== at + 64 || !spki.subarray(0, at).equals(P256_SPKI_PREFIX)) return undefined;
+  return { kty: 'EC', crv: 'P-256', x: spki.toString('base64url', at, at + 32), y: spki.toString('base64url', at + 32, at + 64) };
+}
+
 /**
  * The DER SubjectPublicKeyInfo of a key (private or public). A P-256 key is put
  * together from its JWK coordinates: OpenSSL 3.0's DER encoder (Node 20) costs

@@ -7,6 +7,7 @@
  * issued is settled against the identity's record (assertNewestSvid), not by a chain.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { p256JwkOf } from '../../agent-sdk/certificate.js';
 import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
 import type { SvidProof__Output } from '../../agent-sdk/gen/tessera/v1/SvidProof.js';
 import { type ProofPurpose, proofSigningBytes } from '../../agent-sdk/svid-proof.js';
@@ -79,7 +80,8 @@ function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose:
 
 function signatureHolds(signed: Buffer, subjectPublicKeyInfo: Buffer, signature: Uint8Array): boolean {
   try {
-    const key = createPublicKey({ key: subjectPublicKeyInfo, format: 'der', type: 'spki' });
+    const jwk = p256JwkOf(subjectPublicKeyInfo);
+    const key = jwk ? createPublicKey({ key: { ...jwk }, format: 'jwk' }) : createPublicKey({ key: subjectPublicKeyInfo, format: 'der', type: 'spki' });
     return verify('sha256', signed, { key, dsaEncoding: 'der' }, signature);
   } catch {
     // A key OpenSSL will not import or a signature that is not DER: nothing was proved.

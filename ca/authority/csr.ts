@@ -1,6 +1,6 @@
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { DerError, TAG, bytesOf, children, contentOf, decodeOid, readOnly } from '../../agent-sdk/der.js';
-import { OID, isP256PublicKeyInfo } from '../../agent-sdk/certificate.js';
+import { OID, isP256PublicKeyInfo, p256JwkOf } from '../../agent-sdk/certificate.js';
 import { type SignatureJob, type SignatureVerdict, checkSignature } from './csr-signature.mjs';
 
 /** A CSR is a signature over a public key (about 200 bytes); the default of config `limits.maxCsrBytes`. */
@@ -93,21 +93,12 @@ function malformed(cause: unknown): TesseraError {
   return new TesseraError('ERR_CSR_INVALID', 'CSR is not a well-formed PKCS#10 request', cause === undefined ? undefined : { cause });
 }
 
-// The DER of a P-256 SubjectPublicKeyInfo with an uncompressed point, up to the
-// point's 64 coordinate bytes: SEQUENCE { SEQUENCE { ecPublicKey, prime256v1 }, BIT STRING 04 || X || Y }.
-const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
-
 /**
- * How to import a P-256 public key. OpenSSL 3.0's DER decoder (Node 20) costs
- * more than the signature check itself, so the usual encoding (uncompressed
- * point) goes in as a JWK of its coordinates, which OpenSSL imports through the
- * EC key API and still refuses when the point is not on the curve. Any other
- * encoding takes the general DER path (the SPKI at `at` in the CSR).
+ * How to import the CSR's public key: as a JWK when it is P-256 with an
+ * uncompressed point (p256JwkOf says why), otherwise from its DER at `at`.
  */
 function keyInputOf(spki: Buffer, at: number): SignatureJob['key'] {
-  if (spki.length === P256_SPKI_PREFIX.length + 64 && spki.subarray(0, P256_SPKI_PREFIX.length).equals(P256_SPKI_PREFIX)) {
-    const x = P256_SPKI_PREFIX.length;
-    return { format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: spki.toString('base64url', x, x + 32), y: spki.toString('base64url', x + 32, x + 64) } };
-  }
+  const jwk = p256JwkOf(spki);
+  if (jwk) return { format: 'jwk', key: jwk };
   return { format: 'der', at: [at, at + spki.length] };
 }
