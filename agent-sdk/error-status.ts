@@ -53,6 +53,9 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_AUTHORITY_STATE: status.FAILED_PRECONDITION,
   // The gateway has no route for a request (default deny).
   ERR_NO_ROUTE: status.PERMISSION_DENIED,
+  // A certificate or key an operator brought for an authority is unfit (not a CA, another key, a chain
+  // that does not reach the root, a path length that forbids issuing, expired, a wrong key type).
+  ERR_AUTHORITY_INVALID: status.INVALID_ARGUMENT,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -45,7 +45,8 @@ export type ErrorCode =
   | 'ERR_VALUE_OUT_OF_RANGE'
   | 'ERR_BANNED'
   | 'ERR_AUTHORITY_STATE'
-  | 'ERR_NO_ROUTE';
+  | 'ERR_NO_ROUTE'
+  | 'ERR_AUTHORITY_INVALID';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -91,6 +92,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_BANNED',
   'ERR_AUTHORITY_STATE',
   'ERR_NO_ROUTE',
+  'ERR_AUTHORITY_INVALID',
 ];
 
 /**

@@ -32,9 +32,18 @@ export class AuthorityClient {
     return this.#call((cb) => this.#client.ListAuthorities({ kind: WIRE_KIND[kind] }, deadline(), cb));
   }
 
-  /** Prepares a new authority. @throws {TesseraError} ERR_AUTHORITY_STATE while one is prepared; ERR_UNAVAILABLE. */
-  async prepare(kind: AuthorityKind): Promise<Authority__Output> {
-    const res = await this.#call<{ authority: Authority__Output | null }>((cb) => this.#client.PrepareAuthority({ kind: WIRE_KIND[kind] }, deadline(), cb));
+  /**
+   * Prepares a new authority; for X.509, `brought` gives an intermediate made
+   * elsewhere (PEM certificate then its upstream chain, and its PEM key) instead.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_STATE while one is prepared (or, with nothing
+   *   brought, when the CA holds no root key); ERR_AUTHORITY_INVALID for an unfit
+   *   intermediate; ERR_UNAVAILABLE.
+   * @example await authorities.prepare('x509', { certificatePem, privateKeyPem });
+   */
+  async prepare(kind: AuthorityKind, brought?: { certificatePem: string; privateKeyPem: string }): Promise<Authority__Output> {
+    const request = { kind: WIRE_KIND[kind], ...brought };
+    const res = await this.#call<{ authority: Authority__Output | null }>((cb) => this.#client.PrepareAuthority(request, deadline(), cb));
     return res.authority!;
   }
 

@@ -224,7 +224,9 @@ export class CaServer {
         bundleWatch.publish(authority);
       });
       const stopFederationWatch = federation.onChange(() => bundleWatch.publish(authority));
-      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'));
+      const warnOperator = (warnings: string[]) => { for (const warning of warnings) log.warn({ warning }, 'the authorities need the operator'); };
+      warnOperator(authorities.warnings());
+      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'), warnOperator);
 
       const gate = new ConnectionGate({
         maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress,

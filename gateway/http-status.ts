@@ -52,4 +52,5 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   ERR_BANNED: 403,
   ERR_AUTHORITY_STATE: 409,
   ERR_NO_ROUTE: 403,
+  ERR_AUTHORITY_INVALID: 400,
 };

@@ -25,10 +25,15 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, a
     ListAuthorities: unaryHandler(deps, `${SERVICE}/ListAuthorities`, async (req) => ({
       authorities: authorities.list(kindOf(req.kind)).map(authorityMessage),
       bundleSequence: authorities.bundle.sequenceNumber,
+      warnings: kindOf(req.kind) === 'x509' ? authorities.warnings() : [],
     })),
-    PrepareAuthority: unaryHandler(deps, `${SERVICE}/PrepareAuthority`, async (req) => ({
-      authority: authorityMessage(await authorities.prepare(kindOf(req.kind))),
-    })),
+    PrepareAuthority: unaryHandler(deps, `${SERVICE}/PrepareAuthority`, async (req) => {
+      const kind = kindOf(req.kind);
+      if (!req.certificatePem && !req.privateKeyPem) return { authority: authorityMessage(await authorities.prepare(kind)) };
+      if (kind !== 'x509') throw new TesseraError('ERR_INVALID_ARGUMENT', 'only an X.509 intermediate can be brought from outside');
+      if (!req.certificatePem || !req.privateKeyPem) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with both its certificate and its key');
+      return { authority: authorityMessage(await authorities.importX509(req.certificatePem, req.privateKeyPem)) };
+    }),
     ActivateAuthority: step('activate', 'ActivateAuthority'),
     TaintAuthority: step('taint', 'TaintAuthority'),
     RevokeAuthority: step('revoke', 'RevokeAuthority'),

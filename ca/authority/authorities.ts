@@ -21,7 +21,9 @@ import { checkAudited } from '../issuance/context.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
 import { JwtAuthority } from './jwt-authority.js';
-import { type CaCredential, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot } from './keys.js';
+import { type CaCredential, type CaRoot, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot, signingRoot, writeCredential } from './keys.js';
+import { checkImportedIntermediate } from './imported-intermediate.js';
+import { offlineRootWarnings } from './offline-root.js';
 import {
   AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
 } from './lifecycle.js';
@@ -53,7 +55,7 @@ export interface AuthorityView extends AuthorityRecord {
 export class Authorities {
   readonly trustDomain: string;
   /** The root: the X.509 authority of the bundle. */
-  readonly root: CaCredential;
+  readonly root: CaRoot;
   readonly #params: AuthoritiesParams;
   readonly #dir: string;
   readonly #records = new Map<string, AuthorityRecord>();
@@ -66,7 +68,7 @@ export class Authorities {
   /** Transitions run one at a time: each decides on the state the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(params: AuthoritiesParams, dir: string, root: CaCredential, sequence: number) {
+  private constructor(params: AuthoritiesParams, dir: string, root: CaRoot, sequence: number) {
     this.trustDomain = params.trustDomain;
     this.#params = params;
     this.#dir = dir;
@@ -94,6 +96,9 @@ export class Authorities {
     authorities.#rebuild();
     for (const kind of AUTHORITY_KINDS) await authorities.#adoptLegacy(kind);
     await authorities.tick();
+    if (!authorities.#activeId('x509')) {
+      throw new TesseraError('ERR_CONFIG_INVALID', `no usable intermediate in ${dir}: with an offline root, give one with tessera ca init --root-cert FILE --intermediate-cert FILE --intermediate-key FILE`);
+    }
     return authorities;
   }
 
@@ -145,11 +150,14 @@ export class Authorities {
   prepare(kind: AuthorityKind): Promise<AuthorityRecord> {
     return this.#serially(async () => {
       const event = { operation: `authority.${kind}.prepare` };
-      await checkAudited(this.#params.journal, event, () => checkPrepare([...this.#records.values()], kind));
+      const root = await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], kind);
+        return kind === 'x509' ? signingRoot(this.root) : undefined;
+      });
       const now = this.#params.clock.now();
       let record: AuthorityRecord;
-      if (kind === 'x509') {
-        const credential = await createIntermediate(this.#dir, `x509-${now}`, this.root, { ...this.#params, distinctName: true });
+      if (root) {
+        const credential = await createIntermediate(this.#dir, `x509-${now}`, root, { ...this.#params, distinctName: true });
         record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
         this.#x509.set(record.id, credential);
       } else {
@@ -160,6 +168,45 @@ export class Authorities {
       await this.#commit(kind, event, () => [record]);
       return record;
     });
+  }
+
+  /**
+   * Adds an intermediate made elsewhere (signed by the operator's offline root
+   * or, through its chain, by an upstream CA) as the prepared X.509 authority,
+   * after checking it (imported-intermediate.ts). Audited, allowed or denied;
+   * the key is never logged or audited.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with the
+   *   certificates or key; ERR_AUTHORITY_STATE when one is already prepared.
+   * @example await authorities.importX509(readFileSync('next-intermediate.pem', 'utf8'), readFileSync('next-key.pem', 'utf8'));
+   */
+  importX509(certificatesPem: string, keyPem: string): Promise<AuthorityRecord> {
+    return this.#serially(async () => {
+      const event = { operation: 'authority.x509.prepare' };
+      const now = this.#params.clock.now();
+      const credential = await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], 'x509');
+        const imported = checkImportedIntermediate({ certificatesPem, keyPem, root: this.root, trustDomain: this.trustDomain, nowMs: now });
+        const id = imported.keyIdentifier.toString('hex');
+        if (this.#x509.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `x509 authority ${id} is already known: bring a new key`);
+        return imported;
+      });
+      await writeCredential(this.#dir, `x509-${now}`, credential);
+      const record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
+      this.#x509.set(record.id, credential);
+      await this.#commit('x509', event, () => [record]);
+      return record;
+    });
+  }
+
+  /**
+   * What the operator must act on: with no root key on this host, the
+   * schedule cannot prepare the next intermediate, so it says when one is due.
+   * Empty when nothing needs doing.
+   */
+  warnings(): string[] {
+    if (this.root.privateKey) return [];
+    return offlineRootWarnings([...this.#records.values()], this.#params.schedule, this.#params.clock.now());
   }
 
   /**
@@ -183,6 +230,8 @@ export class Authorities {
   async tick(): Promise<void> {
     for (const kind of AUTHORITY_KINDS) {
       for (let due = this.#due(kind); due; due = this.#due(kind)) {
+        // Without the root key only the operator can bring the next intermediate: warnings() says so.
+        if (due === 'prepare' && kind === 'x509' && !this.root.privateKey) break;
         if (due === 'prepare') await this.prepare(kind);
         else await this.step(kind, 'activate');
       }
@@ -193,14 +242,24 @@ export class Authorities {
    * Runs the schedule every `everyMs`; returns the stopper. A failed run is
    * reported to `onFailed` and tried again at the next one.
    */
-  schedule(everyMs: number, onFailed: (err: unknown) => void): () => void {
-    const timer = setInterval(() => this.tick().catch(onFailed), everyMs);
+  schedule(everyMs: number, onFailed: (err: unknown) => void, onWarnings: (warnings: string[]) => void = () => {}): () => void {
+    const run = async () => {
+      await this.tick();
+      const warnings = this.warnings();
+      if (warnings.length > 0) onWarnings(warnings);
+    };
+    const timer = setInterval(() => run().catch(onFailed), everyMs);
     timer.unref();
     return () => clearInterval(timer);
   }
 
   #due(kind: AuthorityKind) {
     return dueStep([...this.#records.values()], kind, this.#params.schedule, this.#params.clock.now());
+  }
+
+  #activeId(kind: AuthorityKind): string | undefined {
+    for (const r of this.#records.values()) if (r.kind === kind && r.state === 'active') return r.id;
+    return undefined;
   }
 
   #active(kind: AuthorityKind): AuthorityRecord {

@@ -2,8 +2,11 @@ import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, gen
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import { OID, readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import { certificatesFromPem } from '../../agent-sdk/bundle.js';
+import { TAG, contentOf, readOnly } from '../../agent-sdk/der.js';
 import type { Clock } from '../../agent-sdk/clock.js';
+import { derToPem } from '../../agent-sdk/tls-material.js';
 import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
 
 /** One CA certificate with its key. */
@@ -11,14 +14,24 @@ export interface CaCredential {
   readonly der: Buffer;
   readonly subject: Buffer;
   readonly keyIdentifier: Buffer;
+  /** The end of its signing: its own notAfter, or an upstream intermediate's when that is sooner. */
   readonly notAfterMs: number;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  /**
+   * The intermediates above it up to the root, nearest first (DER): an upstream
+   * CA's, sent with every SVID so verifiers can build the path. Empty when the
+   * root signed it.
+   */
+  readonly chain: readonly Buffer[];
 }
+
+/** A root whose key may live elsewhere: an operator's offline root has no key on the CA host. */
+export type CaRoot = Omit<CaCredential, 'privateKey'> & { readonly privateKey: KeyObject | undefined };
 
 /** The root (the trust bundle) and the intermediate that signs every SVID. */
 export interface CaKeys {
-  readonly root: CaCredential;
+  readonly root: CaRoot;
   readonly intermediate: CaCredential;
 }
 
@@ -44,10 +57,23 @@ export async function loadOrCreateKeys(params: {
   const root = await loadOrCreateRoot(dir, params);
   let intermediate = await loadCredential(dir, 'intermediate');
   if (!intermediate || intermediate.notAfterMs <= params.clock.now()) {
-    intermediate = await createIntermediate(dir, 'intermediate', root, params);
+    intermediate = await createIntermediate(dir, 'intermediate', signingRoot(root), params);
   }
   checkIssuedBy(dir, intermediate, root);
   return { root, intermediate };
+}
+
+/**
+ * The root as a signer of intermediates.
+ *
+ * @throws {TesseraError} ERR_AUTHORITY_STATE when its key is not on this host
+ *   (an operator's offline root): intermediates then come signed from outside.
+ */
+export function signingRoot(root: CaRoot): CaCredential {
+  if (!root.privateKey) {
+    throw new TesseraError('ERR_AUTHORITY_STATE', 'this CA holds no root key (an offline root): bring the next intermediate, signed by the root, with `tessera authority x509 prepare --cert FILE --key FILE`');
+  }
+  return root as CaCredential;
 }
 
 /** `<dataDir>/keys`, made 0700 if missing. */
@@ -63,9 +89,18 @@ export async function keysDir(dataDir: string): Promise<string> {
  *
  * @throws {TesseraError} ERR_CONFIG_INVALID when it belongs to another trust domain or its key does not match.
  */
-export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaCredential> {
+export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaRoot> {
   const now = params.clock.now();
   const trustDomainId = `spiffe://${params.trustDomain}`;
+  const operatorRoot = await loadRootCertificate(dir);
+  // An operator's root (tessera ca init --root-cert) names no trust domain of ours unless they chose to.
+  if (operatorRoot) {
+    const uris = readSubjectAltNames(readCertificate(operatorRoot.der))?.uris ?? [];
+    if (uris.some((uri) => uri.startsWith('spiffe://') && uri !== trustDomainId)) {
+      throw new TesseraError('ERR_CONFIG_INVALID', `the root in ${dir} belongs to another trust domain than ${params.trustDomain}`);
+    }
+    return operatorRoot;
+  }
   const root = await loadCredential(dir, 'root') ?? await create(dir, 'root', (spki) =>
     caTbsCertificate({
       commonName: `Tessera root CA ${params.trustDomain}`,
@@ -104,10 +139,33 @@ export async function createIntermediate(
     }), root.privateKey);
 }
 
-/** @throws {TesseraError} ERR_CONFIG_INVALID when `intermediate` does not carry a valid signature of `root`. */
-export function checkIssuedBy(dir: string, intermediate: CaCredential, root: CaCredential): void {
-  if (!new X509Certificate(intermediate.der).verify(root.publicKey)) {
-    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+/**
+ * @throws {TesseraError} ERR_CONFIG_INVALID when `intermediate` (through its
+ * upstream chain, if any) does not carry a valid signature of `root`.
+ */
+export function checkIssuedBy(dir: string, intermediate: CaCredential, root: Pick<CaCredential, 'publicKey'>): void {
+  const path = [intermediate.der, ...intermediate.chain].map((der) => new X509Certificate(der));
+  const signed = path.every((cert, i) => cert.verify(path[i + 1]?.publicKey ?? root.publicKey));
+  if (!signed) throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+}
+
+/**
+ * `root-cert.pem` in `dir` when there is no `root-key.pem` beside it: an
+ * operator's root, whose key stays offline; undefined otherwise.
+ */
+async function loadRootCertificate(dir: string): Promise<CaRoot | undefined> {
+  const [certPem, keyPem] = await Promise.all([readOptional(join(dir, 'root-cert.pem')), readOptional(join(dir, 'root-key.pem'))]);
+  if (certPem === undefined || keyPem !== undefined) return undefined;
+  const certificate = new X509Certificate(certPem);
+  return { ...credentialOf(certificate.raw, certificate.publicKey, []), privateKey: undefined };
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -125,7 +183,8 @@ export async function loadCredential(dir: string, name: string): Promise<CaCrede
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const credential = credentialOf(new X509Certificate(certPem).raw, createPrivateKey(keyPem));
+  const [der, ...chain] = certificatesFromPem(certPem);
+  const credential = credentialOf(der!, createPrivateKey(keyPem), chain);
   const certified = readCertificate(credential.der).subjectPublicKeyInfo;
   if (!certified.equals(credential.publicKey.export({ format: 'der', type: 'spki' }))) {
     throw new TesseraError('ERR_CONFIG_INVALID', `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
@@ -133,16 +192,33 @@ export async function loadCredential(dir: string, name: string): Promise<CaCrede
   return credential;
 }
 
-function credentialOf(der: Buffer, privateKey: KeyObject): CaCredential {
+/**
+ * A credential from its certificate, its key (a public key for a root without
+ * one) and its upstream chain. The key identifier is the certificate's own
+ * subjectKeyIdentifier when it has one (an operator's CA may compute it another
+ * way: leaves must name the same one in authorityKeyIdentifier).
+ */
+export function credentialOf(der: Buffer, key: KeyObject, chain: readonly Buffer[]): CaCredential {
   const fields = readCertificate(der);
+  const ski = fields.extensions.get(OID.subjectKeyIdentifier);
   return {
     der,
     subject: fields.subject,
-    keyIdentifier: keyIdentifier(fields.subjectPublicKeyInfo),
-    notAfterMs: fields.notAfterMs,
-    privateKey,
-    publicKey: createPublicKey(privateKey),
+    keyIdentifier: ski ? contentOf(ski.value, readOnly(ski.value, TAG.OCTET_STRING)) : keyIdentifier(fields.subjectPublicKeyInfo),
+    notAfterMs: Math.min(fields.notAfterMs, ...chain.map((c) => readCertificate(c).notAfterMs)),
+    privateKey: key,
+    publicKey: key.type === 'public' ? key : createPublicKey(key),
+    chain,
   };
+}
+
+/**
+ * Writes an intermediate made elsewhere as `<name>-key.pem` (0600) and
+ * `<name>-cert.pem` (the certificate, then its upstream chain) in `dir`.
+ */
+export async function writeCredential(dir: string, name: string, credential: CaCredential): Promise<void> {
+  await writeAtomically(join(dir, `${name}-key.pem`), credential.privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
+  await writeAtomically(join(dir, `${name}-cert.pem`), [credential.der, ...credential.chain].map(derToPem).join(''), 0o644);
 }
 
 async function create(
@@ -152,7 +228,7 @@ async function create(
   const der = signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey);
   await writeAtomically(join(dir, `${name}-key.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
   await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(der).toString(), 0o644);
-  return credentialOf(der, privateKey);
+  return credentialOf(der, privateKey, []);
 }
 
 /**

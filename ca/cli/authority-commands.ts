@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Authority__Output } from '../../agent-sdk/gen/tessera/v1/Authority.js';
 import { AuthorityClient } from '../authority-client.js';
@@ -16,8 +17,11 @@ const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'] as const;
  * @example await authorityCommand(socket, { kind: 'x509', action: 'taint', id, json: true }, io);
  */
 export async function authorityCommand(
-  socket: string, params: { kind: string; action: string; id?: string; json: boolean }, io: Output,
+  socket: string, params: { kind: string; action: string; id?: string; json: boolean; certFile?: string; keyFile?: string }, io: Output,
 ): Promise<number> {
+  const brings = params.certFile !== undefined || params.keyFile !== undefined;
+  if (brings && (params.action !== 'prepare' || params.kind !== 'x509')) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert and --key go with `authority x509 prepare`');
+  if (brings && (params.certFile === undefined || params.keyFile === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert and --key go together');
   if (!(AUTHORITY_KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${AUTHORITY_KINDS.join(', ')}`);
   if (!(ACTIONS as readonly string[]).includes(params.action)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the action is one of ${ACTIONS.join(', ')}`);
   const kind = params.kind as AuthorityKind;
@@ -25,14 +29,18 @@ export async function authorityCommand(
   try {
     let shown: Authority__Output[];
     if (params.action === 'show') {
-      const { authorities, bundleSequence } = await client.list(kind);
+      const { authorities, bundleSequence, warnings } = await client.list(kind);
       if (params.json) {
-        io.out(JSON.stringify({ bundleSequence, authorities: authorities.map(plain) }));
+        io.out(JSON.stringify({ bundleSequence, authorities: authorities.map(plain), warnings }));
         return 0;
       }
+      for (const warning of warnings) io.err(`warning: ${warning}`);
       shown = authorities;
     } else if (params.action === 'prepare') {
-      shown = [await client.prepare(kind)];
+      const brought = brings && {
+        certificatePem: await readFile(params.certFile!, 'utf8'), privateKeyPem: await readFile(params.keyFile!, 'utf8'),
+      };
+      shown = [await client.prepare(kind, brought || undefined)];
     } else {
       shown = await client.step(kind, params.action as AuthorityStep, params.id);
     }

@@ -6,6 +6,8 @@ import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './opti
 
 interface Options extends AdminOptions {
   json?: boolean;
+  cert?: string;
+  key?: string;
 }
 
 const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'];
@@ -18,8 +20,14 @@ function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
       .summary(`show the ${what} or move one through its lifecycle (docs/authorities.md)`)
       .addArgument(new Argument('<action>', 'show; prepare a new one; activate the prepared one; taint an old one; revoke a tainted one').choices(ACTIONS))
       .argument('[id]', 'the authority (default: the only one the action applies to)')
-      .addOption(jsonOption('print one JSON object'))),
-    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), { kind, action: action!, ...(id && { id }), json: opts.json ?? false }, ctx.io),
+      .addOption(jsonOption('print one JSON object'))
+      .option('--cert <file>', kind === 'x509'
+        ? 'with prepare: bring an intermediate made elsewhere (PEM, then the upstream intermediates above it) instead of making one; needed when the root key is offline'
+        : 'X.509 only')
+      .option('--key <file>', 'with --cert: its private key (PEM, EC P-256)')),
+    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), {
+      kind, action: action!, ...(id && { id }), json: opts.json ?? false, ...(opts.cert && { certFile: opts.cert }), ...(opts.key && { keyFile: opts.key }),
+    }, ctx.io),
   };
 }
 

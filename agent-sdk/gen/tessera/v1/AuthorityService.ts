@@ -82,7 +82,11 @@ export interface AuthorityServiceClient extends grpc.Client {
   
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
@@ -91,7 +95,11 @@ export interface AuthorityServiceClient extends grpc.Client {
   PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
@@ -192,7 +200,11 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
   
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   PrepareAuthority: grpc.handleUnaryCall<_tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse>;
