@@ -9,7 +9,7 @@ import type { TrustBundle__Output } from '../agent-sdk/gen/tessera/v1/TrustBundl
 import type { SetFederatedBundleResponse__Output } from '../agent-sdk/gen/tessera/v1/SetFederatedBundleResponse.js';
 import type { AuthorityKind, AuthorityStep } from './authority/lifecycle.js';
 
-const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, string>;
+const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT', root: 'AUTHORITY_KIND_ROOT' } as const satisfies Record<AuthorityKind, string>;
 const METHOD = { activate: 'ActivateAuthority', taint: 'TaintAuthority', revoke: 'RevokeAuthority' } as const satisfies Record<AuthorityStep, string>;
 
 /**

@@ -17,6 +17,7 @@ import { Authority } from './authority/authority.js';
 import { Authorities } from './authority/authorities.js';
 import { keysDir, loadOrCreateRoot } from './authority/keys.js';
 import { CaServerSvid } from './authority/server-svid.js';
+import { rootCertificates } from './authority/root-rotation.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
@@ -125,9 +126,11 @@ export class CaServer {
     try {
       // Nothing is written on a chain that does not verify (ERR_AUDIT_CHAIN_BROKEN stops the start);
       // the root is all that verifying needs, and Authorities.load finds the same root below.
-      const root = await loadOrCreateRoot(await keysDir(config.dataDir), { trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs });
+      const keys = await keysDir(config.dataDir);
+      await loadOrCreateRoot(keys, { trustDomain: config.trustDomain, clock, rootTtlMs: config.ttl.rootMs });
       const { anchorFile } = config.audit;
-      const verified = await verifyAuditAtStart(store, { roots: [new X509Certificate(root.der)], log, ...(anchorFile && { anchorFile }) });
+      // Every root this CA has had: checkpoints of the past were signed under any of them (root-rotation.ts).
+      const verified = await verifyAuditAtStart(store, { roots: await rootCertificates(keys), log, ...(anchorFile && { anchorFile }) });
       // The checkpoint signer is the active intermediate at the time of each checkpoint.
       let signing: Authority | undefined;
       const signer = () => {
@@ -196,7 +199,7 @@ export class CaServer {
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
         [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority, bundleWatch) as grpc.UntypedServiceImplementation],
         [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities, authority, federation) as grpc.UntypedServiceImplementation],
-        [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
+        [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authorities.everyRoot) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
       const openCalls = new Map<string, number>();

@@ -8,7 +8,8 @@
  * crash in between leaves an unused file, never a record without its key.
  * The trust bundle is derived from the records on every change.
  */
-import { createPublicKey } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
+import { join } from 'node:path';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
@@ -21,8 +22,12 @@ import { checkAudited } from '../issuance/context.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
 import { JwtAuthority } from './jwt-authority.js';
-import { type CaCredential, type CaRoot, checkIssuedBy, createIntermediate, keysDir, loadCredential, loadOrCreateRoot, signingRoot, writeCredential } from './keys.js';
-import { checkImportedIntermediate } from './imported-intermediate.js';
+import {
+  type CaCredential, type CaRoot, createIntermediate, createRoot, isIssuedBy, keysDir, loadCredential, loadOrCreateRoot, loadRoot, signingRoot,
+  writeAtomically, writeCredential,
+} from './keys.js';
+import { checkImportedIntermediate, checkOperatorRoot } from './imported-intermediate.js';
+import { checkRootStep } from './root-rotation.js';
 import { offlineRootWarnings } from './offline-root.js';
 import {
   AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
@@ -32,7 +37,7 @@ const AUTHORITY_PREFIX = 'authority/';
 const authorityKey = (kind: AuthorityKind, id: string) => `${AUTHORITY_PREFIX}${kind}/${id}`;
 const SEQUENCE_KEY = 'meta/bundle_sequence';
 /** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
-const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt' };
+const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt', root: 'root' };
 
 export interface AuthoritiesParams {
   readonly dataDir: string;
@@ -48,15 +53,18 @@ export interface AuthoritiesParams {
 
 /** What `show` reports about one authority. */
 export interface AuthorityView extends AuthorityRecord {
-  /** PEM of the intermediate certificate (X.509 only). */
+  /** PEM of the certificate (X.509 intermediates and roots). */
   readonly certificatePem?: string;
 }
 
 export class Authorities {
   readonly trustDomain: string;
-  /** The root: the X.509 authority of the bundle. */
-  readonly root: CaRoot;
   readonly #params: AuthoritiesParams;
+  /** The root made or brought before roots had records: adopted as the first active root. */
+  readonly #firstRoot: CaRoot;
+  readonly #roots = new Map<string, CaRoot>();
+  /** Which root signed each intermediate (by id). */
+  readonly #issuers = new Map<string, string>();
   readonly #dir: string;
   readonly #records = new Map<string, AuthorityRecord>();
   readonly #x509 = new Map<string, CaCredential>();
@@ -72,7 +80,7 @@ export class Authorities {
     this.trustDomain = params.trustDomain;
     this.#params = params;
     this.#dir = dir;
-    this.root = root;
+    this.#firstRoot = root;
     this.#sequence = sequence;
   }
 
@@ -90,9 +98,12 @@ export class Authorities {
     const root = await loadOrCreateRoot(dir, params);
     const sequence = decodeRecord<{ sequence: number }>(await params.store.get(SEQUENCE_KEY))?.sequence ?? 0;
     const authorities = new Authorities(params, dir, root, sequence);
-    for await (const [, value] of params.store.entries(prefixRange(AUTHORITY_PREFIX))) {
-      await authorities.#loadKey(decodeRecord<AuthorityRecord>(value)!);
-    }
+    const records: AuthorityRecord[] = [];
+    for await (const [, value] of params.store.entries(prefixRange(AUTHORITY_PREFIX))) records.push(decodeRecord<AuthorityRecord>(value)!);
+    // Roots first: each intermediate is checked against the root that signed it.
+    for (const record of records.filter((r) => r.kind === 'root')) await authorities.#loadKey(record);
+    await authorities.#adoptLegacy('root');
+    for (const record of records.filter((r) => r.kind !== 'root')) await authorities.#loadKey(record);
     authorities.#rebuild();
     for (const kind of AUTHORITY_KINDS) await authorities.#adoptLegacy(kind);
     await authorities.tick();
@@ -102,7 +113,20 @@ export class Authorities {
     return authorities;
   }
 
-  /** The trust bundle: the root, with the revoked and tainted intermediates' keys. */
+  /** The active root, which signs the intermediates prepared now. */
+  get root(): CaRoot {
+    return this.#roots.get(this.#active('root').id)!;
+  }
+
+  /**
+   * Every root this CA has had, revoked ones included, as certificates: audit
+   * checkpoints of the past were signed under any of them.
+   */
+  get everyRoot(): X509Certificate[] {
+    return [...this.#roots.values()].map((root) => new X509Certificate(root.der));
+  }
+
+  /** The trust bundle: every root not revoked, with the revoked and tainted intermediates' keys. */
   get bundle(): X509Bundle {
     return this.#bundle;
   }
@@ -135,7 +159,7 @@ export class Authorities {
    */
   list(kind: AuthorityKind): AuthorityView[] {
     return [...this.#records.values()].filter((r) => r.kind === kind).sort(byAge).map((r) => {
-      const credential = kind === 'x509' ? this.#x509.get(r.id) : undefined;
+      const credential = kind === 'x509' ? this.#x509.get(r.id) : kind === 'root' ? this.#roots.get(r.id) : undefined;
       return credential ? { ...r, certificatePem: derToPem(credential.der) } : r;
     });
   }
@@ -152,6 +176,8 @@ export class Authorities {
       const event = { operation: `authority.${kind}.prepare` };
       const root = await checkAudited(this.#params.journal, event, () => {
         checkPrepare([...this.#records.values()], kind);
+        // A new root made here would put a root key on a host whose operator keeps theirs offline.
+        if (kind === 'root' && !this.root.privateKey) throw new TesseraError('ERR_AUTHORITY_STATE', 'this CA\'s root is offline: bring the new root with `tessera authority root prepare --cert FILE`');
         return kind === 'x509' ? signingRoot(this.root) : undefined;
       });
       const now = this.#params.clock.now();
@@ -160,6 +186,11 @@ export class Authorities {
         const credential = await createIntermediate(this.#dir, `x509-${now}`, root, { ...this.#params, distinctName: true });
         record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
         this.#x509.set(record.id, credential);
+        this.#issuers.set(record.id, this.#active('root').id);
+      } else if (kind === 'root') {
+        const credential = await createRoot(this.#dir, `root-${now}`, { ...this.#params, distinctName: true });
+        record = recordOf('root', credential.keyIdentifier.toString('hex'), `root-${now}`, readValidity(credential), now);
+        this.#roots.set(record.id, credential);
       } else {
         const jwt = await JwtAuthority.create(this.#dir, `jwt-${now}`);
         record = recordOf('jwt', jwt.keyId, `jwt-${now}`, { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs }, now);
@@ -194,7 +225,36 @@ export class Authorities {
       await writeCredential(this.#dir, `x509-${now}`, credential);
       const record = recordOf('x509', credential.keyIdentifier.toString('hex'), `x509-${now}`, readValidity(credential), now);
       this.#x509.set(record.id, credential);
+      this.#issuers.set(record.id, this.#active('root').id);
       await this.#commit('x509', event, () => [record]);
+      return record;
+    });
+  }
+
+  /**
+   * Adds the operator's new root (its certificate alone: the key stays
+   * offline) as the prepared root: in the bundle, signing nothing. Audited,
+   * allowed or denied.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with it;
+   *   ERR_AUTHORITY_STATE when a root is already prepared or known.
+   * @example await authorities.importRoot(readFileSync('new-root.pem', 'utf8'));
+   */
+  importRoot(certificatePem: string): Promise<AuthorityRecord> {
+    return this.#serially(async () => {
+      const event = { operation: 'authority.root.prepare' };
+      const now = this.#params.clock.now();
+      const root = await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], 'root');
+        const brought = checkOperatorRoot(certificatePem, now);
+        const id = brought.keyIdentifier.toString('hex');
+        if (this.#roots.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `root ${id} is already known: bring a new one`);
+        return brought;
+      });
+      await writeAtomically(join(this.#dir, `root-${now}-cert.pem`), derToPem(root.der), 0o644);
+      const record = recordOf('root', root.keyIdentifier.toString('hex'), `root-${now}`, readValidity(root), now);
+      this.#roots.set(record.id, root);
+      await this.#commit('root', event, () => [record]);
       return record;
     });
   }
@@ -219,8 +279,13 @@ export class Authorities {
    * @example await authorities.step('x509', 'taint', oldId);
    */
   step(kind: AuthorityKind, step: AuthorityStep, id?: string): Promise<AuthorityRecord[]> {
-    return this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) },
-      () => planStep([...this.#records.values()], kind, step, id, this.#params.clock.now())));
+    return this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) }, () => {
+      const records = [...this.#records.values()];
+      const now = this.#params.clock.now();
+      const changed = planStep(records, kind, step, id, now);
+      if (kind === 'root') checkRootStep(step, changed[0]!.id, records, (x509Id) => this.#issuers.get(x509Id), now);
+      return changed;
+    }));
   }
 
   /**
@@ -297,8 +362,12 @@ export class Authorities {
     if (record.kind === 'x509') {
       const credential = await loadCredential(this.#dir, record.file);
       if (!credential) throw new TesseraError('ERR_CONFIG_INVALID', `the key of x509 authority ${record.id} is missing from ${this.#dir}`);
-      checkIssuedBy(this.#dir, credential, this.root);
+      this.#issuers.set(record.id, this.#issuerOf(credential));
       this.#x509.set(record.id, credential);
+    } else if (record.kind === 'root') {
+      const root = await loadRoot(this.#dir, record.file);
+      if (!root) throw new TesseraError('ERR_CONFIG_INVALID', `the certificate of root ${record.id} is missing from ${this.#dir}`);
+      this.#roots.set(record.id, root);
     } else {
       const jwt = await JwtAuthority.load(this.#dir, record.file);
       if (!jwt) throw new TesseraError('ERR_CONFIG_INVALID', `the key of jwt authority ${record.id} is missing from ${this.#dir}`);
@@ -312,11 +381,15 @@ export class Authorities {
     if ([...this.#records.values()].some((r) => r.kind === kind)) return;
     const now = this.#params.clock.now();
     let record: AuthorityRecord | undefined;
-    if (kind === 'x509') {
+    if (kind === 'root') {
+      const root = this.#firstRoot;
+      record = { ...recordOf('root', root.keyIdentifier.toString('hex'), LEGACY_FILE.root, readValidity(root), now), state: 'active' };
+      this.#roots.set(record.id, root);
+    } else if (kind === 'x509') {
       const credential = await loadCredential(this.#dir, LEGACY_FILE.x509);
       if (!credential || credential.notAfterMs <= now) return;
-      checkIssuedBy(this.#dir, credential, this.root);
       record = { ...recordOf('x509', credential.keyIdentifier.toString('hex'), LEGACY_FILE.x509, readValidity(credential), now), state: 'active' };
+      this.#issuers.set(record.id, this.#issuerOf(credential));
       this.#x509.set(record.id, credential);
     } else {
       const jwt = await JwtAuthority.load(this.#dir, LEGACY_FILE.jwt);
@@ -328,11 +401,18 @@ export class Authorities {
     await this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted]);
   }
 
+  /** @throws {TesseraError} ERR_CONFIG_INVALID when no root of this CA signed `credential`. */
+  #issuerOf(credential: CaCredential): string {
+    for (const [id, root] of this.#roots) if (isIssuedBy(credential, root)) return id;
+    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate ${credential.keyIdentifier.toString('hex')} in ${this.#dir} is not signed by any root of this CA`);
+  }
+
   #rebuild(): void {
     const records = [...this.#records.values()];
     const keysIn = (state: AuthorityRecord['state']) => records.filter((r) => r.kind === 'x509' && r.state === state)
       .map((r) => createPublicKey(this.#x509.get(r.id)!.privateKey).export({ format: 'der', type: 'spki' }));
-    this.#bundle = new X509Bundle(this.trustDomain, [this.root.der], this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });
+    const roots = records.filter((r) => r.kind === 'root' && r.state !== 'revoked').sort(byAge).map((r) => this.#roots.get(r.id)!.der);
+    this.#bundle = new X509Bundle(this.trustDomain, roots, this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });
     const jwt = records.filter((r) => r.kind === 'jwt' && r.state !== 'revoked');
     this.#jwtBundle = new JwtBundle(this.trustDomain, jwt.map((r) => ({ keyId: r.id, publicKey: this.#jwt.get(r.id)!.publicKey })), this.#sequence);
   }
@@ -355,6 +435,6 @@ function recordOf(
   return { kind, id, state: 'prepared', file, ...validity, changedAtMs: nowMs };
 }
 
-function readValidity(credential: CaCredential): { notBeforeMs: number; notAfterMs: number } {
+function readValidity(credential: Pick<CaCredential, 'der' | 'notAfterMs'>): { notBeforeMs: number; notAfterMs: number } {
   return { notBeforeMs: readCertificate(credential.der).notBeforeMs, notAfterMs: credential.notAfterMs };
 }

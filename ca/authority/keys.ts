@@ -90,30 +90,47 @@ export async function keysDir(dataDir: string): Promise<string> {
  * @throws {TesseraError} ERR_CONFIG_INVALID when it belongs to another trust domain or its key does not match.
  */
 export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaRoot> {
-  const now = params.clock.now();
-  const trustDomainId = `spiffe://${params.trustDomain}`;
-  const operatorRoot = await loadRootCertificate(dir);
-  // An operator's root (tessera ca init --root-cert) names no trust domain of ours unless they chose to.
-  if (operatorRoot) {
-    const uris = readSubjectAltNames(readCertificate(operatorRoot.der))?.uris ?? [];
-    if (uris.some((uri) => uri.startsWith('spiffe://') && uri !== trustDomainId)) {
-      throw new TesseraError('ERR_CONFIG_INVALID', `the root in ${dir} belongs to another trust domain than ${params.trustDomain}`);
-    }
-    return operatorRoot;
-  }
-  const root = await loadCredential(dir, 'root') ?? await create(dir, 'root', (spki) =>
-    caTbsCertificate({
-      commonName: `Tessera root CA ${params.trustDomain}`,
-      subjectPublicKeyInfo: spki,
-      notBeforeMs: now - BACKDATE_MS,
-      notAfterMs: now + params.rootTtlMs,
-      trustDomainId,
-    }), undefined);
-  const rootSans = readSubjectAltNames(readCertificate(root.der));
-  if (rootSans?.uris[0] !== trustDomainId) {
+  const root = await loadRoot(dir, 'root') ?? await createRoot(dir, 'root', params);
+  // An operator's root (tessera ca init --root-cert) names no trust domain of ours unless they chose to; ours always does.
+  const uris = readSubjectAltNames(readCertificate(root.der))?.uris ?? [];
+  if (uris.some((uri) => uri.startsWith('spiffe://') && uri !== `spiffe://${params.trustDomain}`)) {
     throw new TesseraError('ERR_CONFIG_INVALID', `the CA keys in ${dir} belong to another trust domain than ${params.trustDomain}`);
   }
   return root;
+}
+
+/**
+ * The root `<name>-cert.pem` in `dir`, with `<name>-key.pem` when that is there
+ * (without it, an operator's root whose key stays offline); undefined when absent.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when the key is not the certificate's.
+ */
+export async function loadRoot(dir: string, name: string): Promise<CaRoot | undefined> {
+  const root = await loadCredential(dir, name);
+  if (root) return root;
+  const certPem = await readOptional(join(dir, `${name}-cert.pem`));
+  if (certPem === undefined) return undefined;
+  const certificate = new X509Certificate(certPem);
+  return { ...credentialOf(certificate.raw, certificate.publicKey, []), privateKey: undefined };
+}
+
+/**
+ * Makes a new self-signed root, written as `<name>-key.pem` and `<name>-cert.pem`
+ * in `dir`, valid for `rootTtlMs`. With `distinctName`, its subject names its
+ * key, so that roots that follow one another never share a name.
+ */
+export async function createRoot(
+  dir: string, name: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number; distinctName?: boolean },
+): Promise<CaCredential> {
+  const now = params.clock.now();
+  return create(dir, name, (spki) =>
+    caTbsCertificate({
+      commonName: `Tessera root CA ${params.trustDomain}${params.distinctName ? ` ${keyIdentifier(spki).toString('hex').slice(0, 16)}` : ''}`,
+      subjectPublicKeyInfo: spki,
+      notBeforeMs: now - BACKDATE_MS,
+      notAfterMs: now + params.rootTtlMs,
+      trustDomainId: `spiffe://${params.trustDomain}`,
+    }), undefined);
 }
 
 /**
@@ -144,20 +161,13 @@ export async function createIntermediate(
  * upstream chain, if any) does not carry a valid signature of `root`.
  */
 export function checkIssuedBy(dir: string, intermediate: CaCredential, root: Pick<CaCredential, 'publicKey'>): void {
-  const path = [intermediate.der, ...intermediate.chain].map((der) => new X509Certificate(der));
-  const signed = path.every((cert, i) => cert.verify(path[i + 1]?.publicKey ?? root.publicKey));
-  if (!signed) throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+  if (!isIssuedBy(intermediate, root)) throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
 }
 
-/**
- * `root-cert.pem` in `dir` when there is no `root-key.pem` beside it: an
- * operator's root, whose key stays offline; undefined otherwise.
- */
-async function loadRootCertificate(dir: string): Promise<CaRoot | undefined> {
-  const [certPem, keyPem] = await Promise.all([readOptional(join(dir, 'root-cert.pem')), readOptional(join(dir, 'root-key.pem'))]);
-  if (certPem === undefined || keyPem !== undefined) return undefined;
-  const certificate = new X509Certificate(certPem);
-  return { ...credentialOf(certificate.raw, certificate.publicKey, []), privateKey: undefined };
+/** Whether `intermediate`, through its upstream chain if any, carries a valid signature of `root`. */
+export function isIssuedBy(intermediate: CaCredential, root: Pick<CaCredential, 'publicKey'>): boolean {
+  const path = [intermediate.der, ...intermediate.chain].map((der) => new X509Certificate(der));
+  return path.every((cert, i) => cert.verify(path[i + 1]?.publicKey ?? root.publicKey));
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -6,9 +6,10 @@ import { AUTHORITY_KINDS, type AuthorityKind, type AuthorityStep } from '../auth
 import type { Output } from './commands.js';
 
 const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'] as const;
+const KINDS: readonly AuthorityKind[] = [...AUTHORITY_KINDS, 'root'];
 
 /**
- * `tessera authority x509|jwt show|prepare|activate|taint|revoke [ID] [--json]`:
+ * `tessera authority x509|jwt|root show|prepare|activate|taint|revoke [ID] [--json]`:
  * shows the authorities of a kind, or takes one lifecycle step and prints what
  * changed once it is durable and audited.
  *
@@ -20,9 +21,10 @@ export async function authorityCommand(
   socket: string, params: { kind: string; action: string; id?: string; json: boolean; certFile?: string; keyFile?: string }, io: Output,
 ): Promise<number> {
   const brings = params.certFile !== undefined || params.keyFile !== undefined;
-  if (brings && (params.action !== 'prepare' || params.kind !== 'x509')) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert and --key go with `authority x509 prepare`');
-  if (brings && (params.certFile === undefined || params.keyFile === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert and --key go together');
-  if (!(AUTHORITY_KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${AUTHORITY_KINDS.join(', ')}`);
+  if (brings && (params.action !== 'prepare' || params.kind === 'jwt')) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert goes with `authority x509 prepare` and `authority root prepare`');
+  if (brings && params.kind === 'x509' && (params.certFile === undefined || params.keyFile === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with --cert and --key together');
+  if (brings && params.kind === 'root' && (params.certFile === undefined || params.keyFile !== undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'a root is brought with --cert alone: its key stays offline');
+  if (!(KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${KINDS.join(', ')}`);
   if (!(ACTIONS as readonly string[]).includes(params.action)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the action is one of ${ACTIONS.join(', ')}`);
   const kind = params.kind as AuthorityKind;
   const client = new AuthorityClient(socket);
@@ -38,7 +40,7 @@ export async function authorityCommand(
       shown = authorities;
     } else if (params.action === 'prepare') {
       const brought = brings && {
-        certificatePem: await readFile(params.certFile!, 'utf8'), privateKeyPem: await readFile(params.keyFile!, 'utf8'),
+        certificatePem: await readFile(params.certFile!, 'utf8'), privateKeyPem: params.keyFile === undefined ? '' : await readFile(params.keyFile, 'utf8'),
       };
       shown = [await client.prepare(kind, brought || undefined)];
     } else {

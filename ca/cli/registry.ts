@@ -1,6 +1,6 @@
 import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
-import { authorityJwt, authorityX509 } from './authority.js';
+import { authorityJwt, authorityRoot, authorityX509 } from './authority.js';
 import { bundleShow } from './bundle-show.js';
 import { bundleSet } from './bundle-set.js';
 import { auditList } from './audit-list.js';
@@ -46,6 +46,7 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   agentsShow,
   authorityX509,
   authorityJwt,
+  authorityRoot,
   x509Mint,
   bundleShow,
   bundleSet,

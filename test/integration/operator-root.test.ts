@@ -91,7 +91,7 @@ describe('bring your own root or an upstream CA', () => {
     expect(afterRestart.certificates.slice(1).map((der) => derToPem(der))).toEqual([next.pem, upstream.pem].map(normal));
     const { records } = await w.t.admin.listAuditRecords({ limit: 1000 });
     expect(records.filter((r) => r.operation === 'authority.x509.prepare').map((r) => [r.outcome, r.reason])).toEqual([['denied', 'ERR_AUTHORITY_STATE'], ['allowed', '']]);
-  });
+  }, 90_000);
 
   it('fail/ca init refuses unfit inputs with the problem named, and writes nothing', async () => {
     const pki = await tempDir('tessera-unfit-');
@@ -112,7 +112,7 @@ describe('bring your own root or an upstream CA', () => {
       expect(run.stderr).toContain(problem);
       expect(await readdir(dataDir)).not.toContain('keys');
     }
-  });
+  }, 60_000);
 
   it('ok/offline root: the schedule cannot prepare, so show and the log warn as the intermediate ages; a brought one ends the warnings', async () => {
     const pki = await tempDir('tessera-offline-');
@@ -154,7 +154,18 @@ describe('bring your own root or an upstream CA', () => {
     await vi.waitFor(async () => expect((await show()).authorities.map((a) => a.state)).toEqual(['old', 'active']), { timeout: 5_000, interval: 100 });
     const { records } = await t.admin.listAuditRecords({ limit: 1000 });
     expect(records.filter((r) => r.operation === 'authority.x509.prepare').map((r) => [r.outcome, r.reason])).toEqual([['denied', 'ERR_AUTHORITY_INVALID'], ['allowed', '']]);
-  });
+
+    // Root rotation with an offline root: the new root is brought too, never made here.
+    const made = await tessera('authority', 'root', 'prepare', ...socket);
+    expect(made.code).toBe(1);
+    expect(made.stderr).toContain('ERR_AUTHORITY_STATE');
+    const newRoot = await opensslCert(pki, 'new-offline-root');
+    const rootPrepared = await json('authority', 'root', 'prepare', '--cert', newRoot.certFile, ...socket);
+    expect((rootPrepared.authorities as Array<{ state: string }>)[0]!.state).toBe('prepared');
+    expect(t.ca.authority.bundle.certificates.map((c) => c.raw.toString('base64')))
+      .toEqual([root.pem, newRoot.pem].map((pem) => new X509Certificate(pem).raw.toString('base64')));
+    expect((await readdir(join(dataDir, 'keys'))).filter((f) => f.startsWith('root') && f.endsWith('-key.pem'))).toEqual([]);
+  }, 90_000);
 });
 
 /** PEM as derToPem writes it, for comparing with openssl's output. */

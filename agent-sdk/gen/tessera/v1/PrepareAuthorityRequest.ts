@@ -12,7 +12,8 @@ export interface PrepareAuthorityRequest {
   'kind'?: (_tessera_v1_AuthorityKind);
   /**
    * X.509 only, optional: an intermediate made elsewhere, PEM, then the
-   * upstream intermediates above it, nearest first.
+   * upstream intermediates above it, nearest first. Root only, optional: the
+   * operator's new root (PEM), whose key stays offline.
    */
   'certificatePem'?: (string);
   /**
@@ -32,7 +33,8 @@ export interface PrepareAuthorityRequest__Output {
   'kind': (_tessera_v1_AuthorityKind__Output);
   /**
    * X.509 only, optional: an intermediate made elsewhere, PEM, then the
-   * upstream intermediates above it, nearest first.
+   * upstream intermediates above it, nearest first. Root only, optional: the
+   * operator's new root (PEM), whose key stays offline.
    */
   'certificatePem': (string);
   /**
