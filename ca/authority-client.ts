@@ -79,6 +79,16 @@ export class AuthorityClient {
     return this.#call((cb) => this.#client.SetFederatedBundle(request, deadline(), cb));
   }
 
+  /**
+   * Stops trusting another trust domain; resolves once durable and audited.
+   *
+   * @throws {TesseraError} ERR_NOT_FOUND when the CA does not federate with it; ERR_UNAVAILABLE.
+   * @example await authorities.unsetFederatedBundle('partner.example');
+   */
+  async unsetFederatedBundle(trustDomain: string): Promise<void> {
+    await this.#call((cb) => this.#client.UnsetFederatedBundle({ trustDomain }, deadline(), cb));
+  }
+
   close(): void {
     this.#client.close();
   }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { parseTrustDomain } from '../agent-sdk/spiffe-id.js';
+import { type FederationEntry, parseFederationConfig } from './federation/federation-config.js';
 
 /** The CA's configuration: plain, validated values; nothing below main.ts reads the environment. */
 export interface CaConfig {
@@ -86,6 +87,8 @@ export interface CaConfig {
   readonly bundleEndpoint: { readonly address: string; readonly certFile: string; readonly keyFile: string } | null;
   /** PEM roots for fetching other trust domains' bundle endpoints (`tessera bundle set --url`); '' for Node's web roots. */
   readonly federationWebRootsFile: string;
+  /** The trust domains federated from the config file (ca/federation/federation-config.ts). */
+  readonly federation: readonly FederationEntry[];
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -235,7 +238,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile', 'store'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile', 'store', 'federation'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -352,6 +355,7 @@ export function validateConfig(input: Input): CaConfig {
     authorities,
     bundleEndpoint: bundleEndpoint ?? null,
     federationWebRootsFile: input.federationWebRootsFile === undefined ? '' : text(input.federationWebRootsFile, 'federationWebRootsFile'),
+    federation: parseFederationConfig(input.federation, problems),
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

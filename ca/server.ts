@@ -166,6 +166,7 @@ export class CaServer {
         store, journal, trustDomain: config.trustDomain,
         ...(config.federationWebRootsFile && { webRoots: await readFile(config.federationWebRootsFile, 'utf8') }),
       });
+      for (const failure of await federation.applyConfig(config.federation, (file) => readFile(file, 'utf8'))) log.warn({ failure }, 'federation from the config');
       const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities, federation });
       signing = authority;
       current = { authorities };

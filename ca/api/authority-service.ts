@@ -43,6 +43,10 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, a
       const { x509, jwt } = await federation.set(req.trustDomain, req.url ? { url: req.url } : { document: req.spiffeBundle });
       return { sequenceNumber: x509.sequenceNumber, x509Authorities: x509.authorities.length, jwtAuthorities: jwt.entries.length };
     }),
+    UnsetFederatedBundle: unaryHandler(deps, `${SERVICE}/UnsetFederatedBundle`, async (req) => {
+      await federation.unset(req.trustDomain);
+      return {};
+    }),
   };
 }
 

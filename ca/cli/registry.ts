@@ -3,6 +3,7 @@ import { agentsShow } from './agents-show.js';
 import { authorityJwt, authorityRoot, authorityX509 } from './authority.js';
 import { bundleShow } from './bundle-show.js';
 import { bundleSet } from './bundle-set.js';
+import { bundleUnset } from './bundle-unset.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
 import { auditSeal } from './audit-seal.js';
@@ -50,6 +51,7 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   x509Mint,
   bundleShow,
   bundleSet,
+  bundleUnset,
   agent,
   run,
   gateway,
