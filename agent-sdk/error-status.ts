@@ -57,6 +57,9 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   ERR_NOT_TASK_TOKEN: status.UNAUTHENTICATED,
   // A CA replica whose root or key-encryption key is not the one its shared database was made with (refused at start).
   ERR_KEYS_MISMATCH: status.FAILED_PRECONDITION,
+  // A certificate or key an operator brought for an authority is unfit (not a CA, another key, a chain
+  // that does not reach the root, a path length that forbids issuing, expired, a wrong key type).
+  ERR_AUTHORITY_INVALID: status.INVALID_ARGUMENT,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -47,7 +47,8 @@ export type ErrorCode =
   | 'ERR_AUTHORITY_STATE'
   | 'ERR_NO_ROUTE'
   | 'ERR_NOT_TASK_TOKEN'
-  | 'ERR_KEYS_MISMATCH';
+  | 'ERR_KEYS_MISMATCH'
+  | 'ERR_AUTHORITY_INVALID';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -95,6 +96,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_NO_ROUTE',
   'ERR_NOT_TASK_TOKEN',
   'ERR_KEYS_MISMATCH',
+  'ERR_AUTHORITY_INVALID',
 ];
 
 /**

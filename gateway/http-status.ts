@@ -56,4 +56,5 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   ERR_NOT_TASK_TOKEN: 401,
   // A CA replica whose root or key-encryption key is not its database's: refused at start, never reached by a request.
   ERR_KEYS_MISMATCH: 500,
+  ERR_AUTHORITY_INVALID: 400,
 };

@@ -1,7 +1,9 @@
 /**
- * The keys every CA on one store must share, pinned in the store: the root's
- * SHA-256 and the key-encryption key's id, written by the first start and
- * compared at every start after. A replica started with another root or KEK
+ * The keys every CA on one store must share, pinned in the store: the first
+ * root's SHA-256 (keys/root-cert.pem, which root rotation never replaces) and
+ * the key-encryption key's id, written by the first start and compared at
+ * every start after. Roots prepared later (root-rotation.ts) are their own
+ * files, checked against the store's root records when read (Authorities). A replica started with another root or KEK
  * is refused before it writes anything, with the mismatch named, instead of
  * serving a bundle the others do not or failing on the first sealed key.
  */
@@ -26,7 +28,7 @@ interface KeysPin {
  *   ERR_UNAVAILABLE when the store cannot be reached.
  * @example await checkReplicaKeys(store, root, vault);
  */
-export async function checkReplicaKeys(store: Store, root: CaCredential, vault: KeyVault): Promise<void> {
+export async function checkReplicaKeys(store: Store, root: Pick<CaCredential, 'der'>, vault: KeyVault): Promise<void> {
   const mine: KeysPin = { rootSha256: createHash('sha256').update(root.der).digest('hex'), kek: vault.id };
   const stored = await store.get(PIN_KEY);
   if (!stored) {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../agent-sdk/clock.js';
 import { JwtAuthority } from '../../ca/authority/jwt-authority.js';
 import { KeyVault } from '../../ca/authority/key-vault.js';
-import { createIntermediate, keysDir, loadCredential, loadOrCreateKeys, loadOrCreateRoot } from '../../ca/authority/keys.js';
+import { createIntermediate, keysDir, loadCredential, loadOrCreateKeys, loadOrCreateRoot, signingRoot } from '../../ca/authority/keys.js';
 import type { AuthorityRecord } from '../../ca/authority/lifecycle.js';
 import { AUTHORITY_KEY_PREFIX, authorityKey, readAuthorityRecords, readKeyMaterial } from '../../ca/authority/stored-authorities.js';
 import { AdminClient } from '../../ca/admin-client.js';
@@ -66,10 +66,12 @@ describe('authority keys in the store', () => {
       const keys = join(dir, 'keys');
       const root = (await loadCredential(keys, 'root'))!;
       const { records } = await readAuthorityRecords(store);
-      expect(records).toHaveLength(2);
-      for (const record of records) {
+      // The root's record (root rotation) names its files in keys/; only the signing authorities have sealed keys.
+      expect(records.map((r) => r.kind).sort()).toEqual(['jwt', 'root', 'x509']);
+      expect(await store.get(`${AUTHORITY_KEY_PREFIX}root/${records.find((r) => r.kind === 'root')!.id}`)).toBeUndefined();
+      for (const record of records.filter((r) => r.kind !== 'root')) {
         const stored = Buffer.from((await store.get(`${AUTHORITY_KEY_PREFIX}${record.kind}/${record.id}`))!);
-        const { privateKey } = (await readKeyMaterial(store, await KeyVault.load(keys), keys, root, record))!.material;
+        const { privateKey } = (await readKeyMaterial(store, await KeyVault.load(keys), keys, [root], record))!.material;
         // Neither the PKCS#8 key nor its private scalar, raw or in base64, is in what the store holds.
         const d = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
         for (const secret of [privateKey.export({ format: 'der', type: 'pkcs8' }), d]) {
@@ -92,11 +94,11 @@ describe('authority keys in the store', () => {
       const [x509, jwt] = [records.find((r) => r.kind === 'x509')!, records.find((r) => r.kind === 'jwt')!];
       const otherDir = await dataDir();
       const other = await KeyVault.loadOrCreate(otherDir);
-      await expect(readKeyMaterial(store, other, keys, root, x509)).rejects.toMatchObject({ code: 'ERR_KEYS_MISMATCH', message: expect.stringContaining(other.id) });
+      await expect(readKeyMaterial(store, other, keys, [root], x509)).rejects.toMatchObject({ code: 'ERR_KEYS_MISMATCH', message: expect.stringContaining(other.id) });
       // The JWT key's sealed bytes put under the intermediate's entry: the additional data (the authority's name) no longer fits.
       const jwtSealed = await store.get(`${AUTHORITY_KEY_PREFIX}jwt/${jwt.id}`);
       await store.write([{ type: 'put', key: `${AUTHORITY_KEY_PREFIX}x509/${x509.id}`, value: jwtSealed! }]);
-      await expect(readKeyMaterial(store, await KeyVault.load(keys), keys, root, x509)).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('does not open') });
+      await expect(readKeyMaterial(store, await KeyVault.load(keys), keys, [root], x509)).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('does not open') });
     });
   });
 
@@ -106,7 +108,7 @@ describe('authority keys in the store', () => {
     const params = { trustDomain: 'tessera.local', clock: systemClock, rootTtlMs: 3650 * DAY, intermediateTtlMs: 365 * DAY };
     const root = await loadOrCreateRoot(keys, params);
     // A CA of the lifecycle's first version: records in the store, keys as files named by the records.
-    const intermediate = await createIntermediate(keys, 'x509-1700000000000', root, params);
+    const intermediate = await createIntermediate(keys, 'x509-1700000000000', signingRoot(root), params);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await writeFile(join(keys, 'jwt-1700000000000-key.pem'), privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     const jwt = await JwtAuthority.fromPrivateKey(privateKey);
