@@ -19,7 +19,7 @@ import { keysDir, loadOrCreateRoot } from './authority/keys.js';
 import { CaServerSvid } from './authority/server-svid.js';
 import { followSharedAuthorities } from './authority/follow-shared.js';
 import { KeyVault } from './authority/key-vault.js';
-import { checkReplicaKeys } from './authority/replica-keys.js';
+import { checkReplicaKeys, checkRootFiles } from './authority/replica-keys.js';
 import { rootCertificates } from './authority/root-rotation.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { svidServerCredentials } from '../agent-sdk/grpc.js';
@@ -137,6 +137,7 @@ export class CaServer {
       // Every CA on one store holds the same root and key-encryption key; one that does not is refused here.
       const vault = await KeyVault.loadOrCreate(keys);
       await checkReplicaKeys(store, root, vault);
+      await checkRootFiles(store, keys);
       const { anchorFile } = config.audit;
       // Every root this CA has had: checkpoints of the past were signed under any of them (root-rotation.ts).
       const verified = await verifyAuditAtStart(store, { roots: await rootCertificates(keys), log, ...(anchorFile && { anchorFile }) });

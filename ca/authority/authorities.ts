@@ -27,10 +27,10 @@ import type { Store, StoreOp } from '../store/store.js';
 import type { JwtAuthority } from './jwt-authority.js';
 import type { KeyVault } from './key-vault.js';
 import {
-  type CaCredential, type CaRoot, createRoot, isIssuedBy, keysDir, loadOrCreateRoot, loadRoot, signingRoot, writeAtomically,
+  type CaCredential, type CaRoot, createRoot, isIssuedBy, keysDir, loadOrCreateRoot, signingRoot, writeAtomically,
 } from './keys.js';
 import { checkImportedIntermediate, checkOperatorRoot } from './imported-intermediate.js';
-import { checkRootStep } from './root-rotation.js';
+import { checkRootStep, loadRecordedRoot } from './root-rotation.js';
 import { offlineRootWarnings } from './offline-root.js';
 import {
   AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
@@ -439,16 +439,7 @@ export class Authorities {
     const fromFiles: KeyMaterial[] = [];
     // Roots first: each intermediate is checked against the root that signed it.
     for (const record of records.filter((r) => r.kind === 'root')) {
-      if (!this.#roots.has(record.id)) {
-        const root = record.file === undefined ? undefined : await loadRoot(this.#dir, record.file);
-        if (!root) {
-          throw new TesseraError('ERR_CONFIG_INVALID', `the certificate of root ${record.id} (${record.file ?? '?'}-cert.pem) is missing from ${this.#dir}: copy it from the CA that prepared it (docs/ha.md)`);
-        }
-        if (root.keyIdentifier.toString('hex') !== record.id) {
-          throw new TesseraError('ERR_KEYS_MISMATCH', `${record.file}-cert.pem in ${this.#dir} is not root ${record.id} of the store: copy it from the CA that prepared it (docs/ha.md)`);
-        }
-        this.#roots.set(record.id, root);
-      }
+      if (!this.#roots.has(record.id)) this.#roots.set(record.id, await loadRecordedRoot(this.#dir, record));
       this.#records.set(authorityKey(record.kind, record.id), record);
     }
     for (const record of records.filter((r) => r.kind !== 'root')) {
@@ -518,10 +509,11 @@ export class Authorities {
     try {
       await this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted], ops));
     } catch (err) {
-      // A replica starting at the same moment adopted it first (the same root: replica-keys.ts pins it).
+      // Another replica changed the authorities first: it may have adopted the same (replica-keys.ts pins
+      // the root); else decide again on what it left.
       if (!(isTesseraError(err) && err.code === 'ERR_AUTHORITY_STATE')) throw err;
       await this.refresh();
-      if (!this.#hasAny(kind)) throw err;
+      return this.#adoptLegacy(kind);
     }
     if (kind !== 'root') await removeKeyFiles(this.#dir, LEGACY_FILE[kind]);
   }

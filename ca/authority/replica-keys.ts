@@ -13,6 +13,8 @@ import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store } from '../store/store.js';
 import type { KeyVault } from './key-vault.js';
 import type { CaCredential } from './keys.js';
+import { loadRecordedRoot } from './root-rotation.js';
+import { readAuthorityRecords } from './stored-authorities.js';
 
 const PIN_KEY = 'meta/replica_keys';
 
@@ -50,4 +52,17 @@ export async function checkReplicaKeys(store: Store, root: Pick<CaCredential, 'd
     throw new TesseraError('ERR_KEYS_MISMATCH', `this CA's key-encryption key (keys/kek, id ${mine.kek}) is not the one that seals the store's authority keys ` +
       `(id ${pinned.kek}): copy keys/kek from a running replica (docs/ha.md)`);
   }
+}
+
+/**
+ * Checks that the keys folder `dir` holds every root the store's records name
+ * (the roots root rotation added after the pinned first one), before anything
+ * is read with them: a replica missing one, or given another, is refused.
+ *
+ * @throws {TesseraError} ERR_KEYS_MISMATCH naming the root; ERR_UNAVAILABLE when the store cannot be reached.
+ * @example await checkRootFiles(store, keysDir);
+ */
+export async function checkRootFiles(store: Store, dir: string): Promise<void> {
+  const { records } = await readAuthorityRecords(store);
+  for (const record of records) if (record.kind === 'root') await loadRecordedRoot(dir, record);
 }

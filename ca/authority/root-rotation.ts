@@ -18,6 +18,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { type CaRoot, loadRoot } from './keys.js';
 import type { AuthorityRecord, AuthorityStep } from './lifecycle.js';
 
 /**
@@ -54,4 +55,22 @@ export function checkRootStep(
 export async function rootCertificates(dir: string): Promise<X509Certificate[]> {
   const files = (await readdir(dir)).filter((name) => /^root(-\d+)?-cert\.pem$/.test(name)).sort();
   return Promise.all(files.map(async (name) => new X509Certificate(await readFile(join(dir, name), 'utf8'))));
+}
+
+/**
+ * The root a root record names, from its files in the keys folder `dir`
+ * (roots stay files: a root prepared on one replica is copied to the others by
+ * hand, as the first one is).
+ *
+ * @throws {TesseraError} ERR_KEYS_MISMATCH when the file is missing or holds another root.
+ * @example const root = await loadRecordedRoot(keysDir, record);
+ */
+export async function loadRecordedRoot(dir: string, record: AuthorityRecord): Promise<CaRoot> {
+  const file = `${record.file ?? `root-${record.id}`}-cert.pem`;
+  const root = record.file === undefined ? undefined : await loadRoot(dir, record.file);
+  if (!root) throw new TesseraError('ERR_KEYS_MISMATCH', `root ${record.id} of the store is missing from ${dir} (${file}): copy it from the CA that prepared it (docs/ha.md)`);
+  if (root.keyIdentifier.toString('hex') !== record.id) {
+    throw new TesseraError('ERR_KEYS_MISMATCH', `${file} in ${dir} is not root ${record.id} of the store: copy it from the CA that prepared it (docs/ha.md)`);
+  }
+  return root;
 }

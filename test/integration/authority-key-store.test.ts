@@ -3,10 +3,12 @@
  * (ca/authority/key-vault.ts, stored-authorities.ts), on a real CA and a real
  * level store: no key file beside the root and the KEK, no key in the clear in
  * the store, another KEK or a key moved to another authority's entry refused;
- * the key files of a CA from before moved into the store at its start.
+ * the key files of a CA from before moved into the store at its start; after a
+ * root rotation the CA starts again under the root pin, and a root file that is
+ * not the store's is refused.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { createIntermediate, keysDir, loadCredential, loadOrCreateKeys, loadOrCr
 import type { AuthorityRecord } from '../../ca/authority/lifecycle.js';
 import { AUTHORITY_KEY_PREFIX, authorityKey, readAuthorityRecords, readKeyMaterial } from '../../ca/authority/stored-authorities.js';
 import { AdminClient } from '../../ca/admin-client.js';
+import { AuthorityClient } from '../../ca/authority-client.js';
 import { validateConfig } from '../../ca/config.js';
 import { encodeRecord } from '../../ca/issuance/records.js';
 import { silentLogger } from '../../ca/log.js';
@@ -82,6 +85,51 @@ describe('authority keys in the store', () => {
     });
     // The same intermediate signs after a restart: its key came back out of the store.
     await withCa(dir, async (ca) => expect(ca.authority.checkpointSigner.chain[0]!.equals(issuer)).toBe(true));
+  });
+
+  it('ok/the root rotated and the old one revoked: the CA starts again under the pin; a rotated root file not the record\'s, or another first root, is refused', async () => {
+    const dir = await dataDir();
+    const keys = join(dir, 'keys');
+    const newRoot = await withCa(dir, async (ca) => {
+      const authorities = new AuthorityClient(ca.adminSocket);
+      try {
+        const [oldRoot] = (await authorities.list('root')).authorities;
+        const [oldX509] = (await authorities.list('x509')).authorities;
+        const root = await authorities.prepare('root');
+        await authorities.step('root', 'activate', root.authorityId);
+        const x509 = await authorities.prepare('x509');
+        await authorities.step('x509', 'activate', x509.authorityId);
+        for (const step of ['taint', 'revoke'] as const) await authorities.step('x509', step, oldX509!.authorityId);
+        for (const step of ['taint', 'revoke'] as const) await authorities.step('root', step, oldRoot!.authorityId);
+        return root;
+      } finally {
+        authorities.close();
+      }
+    });
+    // The rotated root is its own file pair; keys/root-cert.pem (the pinned first root) stays.
+    const rootFiles = (await readdir(keys)).filter((f) => /^root-\d+-cert\.pem$/.test(f));
+    expect(rootFiles).toHaveLength(1);
+    await withCa(dir, async (ca) => {
+      const authorities = new AuthorityClient(ca.adminSocket);
+      try {
+        expect((await authorities.list('root')).authorities.map((r) => r.state)).toEqual(['revoked', 'active']);
+        expect((await authorities.bundle()).x509Authorities.map((der) => new X509Certificate(der).toString())).toEqual([new X509Certificate(await readFile(join(keys, rootFiles[0]!))).toString()]);
+      } finally {
+        authorities.close();
+      }
+    });
+    // The rotated root's file swapped for a root the store never had.
+    const stranger = await dataDir();
+    await withCa(stranger, async () => {});
+    const rotated = rootFiles[0]!.slice(0, -'-cert.pem'.length);
+    const saved = await Promise.all(['cert', 'key'].map((part) => readFile(join(keys, `${rotated}-${part}.pem`))));
+    for (const part of ['cert', 'key']) await copyFile(join(stranger, `keys/root-${part}.pem`), join(keys, `${rotated}-${part}.pem`));
+    await expect(withCa(dir, async () => {})).rejects.toMatchObject({ code: 'ERR_KEYS_MISMATCH', message: expect.stringContaining(newRoot.authorityId) });
+    await Promise.all(['cert', 'key'].map((part, i) => writeFile(join(keys, `${rotated}-${part}.pem`), saved[i]!)));
+    await withCa(dir, async () => {});
+    // Another first root (a replica given the wrong keys/): the pin refuses it.
+    for (const part of ['cert', 'key']) await copyFile(join(stranger, `keys/root-${part}.pem`), join(keys, `root-${part}.pem`));
+    await expect(withCa(dir, async () => {})).rejects.toMatchObject({ code: 'ERR_KEYS_MISMATCH', message: expect.stringContaining('root') });
   });
 
   it('fail/another KEK is named as a mismatch; a sealed key moved onto another authority does not open', async () => {
