@@ -62,6 +62,9 @@ export const STATUS_OF: Record<ErrorCode, status> = {
   // An SVID proof the CA cannot judge (its time is too far from the CA's clock, or the SVID
   // predates the digests proofs are checked against): the caller uses mutual TLS instead.
   ERR_SVID_PROOF_UNUSABLE: status.FAILED_PRECONDITION,
+  // A certificate or key an operator brought for an authority is unfit (not a CA, another key, a chain
+  // that does not reach the root, a path length that forbids issuing, expired, a wrong key type).
+  ERR_AUTHORITY_INVALID: status.INVALID_ARGUMENT,
 };
 
 /** The trailer that carries the error code next to the gRPC status. */

@@ -49,7 +49,8 @@ export type ErrorCode =
   | 'ERR_NOT_TASK_TOKEN'
   | 'ERR_KEYS_MISMATCH'
   | 'ERR_SVID_PROOF_INVALID'
-  | 'ERR_SVID_PROOF_UNUSABLE';
+  | 'ERR_SVID_PROOF_UNUSABLE'
+  | 'ERR_AUTHORITY_INVALID';
 
 /** Every code, for exhaustive tests and for decoding codes received from the wire. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -99,6 +100,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_KEYS_MISMATCH',
   'ERR_SVID_PROOF_INVALID',
   'ERR_SVID_PROOF_UNUSABLE',
+  'ERR_AUTHORITY_INVALID',
 ];
 
 /**

@@ -9,7 +9,7 @@ import type { TrustBundle__Output } from '../agent-sdk/gen/tessera/v1/TrustBundl
 import type { SetFederatedBundleResponse__Output } from '../agent-sdk/gen/tessera/v1/SetFederatedBundleResponse.js';
 import type { AuthorityKind, AuthorityStep } from './authority/lifecycle.js';
 
-const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, string>;
+const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT', root: 'AUTHORITY_KIND_ROOT' } as const satisfies Record<AuthorityKind, string>;
 const METHOD = { activate: 'ActivateAuthority', taint: 'TaintAuthority', revoke: 'RevokeAuthority' } as const satisfies Record<AuthorityStep, string>;
 
 /**
@@ -32,9 +32,18 @@ export class AuthorityClient {
     return this.#call((cb) => this.#client.ListAuthorities({ kind: WIRE_KIND[kind] }, deadline(), cb));
   }
 
-  /** Prepares a new authority. @throws {TesseraError} ERR_AUTHORITY_STATE while one is prepared; ERR_UNAVAILABLE. */
-  async prepare(kind: AuthorityKind): Promise<Authority__Output> {
-    const res = await this.#call<{ authority: Authority__Output | null }>((cb) => this.#client.PrepareAuthority({ kind: WIRE_KIND[kind] }, deadline(), cb));
+  /**
+   * Prepares a new authority; for X.509, `brought` gives an intermediate made
+   * elsewhere (PEM certificate then its upstream chain, and its PEM key) instead.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_STATE while one is prepared (or, with nothing
+   *   brought, when the CA holds no root key); ERR_AUTHORITY_INVALID for an unfit
+   *   intermediate; ERR_UNAVAILABLE.
+   * @example await authorities.prepare('x509', { certificatePem, privateKeyPem });
+   */
+  async prepare(kind: AuthorityKind, brought?: { certificatePem: string; privateKeyPem: string }): Promise<Authority__Output> {
+    const request = { kind: WIRE_KIND[kind], ...brought };
+    const res = await this.#call<{ authority: Authority__Output | null }>((cb) => this.#client.PrepareAuthority(request, deadline(), cb));
     return res.authority!;
   }
 
@@ -68,6 +77,16 @@ export class AuthorityClient {
   setFederatedBundle(trustDomain: string, from: { document: string } | { url: string }): Promise<SetFederatedBundleResponse__Output> {
     const request = { trustDomain, ...('url' in from ? { url: from.url } : { spiffeBundle: from.document }) };
     return this.#call((cb) => this.#client.SetFederatedBundle(request, deadline(), cb));
+  }
+
+  /**
+   * Stops trusting another trust domain; resolves once durable and audited.
+   *
+   * @throws {TesseraError} ERR_NOT_FOUND when the CA does not federate with it; ERR_UNAVAILABLE.
+   * @example await authorities.unsetFederatedBundle('partner.example');
+   */
+  async unsetFederatedBundle(trustDomain: string): Promise<void> {
+    await this.#call((cb) => this.#client.UnsetFederatedBundle({ trustDomain }, deadline(), cb));
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { parseTrustDomain } from '../agent-sdk/spiffe-id.js';
 import { type ConsoleConfig, validateConsole } from './console/config.js';
+import { type FederationEntry, parseFederationConfig } from './federation/federation-config.js';
 
 /** The CA's configuration: plain, validated values; nothing below main.ts reads the environment. */
 export interface CaConfig {
@@ -89,6 +90,8 @@ export interface CaConfig {
   readonly federationWebRootsFile: string;
   /** The read-only web console (ca/console/, docs/console.md); null when off. */
   readonly console: ConsoleConfig | null;
+  /** The trust domains federated from the config file (ca/federation/federation-config.ts). */
+  readonly federation: readonly FederationEntry[];
 }
 
 /** A token bucket: `burst` calls at once, then `perSecond` on average. */
@@ -238,7 +241,7 @@ export function validateConfig(input: Input): CaConfig {
     return a;
   };
   for (const key of Object.keys(input)) {
-    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile', 'store', 'console'].includes(key)) {
+    if (!['trustDomain', 'dataDir', 'publicAddress', 'mtlsAddress', 'adminSocket', 'ttl', 'limits', 'rateLimits', 'audit', 'x509popRootsPem', 'policyFile', 'policyPoll', 'csrWorkers', 'authorities', 'bundleEndpoint', 'federationWebRootsFile', 'store', 'console', 'federation'].includes(key)) {
       problems.push(`${key}: unknown setting`);
     }
   }
@@ -356,6 +359,7 @@ export function validateConfig(input: Input): CaConfig {
     bundleEndpoint: bundleEndpoint ?? null,
     federationWebRootsFile: input.federationWebRootsFile === undefined ? '' : text(input.federationWebRootsFile, 'federationWebRootsFile'),
     console: validateConsole(input.console, trustDomain, problems),
+    federation: parseFederationConfig(input.federation, problems),
   };
   if (problems.length) throw new TesseraError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -19,7 +19,8 @@ import { keysDir, loadOrCreateRoot } from './authority/keys.js';
 import { CaServerSvid } from './authority/server-svid.js';
 import { followSharedAuthorities } from './authority/follow-shared.js';
 import { KeyVault } from './authority/key-vault.js';
-import { checkReplicaKeys } from './authority/replica-keys.js';
+import { checkReplicaKeys, checkRootFiles } from './authority/replica-keys.js';
+import { rootCertificates } from './authority/root-rotation.js';
 import { TesseraError } from '../agent-sdk/errors.js';
 import { svidServerCredentials } from '../agent-sdk/grpc.js';
 import { CsrChecker } from './authority/csr-checker.js';
@@ -137,8 +138,10 @@ export class CaServer {
       // Every CA on one store holds the same root and key-encryption key; one that does not is refused here.
       const vault = await KeyVault.loadOrCreate(keys);
       await checkReplicaKeys(store, root, vault);
+      await checkRootFiles(store, keys);
       const { anchorFile } = config.audit;
-      const verified = await verifyAuditAtStart(store, { roots: [new X509Certificate(root.der)], log, ...(anchorFile && { anchorFile }) });
+      // Every root this CA has had: checkpoints of the past were signed under any of them (root-rotation.ts).
+      const verified = await verifyAuditAtStart(store, { roots: await rootCertificates(keys), log, ...(anchorFile && { anchorFile }) });
       // The checkpoint signer is the active intermediate at the time of each checkpoint.
       let signing: Authority | undefined;
       const signer = () => {
@@ -180,6 +183,7 @@ export class CaServer {
         store, journal, trustDomain: config.trustDomain,
         ...(config.federationWebRootsFile && { webRoots: await readFile(config.federationWebRootsFile, 'utf8') }),
       });
+      for (const failure of await federation.applyConfig(config.federation, (file) => readFile(file, 'utf8'))) log.warn({ failure }, 'federation from the config');
       const authority = new Authority({ trustDomain: config.trustDomain, clock, signers: authorities, federation });
       signing = authority;
       current = { authorities };
@@ -213,7 +217,7 @@ export class CaServer {
         [proto.SVIDService.service, svidHandlers(handlerDeps, ctx) as grpc.UntypedServiceImplementation],
         [proto.TrustBundleService.service, bundleHandlers(handlerDeps, authority, bundleWatch) as grpc.UntypedServiceImplementation],
         [proto.AuthorityService.service, authorityHandlers(handlerDeps, authorities, authority, federation) as grpc.UntypedServiceImplementation],
-        [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authority.bundle.certificates) as grpc.UntypedServiceImplementation],
+        [proto.AdminService.service, adminHandlers(handlerDeps, rctx, store, () => authorities.everyRoot) as grpc.UntypedServiceImplementation],
         [revocationServiceDefinition(), revocation.handlers as grpc.UntypedServiceImplementation],
       ];
       // Counted on every server: a stop waits for them (see stop-serving.ts); metrics count followers.
@@ -242,7 +246,9 @@ export class CaServer {
         bundleWatch.publish(authority);
       });
       const stopFederationWatch = federation.onChange(() => bundleWatch.publish(authority));
-      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'));
+      const warnOperator = (warnings: string[]) => { for (const warning of warnings) log.warn({ warning }, 'the authorities need the operator'); };
+      warnOperator(authorities.warnings());
+      const stopSchedule = authorities.schedule(config.authorities.checkEveryMs, (err) => log.error({ err }, 'the authority schedule failed; retrying later'), warnOperator);
 
       const gate = new ConnectionGate({
         maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress,

@@ -21,6 +21,8 @@ import type { SvidProof as _tessera_v1_SvidProof, SvidProof__Output as _tessera_
 import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from './tessera/v1/TaintAuthorityRequest.js';
 import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from './tessera/v1/TaintAuthorityResponse.js';
 import type { TrustBundle as _tessera_v1_TrustBundle, TrustBundle__Output as _tessera_v1_TrustBundle__Output } from './tessera/v1/TrustBundle.js';
+import type { UnsetFederatedBundleRequest as _tessera_v1_UnsetFederatedBundleRequest, UnsetFederatedBundleRequest__Output as _tessera_v1_UnsetFederatedBundleRequest__Output } from './tessera/v1/UnsetFederatedBundleRequest.js';
+import type { UnsetFederatedBundleResponse as _tessera_v1_UnsetFederatedBundleResponse, UnsetFederatedBundleResponse__Output as _tessera_v1_UnsetFederatedBundleResponse__Output } from './tessera/v1/UnsetFederatedBundleResponse.js';
 import type { X509SVID as _tessera_v1_X509SVID, X509SVID__Output as _tessera_v1_X509SVID__Output } from './tessera/v1/X509SVID.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -58,6 +60,8 @@ export interface ProtoGrpcType {
       TaintAuthorityRequest: MessageTypeDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityRequest__Output>
       TaintAuthorityResponse: MessageTypeDefinition<_tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityResponse__Output>
       TrustBundle: MessageTypeDefinition<_tessera_v1_TrustBundle, _tessera_v1_TrustBundle__Output>
+      UnsetFederatedBundleRequest: MessageTypeDefinition<_tessera_v1_UnsetFederatedBundleRequest, _tessera_v1_UnsetFederatedBundleRequest__Output>
+      UnsetFederatedBundleResponse: MessageTypeDefinition<_tessera_v1_UnsetFederatedBundleResponse, _tessera_v1_UnsetFederatedBundleResponse__Output>
       X509SVID: MessageTypeDefinition<_tessera_v1_X509SVID, _tessera_v1_X509SVID__Output>
     }
   }

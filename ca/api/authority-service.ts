@@ -11,8 +11,8 @@ import type { FederatedBundles } from '../federation/federated-bundles.js';
 
 const SERVICE = '/tessera.v1.AuthorityService';
 
-const KIND_OF: Partial<Record<AuthorityKind__Output, AuthorityKind>> = { AUTHORITY_KIND_X509: 'x509', AUTHORITY_KIND_JWT: 'jwt' };
-const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT' } as const satisfies Record<AuthorityKind, AuthorityKind__Output>;
+const KIND_OF: Partial<Record<AuthorityKind__Output, AuthorityKind>> = { AUTHORITY_KIND_X509: 'x509', AUTHORITY_KIND_JWT: 'jwt', AUTHORITY_KIND_ROOT: 'root' };
+const WIRE_KIND = { x509: 'AUTHORITY_KIND_X509', jwt: 'AUTHORITY_KIND_JWT', root: 'AUTHORITY_KIND_ROOT' } as const satisfies Record<AuthorityKind, AuthorityKind__Output>;
 
 /** The authority lifecycle for the operator, served only on the admin Unix socket. */
 export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, authority: Authority, federation: FederatedBundles): AuthorityServiceHandlers {
@@ -25,10 +25,16 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, a
     ListAuthorities: unaryHandler(deps, `${SERVICE}/ListAuthorities`, async (req) => ({
       authorities: authorities.list(kindOf(req.kind)).map(authorityMessage),
       bundleSequence: authorities.bundle.sequenceNumber,
+      warnings: kindOf(req.kind) === 'x509' ? authorities.warnings() : [],
     })),
-    PrepareAuthority: unaryHandler(deps, `${SERVICE}/PrepareAuthority`, async (req) => ({
-      authority: authorityMessage(await authorities.prepare(kindOf(req.kind))),
-    })),
+    PrepareAuthority: unaryHandler(deps, `${SERVICE}/PrepareAuthority`, async (req) => {
+      const kind = kindOf(req.kind);
+      if (!req.certificatePem && !req.privateKeyPem) return { authority: authorityMessage(await authorities.prepare(kind)) };
+      if (kind === 'root' && req.certificatePem && !req.privateKeyPem) return { authority: authorityMessage(await authorities.importRoot(req.certificatePem)) };
+      if (kind !== 'x509') throw new TesseraError('ERR_INVALID_ARGUMENT', 'only an X.509 intermediate (with its key) or a root (its certificate alone) can be brought from outside');
+      if (!req.certificatePem || !req.privateKeyPem) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with both its certificate and its key');
+      return { authority: authorityMessage(await authorities.importX509(req.certificatePem, req.privateKeyPem)) };
+    }),
     ActivateAuthority: step('activate', 'ActivateAuthority'),
     TaintAuthority: step('taint', 'TaintAuthority'),
     RevokeAuthority: step('revoke', 'RevokeAuthority'),
@@ -37,13 +43,17 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, a
       const { x509, jwt } = await federation.set(req.trustDomain, req.url ? { url: req.url } : { document: req.spiffeBundle });
       return { sequenceNumber: x509.sequenceNumber, x509Authorities: x509.authorities.length, jwtAuthorities: jwt.entries.length };
     }),
+    UnsetFederatedBundle: unaryHandler(deps, `${SERVICE}/UnsetFederatedBundle`, async (req) => {
+      await federation.unset(req.trustDomain);
+      return {};
+    }),
   };
 }
 
 /** @throws {TesseraError} ERR_INVALID_ARGUMENT for an unspecified kind. */
 function kindOf(kind: AuthorityKind__Output): AuthorityKind {
   const known = KIND_OF[kind];
-  if (!known) throw new TesseraError('ERR_INVALID_ARGUMENT', 'name the kind of authority: x509 or jwt');
+  if (!known) throw new TesseraError('ERR_INVALID_ARGUMENT', 'name the kind of authority: x509, jwt or root');
   return known;
 }
 

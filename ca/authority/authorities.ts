@@ -1,7 +1,9 @@
 /**
  * The CA's signing authorities with their lifecycle (ca/authority/lifecycle.ts):
- * the X.509 intermediates under the root and the JWT signing keys. Records and
- * keys (sealed with the KEK) live in the store (stored-authorities.ts); each
+ * the roots (root-rotation.ts), the X.509 intermediates under them and the JWT
+ * signing keys. Records and the intermediates' and JWT keys (sealed with the
+ * KEK) live in the store (stored-authorities.ts); roots stay files in
+ * `<dataDir>/keys`, a root's key absent when the operator keeps it offline. Each
  * change is one journal transaction with its audit record and the new bundle
  * sequence number, so every transition survives kill -9. Replicas on one
  * database follow each other's changes through `refresh` (follow-shared.ts),
@@ -9,10 +11,11 @@
  * number, compared under the journal's lock). The trust bundle is derived
  * from the records on every change.
  */
-import { createPublicKey } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
+import { join } from 'node:path';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
-import { TesseraError } from '../../agent-sdk/errors.js';
+import { TesseraError, isTesseraError } from '../../agent-sdk/errors.js';
 import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { derToPem } from '../../agent-sdk/tls-material.js';
@@ -23,7 +26,12 @@ import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
 import type { JwtAuthority } from './jwt-authority.js';
 import type { KeyVault } from './key-vault.js';
-import { type CaCredential, checkIssuedBy, keysDir, loadOrCreateRoot } from './keys.js';
+import {
+  type CaCredential, type CaRoot, createRoot, isIssuedBy, keysDir, loadOrCreateRoot, signingRoot, writeAtomically,
+} from './keys.js';
+import { checkImportedIntermediate, checkOperatorRoot } from './imported-intermediate.js';
+import { checkRootStep, loadRecordedRoot } from './root-rotation.js';
+import { offlineRootWarnings } from './offline-root.js';
 import {
   AUTHORITY_KINDS, type AuthorityKind, type AuthorityRecord, type AuthoritySchedule, type AuthorityState, type AuthorityStep, checkPrepare, dueStep, planStep,
 } from './lifecycle.js';
@@ -33,7 +41,7 @@ import {
 } from './stored-authorities.js';
 
 /** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
-const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt' };
+const LEGACY_FILE: Record<AuthorityKind, string> = { x509: 'intermediate', jwt: 'jwt', root: 'root' };
 
 export interface AuthoritiesParams {
   readonly dataDir: string;
@@ -57,9 +65,12 @@ export interface AuthorityView extends AuthorityRecord {
 
 export class Authorities {
   readonly trustDomain: string;
-  /** The root: the X.509 authority of the bundle. */
-  readonly root: CaCredential;
   readonly #params: AuthoritiesParams;
+  /** The root made or brought before roots had records (keys/root-cert.pem): adopted as the first active root. */
+  readonly #firstRoot: CaRoot;
+  readonly #roots = new Map<string, CaRoot>();
+  /** Which root signed each intermediate (by id). */
+  readonly #issuers = new Map<string, string>();
   readonly #dir: string;
   readonly #lease: ScheduleLease;
   readonly #records = new Map<string, AuthorityRecord>();
@@ -75,11 +86,12 @@ export class Authorities {
   /** The schedule's run under way: a timer tick during a slow run must not start a second one. */
   #ticking: Promise<void> | undefined;
 
-  private constructor(params: AuthoritiesParams, dir: string, root: CaCredential) {
+  private constructor(params: AuthoritiesParams, dir: string, root: CaRoot) {
     this.trustDomain = params.trustDomain;
     this.#params = params;
     this.#dir = dir;
-    this.root = root;
+    this.#firstRoot = root;
+    this.#roots.set(root.keyIdentifier.toString('hex'), root);
     this.#lease = new ScheduleLease(params.store, params.clock);
   }
 
@@ -101,14 +113,32 @@ export class Authorities {
     const authorities = new Authorities(params, dir, root);
     const fromFiles = await authorities.#read();
     for (const material of fromFiles) await authorities.#moveIntoStore(material);
-    for (const kind of AUTHORITY_KINDS) await authorities.#adoptLegacy(kind);
+    for (const kind of ['root', ...AUTHORITY_KINDS] as const) await authorities.#adoptLegacy(kind);
     for (await authorities.tick(); !authorities.#hasActive(); await authorities.tick()) {
+      // Without the root key nothing here can make the intermediate: the operator brings it (offline-root.ts).
+      if (!authorities.root.privateKey && !authorities.#hasActiveOf('x509')) {
+        throw new TesseraError('ERR_CONFIG_INVALID', `no usable intermediate in ${dir}: with an offline root, give one with tessera ca init --root-cert FILE --intermediate-cert FILE --intermediate-key FILE`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return authorities;
   }
 
-  /** The trust bundle: the root, with the revoked and tainted intermediates' keys. */
+  /** The active root, which signs the intermediates prepared now (the first root until roots have records). */
+  get root(): CaRoot {
+    const active = [...this.#records.values()].find((r) => r.kind === 'root' && r.state === 'active');
+    return active ? this.#roots.get(active.id)! : this.#firstRoot;
+  }
+
+  /**
+   * Every root this CA has had, revoked ones included, as certificates: audit
+   * checkpoints of the past were signed under any of them.
+   */
+  get everyRoot(): X509Certificate[] {
+    return [...this.#roots.values()].map((root) => new X509Certificate(root.der));
+  }
+
+  /** The trust bundle: every root not revoked, with the revoked and tainted intermediates' keys. */
   get bundle(): X509Bundle {
     return this.#bundle;
   }
@@ -141,7 +171,7 @@ export class Authorities {
    */
   list(kind: AuthorityKind): AuthorityView[] {
     return [...this.#records.values()].filter((r) => r.kind === kind).sort(byAge).map((r) => {
-      const credential = kind === 'x509' ? this.#x509.get(r.id) : undefined;
+      const credential = kind === 'x509' ? this.#x509.get(r.id) : kind === 'root' ? this.#roots.get(r.id) : undefined;
       return credential ? { ...r, certificatePem: derToPem(credential.der) } : r;
     });
   }
@@ -159,15 +189,101 @@ export class Authorities {
     return this.#serially(async () => {
       await this.#readAndTell();
       const event = { operation: `authority.${kind}.prepare` };
-      await checkAudited(this.#params.journal, event, () => checkPrepare([...this.#records.values()], kind));
+      await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], kind);
+        // A new root made here would put a root key on a host whose operator keeps theirs offline.
+        if (kind === 'root' && !this.root.privateKey) throw new TesseraError('ERR_AUTHORITY_STATE', 'this CA\'s root is offline: bring the new root with `tessera authority root prepare --cert FILE`');
+        if (kind === 'x509') signingRoot(this.root);
+      });
       const now = this.#params.clock.now();
+      if (kind === 'root') {
+        // Roots stay files, like the first one: replicas need a copy (docs/ha.md).
+        const root = await createRoot(this.#dir, `root-${now}`, { ...this.#params, distinctName: true });
+        return this.#addRoot(root, `root-${now}`, event, now);
+      }
       const material = await newKeyMaterial(kind, this.root, this.#params);
-      const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
-      const record: AuthorityRecord = { kind, id: material.id, state: 'prepared', ...validity, changedAtMs: now };
-      this.#holdKey(material);
-      await this.#commit(kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material)]);
-      return record;
+      return this.#addPrepared(material, event, now);
     });
+  }
+
+  /**
+   * Adds an intermediate made elsewhere (signed by the operator's offline root
+   * or, through its chain, by an upstream CA) as the prepared X.509 authority,
+   * after checking it (imported-intermediate.ts); its key is sealed into the
+   * store with its chain. Audited, allowed or denied; the key is never logged or audited.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with the
+   *   certificates or key; ERR_AUTHORITY_STATE when one is already prepared.
+   * @example await authorities.importX509(readFileSync('next-intermediate.pem', 'utf8'), readFileSync('next-key.pem', 'utf8'));
+   */
+  importX509(certificatesPem: string, keyPem: string): Promise<AuthorityRecord> {
+    return this.#serially(async () => {
+      await this.#readAndTell();
+      const event = { operation: 'authority.x509.prepare' };
+      const now = this.#params.clock.now();
+      const credential = await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], 'x509');
+        const imported = checkImportedIntermediate({ certificatesPem, keyPem, root: this.root, trustDomain: this.trustDomain, nowMs: now });
+        const id = imported.keyIdentifier.toString('hex');
+        if (this.#x509.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `x509 authority ${id} is already known: bring a new key`);
+        return imported;
+      });
+      const material: KeyMaterial = { kind: 'x509', id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
+      return this.#addPrepared(material, event, now);
+    });
+  }
+
+  /**
+   * Adds the operator's new root (its certificate alone: the key stays
+   * offline) as the prepared root: in the bundle, signing nothing. Audited,
+   * allowed or denied.
+   *
+   * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with it;
+   *   ERR_AUTHORITY_STATE when a root is already prepared or known.
+   * @example await authorities.importRoot(readFileSync('new-root.pem', 'utf8'));
+   */
+  importRoot(certificatePem: string): Promise<AuthorityRecord> {
+    return this.#serially(async () => {
+      await this.#readAndTell();
+      const event = { operation: 'authority.root.prepare' };
+      const now = this.#params.clock.now();
+      const root = await checkAudited(this.#params.journal, event, () => {
+        checkPrepare([...this.#records.values()], 'root');
+        const brought = checkOperatorRoot(certificatePem, now);
+        const id = brought.keyIdentifier.toString('hex');
+        if (this.#roots.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `root ${id} is already known: bring a new one`);
+        return brought;
+      });
+      await writeAtomically(join(this.#dir, `root-${now}-cert.pem`), derToPem(root.der), 0o644);
+      return this.#addRoot(root, `root-${now}`, event, now);
+    });
+  }
+
+  /**
+   * What the operator must act on: with no root key on this host, the
+   * schedule cannot prepare the next intermediate, so it says when one is due.
+   * Empty when nothing needs doing.
+   */
+  warnings(): string[] {
+    if (this.root.privateKey) return [];
+    return offlineRootWarnings([...this.#records.values()], this.#params.schedule, this.#params.clock.now());
+  }
+
+  /** Commits `material` as the prepared authority of its kind, its key sealed into the store in the same transaction. */
+  async #addPrepared(material: KeyMaterial, event: AuditEvent, now: number): Promise<AuthorityRecord> {
+    const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
+    const record: AuthorityRecord = { kind: material.kind, id: material.id, state: 'prepared', ...validity, changedAtMs: now };
+    this.#holdKey(material);
+    await this.#commit(material.kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material)]);
+    return record;
+  }
+
+  /** Commits `root`, written as the files `file` in the keys folder, as the prepared root. */
+  async #addRoot(root: CaRoot, file: string, event: AuditEvent, now: number): Promise<AuthorityRecord> {
+    const record: AuthorityRecord = { kind: 'root', id: root.keyIdentifier.toString('hex'), state: 'prepared', file, ...readValidity(root), changedAtMs: now };
+    this.#roots.set(record.id, root);
+    await this.#commit('root', event, () => [record]);
+    return record;
   }
 
   /**
@@ -183,8 +299,13 @@ export class Authorities {
   step(kind: AuthorityKind, step: AuthorityStep, id?: string): Promise<AuthorityRecord[]> {
     return this.#serially(async () => {
       await this.#readAndTell();
-      return this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) },
-        () => planStep([...this.#records.values()], kind, step, id, this.#params.clock.now()));
+      return this.#commit(kind, { operation: `authority.${kind}.${step}`, ...(id && { serial: id }) }, () => {
+        const records = [...this.#records.values()];
+        const now = this.#params.clock.now();
+        const changed = planStep(records, kind, step, id, now);
+        if (kind === 'root') checkRootStep(step, changed[0]!.id, records, (x509Id) => this.#issuers.get(x509Id), now);
+        return changed;
+      });
     });
   }
 
@@ -221,6 +342,8 @@ export class Authorities {
       await this.refresh();
       for (const kind of AUTHORITY_KINDS) {
         for (let due = this.#due(kind); due; due = this.#due(kind)) {
+          // Without the root key only the operator can bring the next intermediate: warnings() says so.
+          if (due === 'prepare' && kind === 'x509' && !this.root.privateKey) break;
           if (due === 'prepare') await this.prepare(kind);
           else await this.step(kind, 'activate');
         }
@@ -234,8 +357,13 @@ export class Authorities {
    * Runs the schedule every `everyMs`; returns the stopper. A failed run is
    * reported to `onFailed` and tried again at the next one.
    */
-  schedule(everyMs: number, onFailed: (err: unknown) => void): () => void {
-    const timer = setInterval(() => this.tick().catch(onFailed), everyMs);
+  schedule(everyMs: number, onFailed: (err: unknown) => void, onWarnings: (warnings: string[]) => void = () => {}): () => void {
+    const run = async () => {
+      await this.tick();
+      const warnings = this.warnings();
+      if (warnings.length > 0) onWarnings(warnings);
+    };
+    const timer = setInterval(() => run().catch(onFailed), everyMs);
     timer.unref();
     return () => clearInterval(timer);
   }
@@ -250,7 +378,11 @@ export class Authorities {
   }
 
   #hasActive(): boolean {
-    return AUTHORITY_KINDS.every((kind) => [...this.#records.values()].some((r) => r.kind === kind && r.state === 'active'));
+    return AUTHORITY_KINDS.every((kind) => this.#hasActiveOf(kind));
+  }
+
+  #hasActiveOf(kind: AuthorityKind): boolean {
+    return [...this.#records.values()].some((r) => r.kind === kind && r.state === 'active');
   }
 
   #serially<T>(run: () => Promise<T>): Promise<T> {
@@ -305,9 +437,14 @@ export class Authorities {
     const { sequence, records } = await readAuthorityRecords(this.#params.store);
     if (sequence === this.#sequence) return [];
     const fromFiles: KeyMaterial[] = [];
-    for (const record of records) {
+    // Roots first: each intermediate is checked against the root that signed it.
+    for (const record of records.filter((r) => r.kind === 'root')) {
+      if (!this.#roots.has(record.id)) this.#roots.set(record.id, await loadRecordedRoot(this.#dir, record));
+      this.#records.set(authorityKey(record.kind, record.id), record);
+    }
+    for (const record of records.filter((r) => r.kind !== 'root')) {
       if (!this.#x509.has(record.id) && !this.#jwt.has(record.id)) {
-        const found = await readKeyMaterial(this.#params.store, this.#params.vault, this.#dir, this.root, record);
+        const found = await readKeyMaterial(this.#params.store, this.#params.vault, this.#dir, [...this.#roots.values()], record);
         if (!found) throw new TesseraError('ERR_CONFIG_INVALID', `the key of ${record.kind} authority ${record.id} is neither in the store nor in ${this.#dir}`);
         this.#holdKey(found.material);
         if (found.fromFile) fromFiles.push(found.material);
@@ -331,34 +468,67 @@ export class Authorities {
     await removeKeyFiles(this.#dir, record.file!);
   }
 
+  /** @throws {TesseraError} ERR_CONFIG_INVALID for an intermediate no root of this CA signed. */
   #holdKey(material: KeyMaterial): void {
-    if (material.kind === 'x509') this.#x509.set(material.id, material.credential);
-    else this.#jwt.set(material.id, material.jwt);
+    if (material.kind === 'x509') {
+      this.#issuers.set(material.id, this.#issuerOf(material.credential));
+      this.#x509.set(material.id, material.credential);
+    } else {
+      this.#jwt.set(material.id, material.jwt);
+    }
   }
 
-  /** A CA upgraded from before the lifecycle keeps its intermediate and JWT key, as the active ones, sealed into the store. */
+  /** @throws {TesseraError} ERR_CONFIG_INVALID when no root of this CA signed `credential`. */
+  #issuerOf(credential: CaCredential): string {
+    for (const [id, root] of this.#roots) if (isIssuedBy(credential, root)) return id;
+    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate ${credential.keyIdentifier.toString('hex')} in ${this.#dir} is not signed by any root of this CA`);
+  }
+
+  /**
+   * The first root (keys/root-cert.pem) becomes the first active root. A CA
+   * upgraded from before the lifecycle, or given an intermediate by `ca init`,
+   * keeps its intermediate and JWT key as the active ones, sealed into the
+   * store, and their files deleted.
+   */
   async #adoptLegacy(kind: AuthorityKind): Promise<void> {
-    if ([...this.#records.values()].some((r) => r.kind === kind)) return;
+    if (this.#hasAny(kind)) return;
     const now = this.#params.clock.now();
-    const material = await readKeyFile(this.#dir, kind, LEGACY_FILE[kind]);
-    if (!material) return;
-    if (material.kind === 'x509') {
-      if (material.credential.notAfterMs <= now) return;
-      checkIssuedBy(this.#dir, material.credential, this.root);
+    let adopted: AuthorityRecord;
+    const ops: StoreOp[] = [];
+    if (kind === 'root') {
+      const root = this.#firstRoot;
+      adopted = { kind, id: root.keyIdentifier.toString('hex'), state: 'active', file: LEGACY_FILE.root, ...readValidity(root), changedAtMs: now };
+    } else {
+      const material = await readKeyFile(this.#dir, kind, LEGACY_FILE[kind]);
+      if (!material || (material.kind === 'x509' && material.credential.notAfterMs <= now)) return;
+      const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
+      adopted = { kind, id: material.id, state: 'active', ...validity, changedAtMs: now };
+      this.#holdKey(material);
+      ops.push(await keyMaterialOp(this.#params.vault, material));
     }
-    const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
-    const adopted: AuthorityRecord = { kind, id: material.id, state: 'active', ...validity, changedAtMs: now };
-    this.#holdKey(material);
-    const op = await keyMaterialOp(this.#params.vault, material);
-    await this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted], [op]));
-    await removeKeyFiles(this.#dir, LEGACY_FILE[kind]);
+    try {
+      await this.#serially(() => this.#commit(kind, { operation: `authority.${kind}.adopt` }, () => [adopted], ops));
+    } catch (err) {
+      // Another replica changed the authorities first: it may have adopted the same (replica-keys.ts pins
+      // the root); else decide again on what it left.
+      if (!(isTesseraError(err) && err.code === 'ERR_AUTHORITY_STATE')) throw err;
+      await this.refresh();
+      return this.#adoptLegacy(kind);
+    }
+    if (kind !== 'root') await removeKeyFiles(this.#dir, LEGACY_FILE[kind]);
+  }
+
+  #hasAny(kind: AuthorityKind): boolean {
+    return [...this.#records.values()].some((r) => r.kind === kind);
   }
 
   #rebuild(): void {
     const records = [...this.#records.values()];
     const keysIn = (state: AuthorityRecord['state']) => records.filter((r) => r.kind === 'x509' && r.state === state)
       .map((r) => createPublicKey(this.#x509.get(r.id)!.privateKey).export({ format: 'der', type: 'spki' }));
-    this.#bundle = new X509Bundle(this.trustDomain, [this.root.der], this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });
+    const roots = records.filter((r) => r.kind === 'root' && r.state !== 'revoked').sort(byAge).map((r) => this.#roots.get(r.id)!.der);
+    // Before the first root is adopted (the first moments of a first start) it is the bundle alone.
+    this.#bundle = new X509Bundle(this.trustDomain, roots.length > 0 ? roots : [this.#firstRoot.der], this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });
     const jwt = records.filter((r) => r.kind === 'jwt' && r.state !== 'revoked');
     this.#jwtBundle = new JwtBundle(this.trustDomain, jwt.map((r) => ({ keyId: r.id, publicKey: this.#jwt.get(r.id)!.publicKey })), this.#sequence);
   }
@@ -379,6 +549,6 @@ function byAge(a: AuthorityRecord, b: AuthorityRecord): number {
 
 const LIFECYCLE_ORDER: Record<AuthorityState, number> = { revoked: 0, tainted: 1, old: 2, active: 3, prepared: 4 };
 
-function readValidity(credential: CaCredential): { notBeforeMs: number; notAfterMs: number } {
+function readValidity(credential: Pick<CaCredential, 'der' | 'notAfterMs'>): { notBeforeMs: number; notAfterMs: number } {
   return { notBeforeMs: readCertificate(credential.der).notBeforeMs, notAfterMs: credential.notAfterMs };
 }

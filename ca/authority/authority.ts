@@ -15,7 +15,7 @@ const BACKDATE_MS = 5_000;
 /** An X509-SVID as the CA returns it: no key, the caller holds that. */
 export interface IssuedX509Svid {
   readonly spiffeId: string;
-  /** DER, the leaf first, then the intermediate. */
+  /** DER, the leaf first, then the intermediate and any upstream intermediates above it. */
   readonly certificates: Buffer[];
   readonly serialHex: string;
   readonly notBeforeMs: number;
@@ -90,8 +90,8 @@ export class Authority {
 
   /** The active intermediate's key and chain, for signing audit checkpoints. */
   get checkpointSigner() {
-    const { privateKey, der } = this.#signers.intermediate;
-    return { privateKey, chain: [der] };
+    const { privateKey, der, chain } = this.#signers.intermediate;
+    return { privateKey, chain: [der, ...chain] };
   }
 
   /**
@@ -124,7 +124,7 @@ export class Authority {
     });
     return {
       spiffeId,
-      certificates: [der, intermediate.der],
+      certificates: [der, intermediate.der, ...intermediate.chain],
       serialHex: serial.toString('hex'),
       notBeforeMs: Math.floor(notBeforeMs / 1000) * 1000,
       notAfterMs: Math.floor(notAfterMs / 1000) * 1000,

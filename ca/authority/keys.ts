@@ -2,8 +2,11 @@ import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, gen
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import { OID, readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import { certificatesFromPem } from '../../agent-sdk/bundle.js';
+import { TAG, contentOf, readOnly } from '../../agent-sdk/der.js';
 import type { Clock } from '../../agent-sdk/clock.js';
+import { derToPem } from '../../agent-sdk/tls-material.js';
 import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
 
 /** One CA certificate with its key. */
@@ -11,14 +14,24 @@ export interface CaCredential {
   readonly der: Buffer;
   readonly subject: Buffer;
   readonly keyIdentifier: Buffer;
+  /** The end of its signing: its own notAfter, or an upstream intermediate's when that is sooner. */
   readonly notAfterMs: number;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  /**
+   * The intermediates above it up to the root, nearest first (DER): an upstream
+   * CA's, sent with every SVID so verifiers can build the path. Empty when the
+   * root signed it.
+   */
+  readonly chain: readonly Buffer[];
 }
+
+/** A root whose key may live elsewhere: an operator's offline root has no key on the CA host. */
+export type CaRoot = Omit<CaCredential, 'privateKey'> & { readonly privateKey: KeyObject | undefined };
 
 /** The root (the trust bundle) and the intermediate that signs every SVID. */
 export interface CaKeys {
-  readonly root: CaCredential;
+  readonly root: CaRoot;
   readonly intermediate: CaCredential;
 }
 
@@ -44,10 +57,23 @@ export async function loadOrCreateKeys(params: {
   const root = await loadOrCreateRoot(dir, params);
   let intermediate = await loadCredential(dir, 'intermediate');
   if (!intermediate || intermediate.notAfterMs <= params.clock.now()) {
-    intermediate = await createIntermediate(dir, 'intermediate', root, params);
+    intermediate = await createIntermediate(dir, 'intermediate', signingRoot(root), params);
   }
   checkIssuedBy(dir, intermediate, root);
   return { root, intermediate };
+}
+
+/**
+ * The root as a signer of intermediates.
+ *
+ * @throws {TesseraError} ERR_AUTHORITY_STATE when its key is not on this host
+ *   (an operator's offline root): intermediates then come signed from outside.
+ */
+export function signingRoot(root: CaRoot): CaCredential {
+  if (!root.privateKey) {
+    throw new TesseraError('ERR_AUTHORITY_STATE', 'this CA holds no root key (an offline root): bring the next intermediate, signed by the root, with `tessera authority x509 prepare --cert FILE --key FILE`');
+  }
+  return root as CaCredential;
 }
 
 /** `<dataDir>/keys`, made 0700 if missing. */
@@ -63,22 +89,48 @@ export async function keysDir(dataDir: string): Promise<string> {
  *
  * @throws {TesseraError} ERR_CONFIG_INVALID when it belongs to another trust domain or its key does not match.
  */
-export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaCredential> {
-  const now = params.clock.now();
-  const trustDomainId = `spiffe://${params.trustDomain}`;
-  const root = await loadCredential(dir, 'root') ?? await create(dir, 'root', (spki) =>
-    caTbsCertificate({
-      commonName: `Tessera root CA ${params.trustDomain}`,
-      subjectPublicKeyInfo: spki,
-      notBeforeMs: now - BACKDATE_MS,
-      notAfterMs: now + params.rootTtlMs,
-      trustDomainId,
-    }), undefined);
-  const rootSans = readSubjectAltNames(readCertificate(root.der));
-  if (rootSans?.uris[0] !== trustDomainId) {
+export async function loadOrCreateRoot(dir: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number }): Promise<CaRoot> {
+  const root = await loadRoot(dir, 'root') ?? await createRoot(dir, 'root', params);
+  // An operator's root (tessera ca init --root-cert) names no trust domain of ours unless they chose to; ours always does.
+  const uris = readSubjectAltNames(readCertificate(root.der))?.uris ?? [];
+  if (uris.some((uri) => uri.startsWith('spiffe://') && uri !== `spiffe://${params.trustDomain}`)) {
     throw new TesseraError('ERR_CONFIG_INVALID', `the CA keys in ${dir} belong to another trust domain than ${params.trustDomain}`);
   }
   return root;
+}
+
+/**
+ * The root `<name>-cert.pem` in `dir`, with `<name>-key.pem` when that is there
+ * (without it, an operator's root whose key stays offline); undefined when absent.
+ *
+ * @throws {TesseraError} ERR_CONFIG_INVALID when the key is not the certificate's.
+ */
+export async function loadRoot(dir: string, name: string): Promise<CaRoot | undefined> {
+  const root = await loadCredential(dir, name);
+  if (root) return root;
+  const certPem = await readOptional(join(dir, `${name}-cert.pem`));
+  if (certPem === undefined) return undefined;
+  const certificate = new X509Certificate(certPem);
+  return { ...credentialOf(certificate.raw, certificate.publicKey, []), privateKey: undefined };
+}
+
+/**
+ * Makes a new self-signed root, written as `<name>-key.pem` and `<name>-cert.pem`
+ * in `dir`, valid for `rootTtlMs`. With `distinctName`, its subject names its
+ * key, so that roots that follow one another never share a name.
+ */
+export async function createRoot(
+  dir: string, name: string, params: { trustDomain: string; clock: Clock; rootTtlMs: number; distinctName?: boolean },
+): Promise<CaCredential> {
+  const now = params.clock.now();
+  return create(dir, name, (spki) =>
+    caTbsCertificate({
+      commonName: `Tessera root CA ${params.trustDomain}${params.distinctName ? ` ${keyIdentifier(spki).toString('hex').slice(0, 16)}` : ''}`,
+      subjectPublicKeyInfo: spki,
+      notBeforeMs: now - BACKDATE_MS,
+      notAfterMs: now + params.rootTtlMs,
+      trustDomainId: `spiffe://${params.trustDomain}`,
+    }), undefined);
 }
 
 /**
@@ -115,10 +167,26 @@ export function newIntermediate(
     }), root.privateKey);
 }
 
-/** @throws {TesseraError} ERR_CONFIG_INVALID when `intermediate` does not carry a valid signature of `root`. */
-export function checkIssuedBy(dir: string, intermediate: CaCredential, root: CaCredential): void {
-  if (!new X509Certificate(intermediate.der).verify(root.publicKey)) {
-    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+/**
+ * @throws {TesseraError} ERR_CONFIG_INVALID when `intermediate` (through its
+ * upstream chain, if any) does not carry a valid signature of `root`.
+ */
+export function checkIssuedBy(dir: string, intermediate: CaCredential, root: Pick<CaCredential, 'publicKey'>): void {
+  if (!isIssuedBy(intermediate, root)) throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate in ${dir} is not signed by the root`);
+}
+
+/** Whether `intermediate`, through its upstream chain if any, carries a valid signature of `root`. */
+export function isIssuedBy(intermediate: CaCredential, root: Pick<CaCredential, 'publicKey'>): boolean {
+  const path = [intermediate.der, ...intermediate.chain].map((der) => new X509Certificate(der));
+  return path.every((cert, i) => cert.verify(path[i + 1]?.publicKey ?? root.publicKey));
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -136,28 +204,50 @@ export async function loadCredential(dir: string, name: string): Promise<CaCrede
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  return credentialOf(new X509Certificate(certPem).raw, createPrivateKey(keyPem), `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
+  const [der, ...chain] = certificatesFromPem(certPem);
+  return checkedCredentialOf(der!, createPrivateKey(keyPem), chain, `${name}-key.pem in ${dir} is not the key of ${name}-cert.pem`);
 }
 
 /**
- * A CA credential from its certificate (DER) and private key.
+ * credentialOf, for a private key that must be the certificate's.
  *
- * @throws {TesseraError} ERR_CONFIG_INVALID with `mismatch` when the key is not the certificate's.
+ * @throws {TesseraError} ERR_CONFIG_INVALID with `mismatch` when it is not.
  */
-export function credentialOf(der: Buffer, privateKey: KeyObject, mismatch = 'the key is not the key of its certificate'): CaCredential {
-  const fields = readCertificate(der);
-  const publicKey = createPublicKey(privateKey);
-  if (!fields.subjectPublicKeyInfo.equals(publicKey.export({ format: 'der', type: 'spki' }))) {
+export function checkedCredentialOf(der: Buffer, privateKey: KeyObject, chain: readonly Buffer[], mismatch: string): CaCredential {
+  const credential = credentialOf(der, privateKey, chain);
+  if (!readCertificate(der).subjectPublicKeyInfo.equals(credential.publicKey.export({ format: 'der', type: 'spki' }))) {
     throw new TesseraError('ERR_CONFIG_INVALID', mismatch);
   }
+  return credential;
+}
+
+/**
+ * A credential from its certificate, its key (a public key for a root without
+ * one) and its upstream chain. The key identifier is the certificate's own
+ * subjectKeyIdentifier when it has one (an operator's CA may compute it another
+ * way: leaves must name the same one in authorityKeyIdentifier).
+ */
+export function credentialOf(der: Buffer, key: KeyObject, chain: readonly Buffer[]): CaCredential {
+  const fields = readCertificate(der);
+  const ski = fields.extensions.get(OID.subjectKeyIdentifier);
   return {
     der,
     subject: fields.subject,
-    keyIdentifier: keyIdentifier(fields.subjectPublicKeyInfo),
-    notAfterMs: fields.notAfterMs,
-    privateKey,
-    publicKey,
+    keyIdentifier: ski ? contentOf(ski.value, readOnly(ski.value, TAG.OCTET_STRING)) : keyIdentifier(fields.subjectPublicKeyInfo),
+    notAfterMs: Math.min(fields.notAfterMs, ...chain.map((c) => readCertificate(c).notAfterMs)),
+    privateKey: key,
+    publicKey: key.type === 'public' ? key : createPublicKey(key),
+    chain,
   };
+}
+
+/**
+ * Writes an intermediate made elsewhere as `<name>-key.pem` (0600) and
+ * `<name>-cert.pem` (the certificate, then its upstream chain) in `dir`.
+ */
+export async function writeCredential(dir: string, name: string, credential: CaCredential): Promise<void> {
+  await writeAtomically(join(dir, `${name}-key.pem`), credential.privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
+  await writeAtomically(join(dir, `${name}-cert.pem`), [credential.der, ...credential.chain].map(derToPem).join(''), 0o644);
 }
 
 async function create(
@@ -171,12 +261,7 @@ async function create(
 /** A new P-256 key and its certificate, signed by `issuerKey` (itself when undefined). */
 function generate(tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined): CaCredential {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return credentialOf(signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey);
-}
-
-async function writeCredential(dir: string, name: string, credential: CaCredential): Promise<void> {
-  await writeAtomically(join(dir, `${name}-key.pem`), credential.privateKey.export({ format: 'pem', type: 'pkcs8' }), 0o600);
-  await writeAtomically(join(dir, `${name}-cert.pem`), new X509Certificate(credential.der).toString(), 0o644);
+  return credentialOf(signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey, []);
 }
 
 /**

@@ -11,8 +11,9 @@
  */
 import { TesseraError } from '../../agent-sdk/errors.js';
 
-export type AuthorityKind = 'x509' | 'jwt';
+export type AuthorityKind = 'x509' | 'jwt' | 'root';
 export type AuthorityState = 'prepared' | 'active' | 'old' | 'tainted' | 'revoked';
+/** The kinds the schedule rotates; roots rotate by hand only (root-rotation.ts). */
 export const AUTHORITY_KINDS: readonly AuthorityKind[] = ['x509', 'jwt'];
 
 /** One authority as the store holds it; its key is sealed beside it (ca/authority/stored-authorities.ts). */

@@ -1,7 +1,9 @@
 /**
- * The keys every CA on one store must share, pinned in the store: the root's
- * SHA-256 and the key-encryption key's id, written by the first start and
- * compared at every start after. A replica started with another root or KEK
+ * The keys every CA on one store must share, pinned in the store: the first
+ * root's SHA-256 (keys/root-cert.pem, which root rotation never replaces) and
+ * the key-encryption key's id, written by the first start and compared at
+ * every start after. Roots prepared later (root-rotation.ts) are their own
+ * files, checked against the store's root records when read (Authorities). A replica started with another root or KEK
  * is refused before it writes anything, with the mismatch named, instead of
  * serving a bundle the others do not or failing on the first sealed key.
  */
@@ -11,6 +13,8 @@ import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store } from '../store/store.js';
 import type { KeyVault } from './key-vault.js';
 import type { CaCredential } from './keys.js';
+import { loadRecordedRoot } from './root-rotation.js';
+import { readAuthorityRecords } from './stored-authorities.js';
 
 const PIN_KEY = 'meta/replica_keys';
 
@@ -26,7 +30,7 @@ interface KeysPin {
  *   ERR_UNAVAILABLE when the store cannot be reached.
  * @example await checkReplicaKeys(store, root, vault);
  */
-export async function checkReplicaKeys(store: Store, root: CaCredential, vault: KeyVault): Promise<void> {
+export async function checkReplicaKeys(store: Store, root: Pick<CaCredential, 'der'>, vault: KeyVault): Promise<void> {
   const mine: KeysPin = { rootSha256: createHash('sha256').update(root.der).digest('hex'), kek: vault.id };
   const stored = await store.get(PIN_KEY);
   if (!stored) {
@@ -48,4 +52,17 @@ export async function checkReplicaKeys(store: Store, root: CaCredential, vault: 
     throw new TesseraError('ERR_KEYS_MISMATCH', `this CA's key-encryption key (keys/kek, id ${mine.kek}) is not the one that seals the store's authority keys ` +
       `(id ${pinned.kek}): copy keys/kek from a running replica (docs/ha.md)`);
   }
+}
+
+/**
+ * Checks that the keys folder `dir` holds every root the store's records name
+ * (the roots root rotation added after the pinned first one), before anything
+ * is read with them: a replica missing one, or given another, is refused.
+ *
+ * @throws {TesseraError} ERR_KEYS_MISMATCH naming the root; ERR_UNAVAILABLE when the store cannot be reached.
+ * @example await checkRootFiles(store, keysDir);
+ */
+export async function checkRootFiles(store: Store, dir: string): Promise<void> {
+  const { records } = await readAuthorityRecords(store);
+  for (const record of records) if (record.kind === 'root') await loadRecordedRoot(dir, record);
 }

@@ -5,6 +5,7 @@
  *   authority/<kind>/<id>      the lifecycle record (lifecycle.ts)
  *   authority_key/<kind>/<id>  its key material: the PKCS#8 private key sealed
  *                              with the KEK (key-vault.ts), and for X.509 the certificate
+ *                              with its upstream chain (an intermediate an operator brought)
  *   meta/bundle_sequence       raised by every change of the records
  *
  * So every replica on one database finds every authority's key, and the
@@ -21,7 +22,7 @@ import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
 import { JwtAuthority } from './jwt-authority.js';
 import type { KeyVault, SealedKey } from './key-vault.js';
-import { type CaCredential, checkIssuedBy, credentialOf, loadCredential, newIntermediate } from './keys.js';
+import { type CaCredential, type CaRoot, checkedCredentialOf, isIssuedBy, loadCredential, newIntermediate, signingRoot } from './keys.js';
 import type { AuthorityKind, AuthorityRecord } from './lifecycle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 
@@ -41,6 +42,8 @@ interface StoredMaterial {
   readonly sealed: SealedKey;
   /** X.509: the certificate, base64 DER. */
   readonly certificate?: string;
+  /** X.509: the upstream intermediates above it, nearest first, base64 DER; absent when the root signed it. */
+  readonly chain?: readonly string[];
 }
 
 /**
@@ -60,12 +63,14 @@ export async function readAuthorityRecords(store: Pick<Store, 'get' | 'entries'>
 /**
  * A new key of `kind`, in memory: for X.509 an intermediate signed by `root`
  * (its subject names its key), for JWT a P-256 key.
+ *
+ * @throws {TesseraError} ERR_AUTHORITY_STATE for X.509 when the root's key is offline.
  */
 export async function newKeyMaterial(
-  kind: AuthorityKind, root: CaCredential, params: { trustDomain: string; clock: Clock; intermediateTtlMs: number },
+  kind: KeyMaterial['kind'], root: CaRoot, params: { trustDomain: string; clock: Clock; intermediateTtlMs: number },
 ): Promise<KeyMaterial> {
   if (kind === 'x509') {
-    const credential = newIntermediate(root, { ...params, distinctName: true });
+    const credential = newIntermediate(signingRoot(root), { ...params, distinctName: true });
     return { kind, id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
   }
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -80,38 +85,44 @@ export async function keyMaterialOp(vault: KeyVault, material: KeyMaterial): Pro
   const stored: StoredMaterial = {
     sealed: await vault.seal(label, pkcs8),
     ...(material.kind === 'x509' && { certificate: material.credential.der.toString('base64') }),
+    ...(material.kind === 'x509' && material.credential.chain.length > 0 && { chain: material.credential.chain.map((der) => der.toString('base64')) }),
   };
   return { type: 'put', key: materialKey(material.kind, material.id), value: encodeRecord(stored) };
 }
 
 /**
  * The key material of `record`, checked against the record and, for X.509,
- * against `root`: opened from the store, else read from the key files a CA
+ * against `roots` (one must have signed it): opened from the store, else read from the key files a CA
  * from before left in `keysDir` (`fromFile`), else undefined.
  *
  * @throws {TesseraError} ERR_KEYS_MISMATCH when the store's key was sealed with
  *   another KEK, or there is no KEK; ERR_CONFIG_INVALID for a key that does not
- *   open, or is not the record's, or an intermediate `root` did not sign.
+ *   open, or is not the record's, or an intermediate none of `roots` signed.
  */
 export async function readKeyMaterial(
-  store: Pick<Store, 'get'>, vault: KeyVault | undefined, keysDir: string, root: CaCredential, record: AuthorityRecord,
+  store: Pick<Store, 'get'>, vault: KeyVault | undefined, keysDir: string, roots: readonly Pick<CaCredential, 'publicKey'>[], record: AuthorityRecord,
 ): Promise<{ material: KeyMaterial; fromFile: boolean } | undefined> {
   const label = `${record.kind}/${record.id}`;
-  const stored = decodeRecord<StoredMaterial>(await store.get(materialKey(record.kind, record.id)));
+  const { kind } = record;
+  // Roots stay files in the keys folder (loadRoot); only signing authorities have stored keys.
+  if (kind === 'root') throw new TesseraError('ERR_CONFIG_INVALID', `root ${record.id} has no key in the store`);
+  const stored = decodeRecord<StoredMaterial>(await store.get(materialKey(kind, record.id)));
   let found: { material: KeyMaterial | undefined; fromFile: boolean };
   if (stored) {
     if (!vault) {
       throw new TesseraError('ERR_KEYS_MISMATCH', `the authorities' keys are sealed with key-encryption key ${stored.sealed.kek}, and ${join(keysDir, 'kek')} is missing: copy keys/kek from a running replica`);
     }
     const privateKey = createPrivateKey({ key: await vault.open(label, stored.sealed), format: 'der', type: 'pkcs8' });
-    found = { material: await materialOf(record.kind, privateKey, stored.certificate, label), fromFile: false };
+    found = { material: await materialOf(kind, privateKey, stored, label), fromFile: false };
   } else {
-    found = { material: record.file === undefined ? undefined : await readKeyFile(keysDir, record.kind, record.file), fromFile: true };
+    found = { material: record.file === undefined ? undefined : await readKeyFile(keysDir, kind, record.file), fromFile: true };
   }
   const { material } = found;
   if (!material) return undefined;
   if (material.id !== record.id) throw new TesseraError('ERR_CONFIG_INVALID', `the key stored for authority ${label} is another authority's (${material.id})`);
-  if (material.kind === 'x509') checkIssuedBy(found.fromFile ? keysDir : 'the store', material.credential, root);
+  if (material.kind === 'x509' && !roots.some((root) => isIssuedBy(material.credential, root))) {
+    throw new TesseraError('ERR_CONFIG_INVALID', `the intermediate CA certificate of ${label} in ${found.fromFile ? keysDir : 'the store'} is not signed by any root of this CA`);
+  }
   return { material, fromFile: found.fromFile };
 }
 
@@ -121,7 +132,7 @@ export async function readKeyMaterial(
  *
  * @throws {TesseraError} ERR_CONFIG_INVALID when the key is not its certificate's.
  */
-export async function readKeyFile(keysDir: string, kind: AuthorityKind, name: string): Promise<KeyMaterial | undefined> {
+export async function readKeyFile(keysDir: string, kind: KeyMaterial['kind'], name: string): Promise<KeyMaterial | undefined> {
   if (kind === 'x509') {
     const credential = await loadCredential(keysDir, name);
     return credential && { kind, id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
@@ -147,25 +158,26 @@ export async function removeKeyFiles(keysDir: string, name: string): Promise<voi
  *
  * @throws {TesseraError} ERR_NOT_FOUND when the store has no active one (the CA
  *   never started); whatever readKeyMaterial throws; ERR_CONFIG_INVALID when its key is missing.
- * @example const intermediate = await readActiveIntermediate(store, vault, keysDir, root);
+ * @example const intermediate = await readActiveIntermediate(store, vault, keysDir, roots);
  */
 export async function readActiveIntermediate(
-  store: Pick<Store, 'get' | 'entries'>, vault: KeyVault | undefined, keysDir: string, root: CaCredential,
+  store: Pick<Store, 'get' | 'entries'>, vault: KeyVault | undefined, keysDir: string, roots: readonly Pick<CaCredential, 'publicKey'>[],
 ): Promise<CaCredential> {
   const { records } = await readAuthorityRecords(store);
   const active = records.find((r) => r.kind === 'x509' && r.state === 'active');
   if (!active) throw new TesseraError('ERR_NOT_FOUND', 'the store has no active x509 authority: start the CA once');
-  const found = await readKeyMaterial(store, vault, keysDir, root, active);
+  const found = await readKeyMaterial(store, vault, keysDir, roots, active);
   if (found?.material.kind !== 'x509') throw new TesseraError('ERR_CONFIG_INVALID', `the key of the active x509 authority ${active.id} is neither in the store nor in ${keysDir}`);
   return found.material.credential;
 }
 
-async function materialOf(kind: AuthorityKind, privateKey: KeyObject, certificate: string | undefined, label: string): Promise<KeyMaterial> {
+async function materialOf(kind: KeyMaterial['kind'], privateKey: KeyObject, stored: Omit<StoredMaterial, 'sealed'> | undefined, label: string): Promise<KeyMaterial> {
   if (kind === 'jwt') {
     const jwt = await JwtAuthority.fromPrivateKey(privateKey);
     return { kind, id: jwt.keyId, privateKey, jwt };
   }
-  if (certificate === undefined) throw new TesseraError('ERR_CONFIG_INVALID', `the stored key of authority ${label} has no certificate`);
-  const credential = credentialOf(Buffer.from(certificate, 'base64'), privateKey, `the stored key of authority ${label} is not the key of its certificate`);
+  if (stored?.certificate === undefined) throw new TesseraError('ERR_CONFIG_INVALID', `the stored key of authority ${label} has no certificate`);
+  const chain = (stored.chain ?? []).map((der) => Buffer.from(der, 'base64'));
+  const credential = checkedCredentialOf(Buffer.from(stored.certificate, 'base64'), privateKey, chain, `the stored key of authority ${label} is not the key of its certificate`);
   return { kind, id: credential.keyIdentifier.toString('hex'), privateKey, credential };
 }

@@ -1,8 +1,7 @@
-import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { AdminClient } from '../admin-client.js';
+import { rootCertificates } from '../authority/root-rotation.js';
 import { verifyAnchor } from '../audit/anchor.js';
 import { auditKey, parseRecord } from '../audit/record.js';
 import { readSeals, sealedAway } from '../audit/seal.js';
@@ -19,7 +18,7 @@ import type { Output } from './commands.js';
 export async function verifyAnchorFile(
   dataDir: string, socket: string, file: string, params: { json: boolean; store?: string }, io: Output,
 ): Promise<number> {
-  const root = new X509Certificate(await readFile(join(dataDir, 'keys/root-cert.pem')));
+  const roots = await rootCertificates(join(dataDir, 'keys'));
   const admin = new AdminClient(socket);
   let store: Store | undefined;
   try {
@@ -34,8 +33,8 @@ export async function verifyAnchorFile(
       return bytes && parseRecord(bytes).hash;
     };
     // A sealed break takes the heads anchored before the seal, from the break on, out of the chain.
-    const seals = store ? await readSeals(store, [root]) : new Map<number, { timeMs: number }>();
-    const result = await verifyAnchor(file, [root], hashAt, (seq, timeMs) => sealedAway(seals, seq, timeMs));
+    const seals = store ? await readSeals(store, roots) : new Map<number, { timeMs: number }>();
+    const result = await verifyAnchor(file, roots, hashAt, (seq, timeMs) => sealedAway(seals, seq, timeMs));
     if (params.json) io.out(JSON.stringify({ anchor: file, ...result }));
     else if (result.ok) io.out(`anchor OK: ${result.anchors} anchored checkpoints found in the log`);
     else io.out(`anchor BROKEN at ${result.reason === 'anchor_signature_invalid' ? 'line' : 'record'} ${result.firstBadSequence}: ${result.reason}`);

@@ -1,4 +1,4 @@
-import { X509Certificate, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { join } from 'node:path';
 import { systemClock } from '../../agent-sdk/clock.js';
 import { appendAnchor } from '../audit/anchor.js';
@@ -6,7 +6,7 @@ import { Journal } from '../audit/journal.js';
 import { sealAuditBreak } from '../audit/seal.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { KeyVault } from '../authority/key-vault.js';
-import { loadCredential } from '../authority/keys.js';
+import { rootCertificates } from '../authority/root-rotation.js';
 import { readActiveIntermediate } from '../authority/stored-authorities.js';
 import type { CaConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
@@ -28,14 +28,14 @@ import { integerArg } from './options.js';
 export async function sealAudit(config: CaConfig, at: number, io: Output): Promise<number> {
   const clock = systemClock;
   const keys = join(config.dataDir, 'keys');
-  const root = await loadCredential(keys, 'root');
-  if (!root) throw new TesseraError('ERR_CONFIG_INVALID', `there is no CA root in ${keys}: name the CA's data directory`);
+  // Every root the CA has had: the log's checkpoints were signed under any of them (root-rotation.ts).
+  const roots = await rootCertificates(keys).catch(() => []);
+  if (roots.length === 0) throw new TesseraError('ERR_CONFIG_INVALID', `there is no CA root in ${keys}: name the CA's data directory`);
   const store = await openStore(config);
   try {
     // Signed as the CA signs its checkpoints, by the active intermediate, read from the store: nothing is made.
-    const intermediate = await readActiveIntermediate(store, await KeyVault.load(keys), keys, root);
-    const signer = { sign: (data: Buffer) => sign('sha256', data, intermediate.privateKey), chain: [intermediate.der] };
-    const roots = [new X509Certificate(root.der)];
+    const intermediate = await readActiveIntermediate(store, await KeyVault.load(keys), keys, roots);
+    const signer = { sign: (data: Buffer) => sign('sha256', data, intermediate.privateKey), chain: [intermediate.der, ...intermediate.chain] };
     const { head, accepted } = await sealAuditBreak(store, { at, roots, signer, nowMs: clock.now() });
     const { anchorFile } = config.audit;
     const journal = await Journal.open({

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { Authority__Output } from '../../agent-sdk/gen/tessera/v1/Authority.js';
 import { AuthorityClient } from '../authority-client.js';
@@ -5,9 +6,10 @@ import { AUTHORITY_KINDS, type AuthorityKind, type AuthorityStep } from '../auth
 import type { Output } from './commands.js';
 
 const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'] as const;
+const KINDS: readonly AuthorityKind[] = [...AUTHORITY_KINDS, 'root'];
 
 /**
- * `tessera authority x509|jwt show|prepare|activate|taint|revoke [ID] [--json]`:
+ * `tessera authority x509|jwt|root show|prepare|activate|taint|revoke [ID] [--json]`:
  * shows the authorities of a kind, or takes one lifecycle step and prints what
  * changed once it is durable and audited.
  *
@@ -16,23 +18,31 @@ const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'] as const;
  * @example await authorityCommand(socket, { kind: 'x509', action: 'taint', id, json: true }, io);
  */
 export async function authorityCommand(
-  socket: string, params: { kind: string; action: string; id?: string; json: boolean }, io: Output,
+  socket: string, params: { kind: string; action: string; id?: string; json: boolean; certFile?: string; keyFile?: string }, io: Output,
 ): Promise<number> {
-  if (!(AUTHORITY_KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${AUTHORITY_KINDS.join(', ')}`);
+  const brings = params.certFile !== undefined || params.keyFile !== undefined;
+  if (brings && (params.action !== 'prepare' || params.kind === 'jwt')) throw new TesseraError('ERR_INVALID_ARGUMENT', '--cert goes with `authority x509 prepare` and `authority root prepare`');
+  if (brings && params.kind === 'x509' && (params.certFile === undefined || params.keyFile === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with --cert and --key together');
+  if (brings && params.kind === 'root' && (params.certFile === undefined || params.keyFile !== undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'a root is brought with --cert alone: its key stays offline');
+  if (!(KINDS as readonly string[]).includes(params.kind)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the kind is one of ${KINDS.join(', ')}`);
   if (!(ACTIONS as readonly string[]).includes(params.action)) throw new TesseraError('ERR_INVALID_ARGUMENT', `the action is one of ${ACTIONS.join(', ')}`);
   const kind = params.kind as AuthorityKind;
   const client = new AuthorityClient(socket);
   try {
     let shown: Authority__Output[];
     if (params.action === 'show') {
-      const { authorities, bundleSequence } = await client.list(kind);
+      const { authorities, bundleSequence, warnings } = await client.list(kind);
       if (params.json) {
-        io.out(JSON.stringify({ bundleSequence, authorities: authorities.map(plain) }));
+        io.out(JSON.stringify({ bundleSequence, authorities: authorities.map(plain), warnings }));
         return 0;
       }
+      for (const warning of warnings) io.err(`warning: ${warning}`);
       shown = authorities;
     } else if (params.action === 'prepare') {
-      shown = [await client.prepare(kind)];
+      const brought = brings && {
+        certificatePem: await readFile(params.certFile!, 'utf8'), privateKeyPem: params.keyFile === undefined ? '' : await readFile(params.keyFile, 'utf8'),
+      };
+      shown = [await client.prepare(kind, brought || undefined)];
     } else {
       shown = await client.step(kind, params.action as AuthorityStep, params.id);
     }

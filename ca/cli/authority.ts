@@ -6,11 +6,19 @@ import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './opti
 
 interface Options extends AdminOptions {
   json?: boolean;
+  cert?: string;
+  key?: string;
 }
 
 const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'];
 
-/** `tessera authority x509|jwt show|prepare|activate|taint|revoke [ID]`: one kind of authority through its lifecycle. */
+const CERT_HELP: Record<AuthorityKind, string> = {
+  x509: 'with prepare: bring an intermediate made elsewhere (PEM, then the upstream intermediates above it) instead of making one; needed when the root key is offline',
+  root: 'with prepare: bring the operator\'s new root (PEM, its key stays offline) instead of making one here; needed when the root key is offline',
+  jwt: 'x509 and root only',
+};
+
+/** `tessera authority x509|jwt|root show|prepare|activate|taint|revoke [ID]`: one kind of authority through its lifecycle. */
 function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
   return {
     path: ['authority', kind],
@@ -18,10 +26,15 @@ function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
       .summary(`show the ${what} or move one through its lifecycle (docs/authorities.md)`)
       .addArgument(new Argument('<action>', 'show; prepare a new one; activate the prepared one; taint an old one; revoke a tainted one').choices(ACTIONS))
       .argument('[id]', 'the authority (default: the only one the action applies to)')
-      .addOption(jsonOption('print one JSON object'))),
-    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), { kind, action: action!, ...(id && { id }), json: opts.json ?? false }, ctx.io),
+      .addOption(jsonOption('print one JSON object'))
+      .option('--cert <file>', CERT_HELP[kind])
+      .option('--key <file>', kind === 'x509' ? 'with --cert: its private key (PEM, EC P-256)' : 'x509 only')),
+    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), {
+      kind, action: action!, ...(id && { id }), json: opts.json ?? false, ...(opts.cert && { certFile: opts.cert }), ...(opts.key && { keyFile: opts.key }),
+    }, ctx.io),
   };
 }
 
 export const authorityX509 = authority('x509', 'X.509 intermediates');
 export const authorityJwt = authority('jwt', 'JWT signing keys');
+export const authorityRoot = authority('root', 'roots of the trust bundle (by hand only: see docs/authorities.md, root rotation)');

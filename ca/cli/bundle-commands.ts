@@ -37,6 +37,22 @@ export async function bundleShowCommand(socket: string, params: { format?: strin
  * @throws {TesseraError} ERR_INVALID_ARGUMENT unless exactly one of --file and --url; whatever the CA refuses with.
  * @example await bundleSetCommand(socket, { trustDomain: 'partner.example', url: 'https://partner.example/bundle' }, io);
  */
+/**
+ * `tessera bundle unset --trust-domain TD`: stops trusting another trust domain.
+ *
+ * @throws {TesseraError} ERR_NOT_FOUND when the CA does not federate with it; ERR_UNAVAILABLE.
+ */
+export async function bundleUnsetCommand(socket: string, trustDomain: string, io: Output): Promise<number> {
+  const client = new AuthorityClient(socket);
+  try {
+    await client.unsetFederatedBundle(trustDomain);
+    io.out(JSON.stringify({ trustDomain, federated: false }));
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
 export async function bundleSetCommand(socket: string, params: { trustDomain: string; file?: string; url?: string }, io: Output): Promise<number> {
   if ((params.file === undefined) === (params.url === undefined)) throw new TesseraError('ERR_INVALID_ARGUMENT', 'give exactly one of --file and --url');
   const from = params.url !== undefined ? { url: params.url } : { document: await readFile(params.file!, 'utf8') };

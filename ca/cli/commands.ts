@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
 import { systemClock } from '../../agent-sdk/clock.js';
+import { rootCertificates } from '../authority/root-rotation.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { AdminClient } from '../admin-client.js';
 import { verifyAudit } from '../audit/verify.js';
@@ -74,10 +73,10 @@ export async function verifyAuditLog(dataDir: string, socket: string, params: { 
     result = await admin.verifyAudit();
   } catch (err) {
     if (!(err instanceof TesseraError) || err.code !== 'ERR_UNAVAILABLE') throw err;
-    const root = new X509Certificate(await readFile(join(dataDir, 'keys/root-cert.pem')));
+    const roots = await rootCertificates(join(dataDir, 'keys'));
     const store = await openStore({ dataDir, store: params.store ?? '' });
     try {
-      result = await verifyAudit(store, { roots: [root] });
+      result = await verifyAudit(store, { roots });
     } finally {
       await store.close();
     }

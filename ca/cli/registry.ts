@@ -1,8 +1,9 @@
 import { agentsList } from './agents-list.js';
 import { agentsShow } from './agents-show.js';
-import { authorityJwt, authorityX509 } from './authority.js';
+import { authorityJwt, authorityRoot, authorityX509 } from './authority.js';
 import { bundleShow } from './bundle-show.js';
 import { bundleSet } from './bundle-set.js';
+import { bundleUnset } from './bundle-unset.js';
 import { auditList } from './audit-list.js';
 import { auditVerify } from './audit-verify.js';
 import { auditSeal } from './audit-seal.js';
@@ -47,10 +48,12 @@ export const COMMANDS: ReadonlyArray<CliCommand<never>> = [
   agentsShow,
   authorityX509,
   authorityJwt,
+  authorityRoot,
   x509Mint,
   jwtMint,
   bundleShow,
   bundleSet,
+  bundleUnset,
   agent,
   run,
   gateway,

@@ -17,6 +17,7 @@ import { prefixRange } from '../audit/record.js';
 import { checkAudited } from '../issuance/context.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store } from '../store/store.js';
+import type { FederationEntry } from './federation-config.js';
 
 const PREFIX = 'federation/';
 /** Refresh at most this often, whatever the other side's hint says, and at least this often. */
@@ -31,6 +32,8 @@ interface FederationRecord {
   readonly document: string;
   /** Its bundle endpoint, when it is refreshed from there. */
   readonly url?: string;
+  /** Set from the config file's `federation` section (so removing it there unsets it). */
+  readonly fromConfig?: boolean;
 }
 
 /** A federated trust domain's bundles, for the wire. */
@@ -90,7 +93,7 @@ export class FederatedBundles {
    *   ERR_BUNDLE_INVALID for a bad document; ERR_UNAVAILABLE when the endpoint cannot be fetched.
    * @example await federation.set('partner.example', { url: 'https://partner.example/bundle' });
    */
-  async set(trustDomain: string, from: { document?: string; url?: string }): Promise<FederatedBundle> {
+  async set(trustDomain: string, from: { document?: string; url?: string }, origin: { fromConfig?: boolean } = {}): Promise<FederatedBundle> {
     const event = { operation: 'bundle.set', subject: `spiffe://${trustDomain}` };
     const { td, url } = await checkAudited(this.#journal, event, () => {
       const td = parseTrustDomain(trustDomain);
@@ -104,7 +107,7 @@ export class FederatedBundles {
       parseSpiffeBundle(td, text);
       return text;
     });
-    const record: FederationRecord = { trustDomain: td, document, ...(url && { url }) };
+    const record: FederationRecord = { trustDomain: td, document, ...(url && { url }), ...(origin.fromConfig && { fromConfig: true }) };
     await this.#journal.commit({
       read: [], audit: event,
       decide: () => ({ ops: [{ type: 'put', key: PREFIX + td, value: encodeRecord(record) }], result: undefined }),
@@ -113,6 +116,61 @@ export class FederatedBundles {
     if (url) this.#scheduleRefresh(td);
     for (const listener of this.#listeners) listener();
     return kept;
+  }
+
+  /**
+   * Stops trusting `trustDomain`: its bundle leaves what agents receive (pushed
+   * at once). Durable and audited, allowed or denied.
+   *
+   * @throws {TesseraError} ERR_NOT_FOUND when this CA does not federate with it;
+   *   ERR_SPIFFE_ID_INVALID for a malformed name.
+   * @example await federation.unset('partner.example');
+   */
+  async unset(trustDomain: string): Promise<void> {
+    const event = { operation: 'bundle.unset', subject: `spiffe://${trustDomain}` };
+    const td = await checkAudited(this.#journal, event, () => {
+      const td = parseTrustDomain(trustDomain);
+      if (!this.#byTrustDomain.has(td)) throw new TesseraError('ERR_NOT_FOUND', `this CA does not federate with ${td}`);
+      return td;
+    });
+    await this.#journal.commit({
+      read: [], audit: event,
+      decide: () => ({ ops: [{ type: 'del', key: PREFIX + td }], result: undefined }),
+    });
+    this.#byTrustDomain.delete(td);
+    for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Applies the config file's `federation` section: each entry is set unless
+   * the stored one already matches (same endpoint, or the file's same
+   * document), and a trust domain an earlier config set but this one no longer
+   * lists is unset. Entries set with `tessera bundle set` stay. Resolves with
+   * what could not be applied (an endpoint that is down: its stored bundle, if
+   * any, stays and keeps refreshing); the CA starts anyway.
+   *
+   * @example for (const failure of await federation.applyConfig(config.federation, readText)) log.warn(failure);
+   */
+  async applyConfig(entries: readonly FederationEntry[], readText: (file: string) => Promise<string>): Promise<string[]> {
+    const failures: string[] = [];
+    for (const entry of entries) {
+      const stored = this.#byTrustDomain.get(entry.trustDomain)?.record;
+      try {
+        if ('bundleEndpointUrl' in entry) {
+          if (stored?.url !== entry.bundleEndpointUrl) await this.set(entry.trustDomain, { url: entry.bundleEndpointUrl }, { fromConfig: true });
+        } else {
+          const document = await readText(entry.bundleFile);
+          if (stored?.document !== document || stored.url) await this.set(entry.trustDomain, { document }, { fromConfig: true });
+        }
+      } catch (err) {
+        failures.push(`federation with ${entry.trustDomain} from the config failed: ${(err as Error).message}`);
+      }
+    }
+    const listed = new Set(entries.map((e) => e.trustDomain));
+    for (const { record } of [...this.#byTrustDomain.values()]) {
+      if (record.fromConfig && !listed.has(record.trustDomain)) await this.unset(record.trustDomain);
+    }
+    return failures;
   }
 
   close(): void {
@@ -135,9 +193,11 @@ export class FederatedBundles {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const refresh = async () => {
+        // Unset, or set from elsewhere, since this was scheduled: this refresh is no longer wanted.
+        if (this.#byTrustDomain.get(trustDomain)?.record.url !== entry.record.url) return;
         const document = await this.#fetch(entry.record.url!);
         if (document === this.#byTrustDomain.get(trustDomain)?.record.document) this.#scheduleRefresh(trustDomain);
-        else await this.set(trustDomain, { url: entry.record.url! });
+        else await this.set(trustDomain, { url: entry.record.url! }, { fromConfig: entry.record.fromConfig ?? false });
       };
       refresh().catch(() => this.#scheduleRefresh(trustDomain)); // keep the last good bundle; try again later
     }, entry.refreshMs);

@@ -44,8 +44,10 @@ export async function startWorld(options: {
   /** Where the service reaches the CA (default: where it listens). */
   serviceEndpoints?: (ca: CaEndpoints) => CaEndpoints;
   serviceRevocation?: RevocationOptions;
+  /** How the CA starts (its config: a data directory `tessera ca init` prepared, ...). */
+  ca?: Parameters<typeof startTestCa>[0];
 } = {}): Promise<World> {
-  const t = await startTestCa();
+  const t = await startTestCa(options.ca);
   const owned: Array<{ close(): unknown }> = [];
   const own = <T extends { close(): unknown }>(thing: T): T => {
     owned.push(thing);

@@ -17,8 +17,8 @@ export async function readStoredKeys(dataDir: string): Promise<{ root: CaCredent
     const root = (await loadCredential(dir, 'root'))!;
     const vault = await KeyVault.load(dir);
     const keys = new Map<string, KeyMaterial>();
-    for (const record of (await readAuthorityRecords(store)).records) {
-      const { material } = (await readKeyMaterial(store, vault, dir, root, record))!;
+    for (const record of (await readAuthorityRecords(store)).records.filter((r) => r.kind !== 'root')) {
+      const { material } = (await readKeyMaterial(store, vault, dir, [root], record))!;
       keys.set(material.id, material);
     }
     return { root, keys };

@@ -13,6 +13,7 @@
  *   JWT key, and one newly signed with it, are refused; a new one is accepted;
  * - all of it holds after the CA restarts, for verifiers that follow it and a new one.
  */
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeJwt } from 'jose';
@@ -120,6 +121,62 @@ function loadLoop(w: World, agents: readonly X509Source[], port: number) {
 const issuerKeyOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
 
 describe('authority rotation', () => {
+  it('ok/root rotation under load: the new root reaches every party before it signs, an intermediate under it takes over, the old root leaves; no failed call; across a restart', async () => {
+    const w = (world = await startWorld());
+    const authorities = w.own(new AuthorityClient(w.t.ca.adminSocket));
+    const grpcPort = await startTool(w);
+    const agents = await Promise.all(Array.from({ length: AGENTS }, (_, i) => spawnAgent(w, `task-${i}`)));
+    const parties = [...agents, w.service.source, w.orchestrator.source];
+    const [oldRoot] = (await authorities.list('root')).authorities;
+    const [oldX509] = (await authorities.list('x509')).authorities;
+    expect(oldRoot!.state).toBe('active');
+    const stolen = agents[0]!.getX509Svid();
+    const load = loadLoop(w, agents, grpcPort);
+    const enough = async () => {
+      const from = load.calls;
+      await vi.waitFor(() => expect(load.calls, load.failures.slice(-3).join("\n")).toBeGreaterThan(from + 4 * AGENTS), { timeout: 20_000 });
+    };
+    await enough();
+
+    // Prepared: in every party's bundle before it signs anything.
+    const newRoot = await authorities.prepare('root');
+    await vi.waitFor(() => expect(parties.every((p) => p.bundle.certificates.length === 2)).toBe(true), { timeout: 10_000, interval: 20 });
+    await enough();
+    await authorities.step('root', 'activate');
+    // The old root signed the active intermediate: it cannot be on its way out yet.
+    await refusal(authorities.step('root', 'taint', oldRoot!.authorityId), 'ERR_AUTHORITY_STATE');
+    const next = await authorities.prepare('x509');
+    const pemOf = async (kind: 'x509' | 'root', id: string) => (await authorities.list(kind)).authorities.find((a) => a.authorityId === id)!.certificatePem;
+    expect(new X509Certificate(await pemOf('x509', next.authorityId)).verify(new X509Certificate(await pemOf('root', newRoot.authorityId)).publicKey)).toBe(true);
+    await enough();
+    await authorities.step('x509', 'activate');
+    await authorities.step('x509', 'taint', oldX509!.authorityId);
+    await vi.waitFor(() => expect(parties.filter((p) => issuerKeyOf(p.getX509Svid()) === issuerKeyOf(stolen))).toHaveLength(0), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(load.onCurrentSvids()).toBe(true), { timeout: 10_000, interval: 20 });
+    await authorities.step('root', 'taint', oldRoot!.authorityId);
+    // An intermediate it signed is still trusted: the root stays until that one is revoked.
+    await refusal(authorities.step('root', 'revoke', oldRoot!.authorityId), 'ERR_AUTHORITY_STATE');
+    await enough();
+    await authorities.step('x509', 'revoke', oldX509!.authorityId);
+    await authorities.step('root', 'revoke', oldRoot!.authorityId);
+    const newRootDer = new X509Certificate(await pemOf('root', newRoot.authorityId)).raw;
+    await vi.waitFor(() => expect(parties.every((p) => p.bundle.certificates.length === 1 && p.bundle.certificates[0]!.raw.equals(newRootDer))).toBe(true), { timeout: 10_000, interval: 20 });
+    await enough();
+    await load.stop();
+    console.log(`root rotation: ${load.calls} calls over node:tls and gRPC, ${load.failures.length} failed`);
+    expect(load.failures).toEqual([]);
+    // A chain to the old root leads nowhere now.
+    expect(() => verifyX509Svid(stolen.certificates, w.service.source)).toThrow(expect.objectContaining({ code: 'ERR_SVID_INVALID' }));
+
+    // The CA restarts (its audit log, checkpointed under both roots, verifies); a newcomer chains to the new root.
+    await w.t.restart();
+    const roots = (await w.own(new AuthorityClient(w.t.ca.adminSocket)).list('root')).authorities.map((a) => [a.authorityId, a.state]);
+    expect(roots).toEqual([[oldRoot!.authorityId, 'revoked'], [newRoot.authorityId, 'active']]);
+    expect(await w.t.admin.verifyAudit()).toMatchObject({ ok: true });
+    const newcomer = await whenReachable(() => spawnAgent(w, 'task-after-restart'));
+    expect(verifyX509Svid(newcomer.getX509Svid().certificates, w.service.source).verifiedChain.at(-1)!.raw.equals(newRootDer)).toBe(true);
+  }, 120_000);
+
   it('ok/prepare, activate, taint, revoke under load: no failed call, all agents move on taint, the old authority refused everywhere after revoke, across a restart', async () => {
     const w = (world = await startWorld());
     const authorities = w.own(new AuthorityClient(w.t.ca.adminSocket));

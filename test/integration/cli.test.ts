@@ -41,10 +41,10 @@ describe('tessera command', () => {
     const listed = await tessera('audit', 'list', '--json', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
     const records = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { operation: string; subject: string });
-    expect(records.map((r) => r.operation)).toEqual(['authority.x509.prepare', 'authority.x509.activate', 'authority.jwt.prepare', 'authority.jwt.activate', 'ca.server_svid', 'join_token.create']);
+    expect(records.map((r) => r.operation)).toEqual(['authority.root.adopt', 'authority.x509.prepare', 'authority.x509.activate', 'authority.jwt.prepare', 'authority.jwt.activate', 'ca.server_svid', 'join_token.create']);
     expect(listed.stdout).not.toContain(token);
 
-    expect((await tessera('audit', 'verify', '--data-dir', dataDir)).stdout).toMatch(/^audit log OK: 6 records/);
+    expect((await tessera('audit', 'verify', '--data-dir', dataDir)).stdout).toMatch(/^audit log OK: 7 records/);
 
     const exited = new Promise<number | null>((resolve) => ca!.once('exit', resolve));
     ca!.kill('SIGTERM');
@@ -54,7 +54,7 @@ describe('tessera command', () => {
     // Offline: the CA is stopped, so the command reads the data directory itself.
     const offline = await tessera('audit', 'verify', '--data-dir', dataDir);
     expect(offline.code).toBe(0);
-    expect(offline.stdout).toMatch(/^audit log OK: 6 records, 1 signed checkpoints/);
+    expect(offline.stdout).toMatch(/^audit log OK: 7 records, 1 signed checkpoints/);
 
     // The token never reached a log or the store, at the most verbose log level.
     expect(caLog).not.toContain(token);

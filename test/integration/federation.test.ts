@@ -96,4 +96,32 @@ describe('federation', () => {
     // A client that trusts only its own trust domain does not accept B's service.
     await expect(connectMtls({ host: '127.0.0.1', port }, agent, agent, authorizeId(serviceId))).rejects.toMatchObject({ code: 'ERR_PEER_UNAUTHENTICATED' });
   });
+
+  it('ok/federation from the config file; bundle unset takes it away from agents at once, audited; a restart applies the config again', async () => {
+    const a = await startTestCa({ config: { trustDomain: 'a.test' } });
+    cas.push(a);
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-fed-'));
+    own({ close: () => rm(dir, { recursive: true, force: true }) });
+    const aFile = join(dir, 'a-bundle.json');
+    await writeFile(aFile, (await tessera('bundle', 'show', '--format', 'spiffe', '--socket', a.ca.adminSocket)).stdout);
+    const b = await startTestCa({ config: { trustDomain: 'b.test', federation: [{ trustDomain: 'a.test', bundleFile: aFile }] } });
+    cas.push(b);
+    const aRoot = a.ca.authority.bundle.authorities[0]!;
+    const service = await agentOf(b, 'tool');
+    await vi.waitFor(() => expect(service.getX509BundleForTrustDomain('a.test')?.authorities[0]!.equals(aRoot)).toBe(true));
+
+    const unset = await tessera('bundle', 'unset', '--trust-domain', 'a.test', '--socket', b.ca.adminSocket);
+    expect(unset.code, unset.stderr).toBe(0);
+    await vi.waitFor(() => expect(service.getX509BundleForTrustDomain('a.test')).toBeUndefined());
+    const again = await tessera('bundle', 'unset', '--trust-domain', 'a.test', '--socket', b.ca.adminSocket);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('ERR_NOT_FOUND');
+    const { records } = await b.admin.listAuditRecords({ limit: 1000 });
+    expect(records.filter((r) => r.operation.startsWith('bundle.')).map((r) => [r.operation, r.outcome, r.reason]))
+      .toEqual([['bundle.set', 'allowed', ''], ['bundle.unset', 'allowed', ''], ['bundle.unset', 'denied', 'ERR_NOT_FOUND']]);
+
+    // The config still lists a.test: the next start trusts it again (the file is the source of truth for its entries).
+    await b.restart();
+    expect(b.ca.authority.federatedBundles.map((f) => f.x509.trustDomain)).toEqual(['a.test']);
+  }, 60_000);
 });

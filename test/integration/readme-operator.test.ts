@@ -36,8 +36,8 @@ describe('README', () => {
     const token = JSON.parse(stdout.split('\n').find((l) => l.includes('"token"'))!) as { spiffeId: string };
     expect(token.spiffeId).toBe('spiffe://tessera.local/orchestrator/orch-a');
     expect(stdout).toMatch(/join_token\.create allowed +subject=spiffe:\/\/tessera\.local\/orchestrator\/orch-a/);
-    // The first start's four authority steps (x509 and jwt, prepare and activate), the CA's server SVID, the token.
-    expect(stdout).toMatch(/^audit log OK: 6 records/m);
+    // The first start's root adoption and four authority steps (x509 and jwt, prepare and activate), the CA's server SVID, the token.
+    expect(stdout).toMatch(/^audit log OK: 7 records/m);
     expect(stderr).toContain('"msg":"tessera CA stopped"');
   }, 120_000);
 });

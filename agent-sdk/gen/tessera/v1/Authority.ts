@@ -32,7 +32,7 @@ export interface Authority {
    */
   'changedAtMs'?: (number | string | Long);
   /**
-   * The intermediate certificate in PEM (X.509 only).
+   * The certificate in PEM (X.509 intermediates and roots).
    */
   'certificatePem'?: (string);
 }
@@ -66,7 +66,7 @@ export interface Authority__Output {
    */
   'changedAtMs': (number);
   /**
-   * The intermediate certificate in PEM (X.509 only).
+   * The certificate in PEM (X.509 intermediates and roots).
    */
   'certificatePem': (string);
 }

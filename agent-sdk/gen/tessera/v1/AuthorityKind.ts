@@ -16,6 +16,12 @@ export const AuthorityKind = {
    * A JWT signing key: signs JWT-SVIDs (task tokens).
    */
   AUTHORITY_KIND_JWT: 'AUTHORITY_KIND_JWT',
+  /**
+   * A root of the trust bundle: signs the intermediates. Rotated by hand only;
+   * tainting one is refused while the active or prepared intermediate is one
+   * it signed, revoking one while any intermediate it signed is still trusted.
+   */
+  AUTHORITY_KIND_ROOT: 'AUTHORITY_KIND_ROOT',
 } as const;
 
 /**
@@ -37,6 +43,13 @@ export type AuthorityKind =
    */
   | 'AUTHORITY_KIND_JWT'
   | 2
+  /**
+   * A root of the trust bundle: signs the intermediates. Rotated by hand only;
+   * tainting one is refused while the active or prepared intermediate is one
+   * it signed, revoking one while any intermediate it signed is still trusted.
+   */
+  | 'AUTHORITY_KIND_ROOT'
+  | 3
 
 /**
  * AuthorityKind is what an authority signs.

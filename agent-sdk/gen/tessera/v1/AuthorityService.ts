@@ -16,6 +16,8 @@ import type { SetFederatedBundleRequest as _tessera_v1_SetFederatedBundleRequest
 import type { SetFederatedBundleResponse as _tessera_v1_SetFederatedBundleResponse, SetFederatedBundleResponse__Output as _tessera_v1_SetFederatedBundleResponse__Output } from '../../tessera/v1/SetFederatedBundleResponse.js';
 import type { TaintAuthorityRequest as _tessera_v1_TaintAuthorityRequest, TaintAuthorityRequest__Output as _tessera_v1_TaintAuthorityRequest__Output } from '../../tessera/v1/TaintAuthorityRequest.js';
 import type { TaintAuthorityResponse as _tessera_v1_TaintAuthorityResponse, TaintAuthorityResponse__Output as _tessera_v1_TaintAuthorityResponse__Output } from '../../tessera/v1/TaintAuthorityResponse.js';
+import type { UnsetFederatedBundleRequest as _tessera_v1_UnsetFederatedBundleRequest, UnsetFederatedBundleRequest__Output as _tessera_v1_UnsetFederatedBundleRequest__Output } from '../../tessera/v1/UnsetFederatedBundleRequest.js';
+import type { UnsetFederatedBundleResponse as _tessera_v1_UnsetFederatedBundleResponse, UnsetFederatedBundleResponse__Output as _tessera_v1_UnsetFederatedBundleResponse__Output } from '../../tessera/v1/UnsetFederatedBundleResponse.js';
 
 /**
  * AuthorityService manages the CA's signing authorities (X.509 intermediates
@@ -82,7 +84,11 @@ export interface AuthorityServiceClient extends grpc.Client {
   
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
@@ -91,7 +97,11 @@ export interface AuthorityServiceClient extends grpc.Client {
   PrepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   prepareAuthority(argument: _tessera_v1_PrepareAuthorityRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_PrepareAuthorityResponse__Output>): grpc.ClientUnaryCall;
@@ -160,6 +170,27 @@ export interface AuthorityServiceClient extends grpc.Client {
   taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
   taintAuthority(argument: _tessera_v1_TaintAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_TaintAuthorityResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * UnsetFederatedBundle stops trusting another trust domain: its bundle
+   * leaves what agents receive, pushed on WatchTrustBundle at once. Durable
+   * and audited before the call returns; NOT_FOUND when not federated.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  UnsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  UnsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  UnsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  UnsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * UnsetFederatedBundle stops trusting another trust domain: its bundle
+   * leaves what agents receive, pushed on WatchTrustBundle at once. Durable
+   * and audited before the call returns; NOT_FOUND when not federated.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  unsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  unsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  unsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  unsetFederatedBundle(argument: _tessera_v1_UnsetFederatedBundleRequest, callback: grpc.requestCallback<_tessera_v1_UnsetFederatedBundleResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 /**
@@ -192,7 +223,11 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
   
   /**
    * PrepareAuthority makes a new authority: in the bundle, signing nothing.
-   * Refused (FAILED_PRECONDITION) while another one is prepared.
+   * For X.509 it may instead bring an intermediate made elsewhere (signed by
+   * the operator's offline root or an upstream CA), refused
+   * (INVALID_ARGUMENT, ERR_AUTHORITY_INVALID) when it is unfit. Refused
+   * (FAILED_PRECONDITION) while another one is prepared, and for X.509 with
+   * nothing brought when the CA holds no root key.
    * Who may call: an operator, over the admin Unix socket.
    */
   PrepareAuthority: grpc.handleUnaryCall<_tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse>;
@@ -220,6 +255,14 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
    */
   TaintAuthority: grpc.handleUnaryCall<_tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse>;
   
+  /**
+   * UnsetFederatedBundle stops trusting another trust domain: its bundle
+   * leaves what agents receive, pushed on WatchTrustBundle at once. Durable
+   * and audited before the call returns; NOT_FOUND when not federated.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  UnsetFederatedBundle: grpc.handleUnaryCall<_tessera_v1_UnsetFederatedBundleRequest__Output, _tessera_v1_UnsetFederatedBundleResponse>;
+  
 }
 
 export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
@@ -230,4 +273,5 @@ export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
   RevokeAuthority: MethodDefinition<_tessera_v1_RevokeAuthorityRequest, _tessera_v1_RevokeAuthorityResponse, _tessera_v1_RevokeAuthorityRequest__Output, _tessera_v1_RevokeAuthorityResponse__Output>
   SetFederatedBundle: MethodDefinition<_tessera_v1_SetFederatedBundleRequest, _tessera_v1_SetFederatedBundleResponse, _tessera_v1_SetFederatedBundleRequest__Output, _tessera_v1_SetFederatedBundleResponse__Output>
   TaintAuthority: MethodDefinition<_tessera_v1_TaintAuthorityRequest, _tessera_v1_TaintAuthorityResponse, _tessera_v1_TaintAuthorityRequest__Output, _tessera_v1_TaintAuthorityResponse__Output>
+  UnsetFederatedBundle: MethodDefinition<_tessera_v1_UnsetFederatedBundleRequest, _tessera_v1_UnsetFederatedBundleResponse, _tessera_v1_UnsetFederatedBundleRequest__Output, _tessera_v1_UnsetFederatedBundleResponse__Output>
 }

@@ -15,6 +15,11 @@ export interface ListAuthoritiesResponse {
    * The bundle's sequence number.
    */
   'bundleSequence'?: (number | string | Long);
+  /**
+   * What the operator must act on (with an offline root: the next
+   * intermediate is due); empty when nothing needs doing.
+   */
+  'warnings'?: (string)[];
 }
 
 /**
@@ -29,4 +34,9 @@ export interface ListAuthoritiesResponse__Output {
    * The bundle's sequence number.
    */
   'bundleSequence': (number);
+  /**
+   * What the operator must act on (with an offline root: the next
+   * intermediate is due); empty when nothing needs doing.
+   */
+  'warnings': (string)[];
 }

@@ -10,6 +10,17 @@ export interface PrepareAuthorityRequest {
    * Which kind of authority to prepare.
    */
   'kind'?: (_tessera_v1_AuthorityKind);
+  /**
+   * X.509 only, optional: an intermediate made elsewhere, PEM, then the
+   * upstream intermediates above it, nearest first. Root only, optional: the
+   * operator's new root (PEM), whose key stays offline.
+   */
+  'certificatePem'?: (string);
+  /**
+   * Its private key (PEM, EC P-256), with certificate_pem. Never logged or
+   * audited.
+   */
+  'privateKeyPem'?: (string);
 }
 
 /**
@@ -20,4 +31,15 @@ export interface PrepareAuthorityRequest__Output {
    * Which kind of authority to prepare.
    */
   'kind': (_tessera_v1_AuthorityKind__Output);
+  /**
+   * X.509 only, optional: an intermediate made elsewhere, PEM, then the
+   * upstream intermediates above it, nearest first. Root only, optional: the
+   * operator's new root (PEM), whose key stays offline.
+   */
+  'certificatePem': (string);
+  /**
+   * Its private key (PEM, EC P-256), with certificate_pem. Never logged or
+   * audited.
+   */
+  'privateKeyPem': (string);
 }
