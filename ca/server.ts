@@ -193,10 +193,11 @@ export class CaServer {
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
       const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       // Replicas: what the others revoke reaches this one's feed (the table is the truth, NOTIFY the wake-up).
-      const stopFollowing = isSharedStore(store)
+      const shared = isSharedStore(store)
         ? followSharedRevocations(store, feed, (err) => log.warn({ err }, 'reading revocations from the database failed; retrying on the next wake-up'))
-        : () => {};
-      const rctx: RevocationContext = { ...ctx, feed };
+        : undefined;
+      const stopFollowing = shared?.stop ?? (() => {});
+      const rctx: RevocationContext = { ...ctx, feed, ...(shared && { catchUpFeed: shared.catchUp }) };
       const limits = new CallLimits(config.rateLimits, {
         journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
       });

@@ -101,6 +101,24 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
       call.end();
       return;
     }
+    // A client ahead of a replica has most likely heard from another one first: this replica
+    // reads the database before it takes the client for one that saw another state (a reset
+    // would make it forget revocations this replica has not read yet). Cannot read it: UNAVAILABLE,
+    // and the client moves to the next replica with its list kept.
+    if (call.request.afterSequence > feed.head && rctx.catchUpFeed) {
+      rctx.catchUpFeed().then(
+        () => (closed ? call.end() : follow(call, peer, renewedUntil)),
+        (err: unknown) => {
+          deps.log.warn({ err }, 'a revocation follower is ahead of this replica, which cannot read the database');
+          call.emit('error', toStatus(new TesseraError('ERR_UNAVAILABLE', 'this replica cannot read the revocations database; try another'), deps.log, `${SERVICE}/WatchRevocations`));
+        },
+      );
+      return;
+    }
+    follow(call, peer, renewedUntil);
+  };
+  const follow = (call: Watch, peer: Peer, renewedUntil?: () => Promise<number | undefined>) => {
+    if (call.cancelled) return;
     let done = false;
     let counted = false;
     let unsubscribe = () => {};
@@ -121,7 +139,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
       call.write(m);
       if (call.writableLength > MAX_BUFFERED_MESSAGES) stop();
     };
-    // A client ahead of the CA saw another state (a replaced data directory): it starts over.
+    // A client still ahead of the CA (and of its database) saw another state (a replaced data directory): it starts over.
     const reset = call.request.afterSequence > feed.head;
     // Snapshot and subscription in one synchronous step: no entry falls between them.
     const initial = feed.list.entriesAfter(reset ? 0 : call.request.afterSequence);

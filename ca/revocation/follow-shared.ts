@@ -12,13 +12,19 @@ import { decodeRecord } from '../issuance/records.js';
 import type { RevocationFeed } from './feed.js';
 import { REVOCATION_PREFIX, revocationKey, type StoredRevocation } from './records.js';
 
+/** A replica following the database: `catchUp` reads it into the feed now, and rejects when it cannot. */
+export interface SharedRevocations {
+  readonly stop: () => void;
+  readonly catchUp: () => Promise<void>;
+}
+
 /**
- * Starts following; returns the stop function. `onFailed` gets read failures
- * (the database away): the next wake-up, at the latest the reconnection, retries.
+ * Starts following. `onFailed` gets read failures (the database away): the
+ * next wake-up, at the latest the reconnection, retries.
  *
- * @example const stop = followSharedRevocations(store, feed, (err) => log.warn({ err }, '...'));
+ * @example const { stop, catchUp } = followSharedRevocations(store, feed, (err) => log.warn({ err }, '...'));
  */
-export function followSharedRevocations(store: SharedStore, feed: RevocationFeed, onFailed: (err: unknown) => void): () => void {
+export function followSharedRevocations(store: SharedStore, feed: RevocationFeed, onFailed: (err: unknown) => void): SharedRevocations {
   const catchUp = async () => {
     const entries: StoredRevocation[] = [];
     for await (const [, value] of store.entries({ gte: revocationKey(feed.head + 1), lt: prefixRange(REVOCATION_PREFIX).lt })) {
@@ -29,5 +35,5 @@ export function followSharedRevocations(store: SharedStore, feed: RevocationFeed
     if (first && first.sequence > feed.head + 1) feed.skipTo(first.sequence - 1);
     feed.publish(entries);
   };
-  return store.watch(REVOCATION_PREFIX, readOnWake(catchUp, onFailed));
+  return { stop: store.watch(REVOCATION_PREFIX, readOnWake(catchUp, onFailed)), catchUp };
 }

@@ -25,6 +25,8 @@ import {
 /** What the revocation flows work with. */
 export interface RevocationContext extends IssuanceContext {
   readonly feed: RevocationFeed;
+  /** Replicas: reads what the others committed into `feed` now; rejects when the database cannot be read. */
+  readonly catchUpFeed?: () => Promise<void>;
 }
 
 /** What to revoke. */

@@ -2,7 +2,8 @@
  * CA replicas on one PostgreSQL database (issue 13), as real `tessera ca start`
  * processes with `store` set: single use of one-time secrets across replicas,
  * one audit chain, revocations on every replica within 1 s, a replica cut from
- * the database failing closed and catching up on the revocations it missed.
+ * the database failing closed and catching up on the revocations it missed, and
+ * a follower ahead of a replica that is behind keeping what it holds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaClient, type CaEndpoints } from '../../agent-sdk/ca-client.js';
@@ -153,6 +154,36 @@ describe('CA replicas on PostgreSQL', () => {
     const activated = await retryUnavailable(() => client.activate(spawned.env[ENV.ticket]!, createCsr(newKey())));
     expect(activated.id.toString()).toBe(spawned.id.toString());
     expect((await adminOf(r, 1).verifyAudit()).ok).toBe(true);
+  });
+
+  it.each(['mutual-tls', 'proof'] as const)('ok/a-follower-ahead-of-a-replica-cut-from-the-database-keeps-every-revocation-it-holds (%s stream)', async (renewWith) => {
+    const url = await freshDatabase();
+    const p = proxy = await startProxy();
+    p.target = url.replace(/^.*@([^/]+)\/.*$/, '$1');
+    const viaProxy = url.replace(/@[^/]+\//, `@${p.address}/`);
+    const r = replicas = await startReplicas({ count: 2, storeUrl: url, storeUrls: [url, viaProxy] });
+    const o = await orchestrator(r, 'o1', r.processes[0]!.endpoints);
+    // Follows replica 0 first, replica 1 when 0 is gone.
+    const spawned = await o.spawn('task-1', { sponsor: 'user-1' });
+    const follower = await X509Source.fromTicket({ ticket: spawned.env[ENV.ticket]!, endpoints: r.endpoints, bundle: r.bundle, rotation: { renewWith } });
+    closers.push(() => follower.close());
+    const victim = await agentOn(o, r, r.processes[0]!.endpoints);
+
+    // Replica 1 loses the database, then misses a revocation the follower gets from replica 0.
+    p.cut();
+    const [revoked] = await adminOf(r, 0).revoke({ agent: victim.getX509Svid().id.toString() });
+    await within(2_000, () => follower.revocations!.head >= revoked!.sequence);
+    // Replica 0 dies: the follower's stream moves to replica 1, which is behind it and cannot read
+    // the database. Before, it answered with a reset and the follower forgot the revocation.
+    await r.processes[0]!.stop('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(follower.revocations!.head).toBeGreaterThanOrEqual(revoked!.sequence);
+    expect(follower.revocations!.isCurrent()).toBe(false);
+
+    // The database back: replica 1 reads it, and the follower is current again with the entry.
+    p.heal();
+    await within(10_000, () => follower.revocations!.isCurrent());
+    expect(follower.revocations!.head).toBeGreaterThanOrEqual(revoked!.sequence);
   });
 
   it('ok/the-database-restarting-fails-closed-and-the-replica-recovers-without-a-restart', async () => {
