@@ -61,8 +61,12 @@ export function trackGrpcConnection(info: ConnectionInfo, subject: RevocationSub
 /** A server started by serveMtlsGrpc. */
 export interface GrpcListener {
   readonly port: number;
-  /** Stops accepting, then shuts the gRPC server down gracefully (`tryShutdown`). */
-  close(): Promise<void>;
+  /**
+   * Stops accepting and sends GOAWAY on every connection; the calls in flight get
+   * `graceMs` (default 10 s) to finish, then whatever is still open (a server
+   * stream nobody ends) is cut. Always ends.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -100,9 +104,18 @@ export async function serveMtlsGrpc(
   });
   return {
     port: (tcp.address() as net.AddressInfo).port,
-    close: async () => {
+    close: async (graceMs = 10_000) => {
       const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Each connection closes once its calls are done; that is what is awaited, not tryShutdown's
+      // callback: on injected connections it comes at once since Node 24 (nodejs/node#57586).
+      const drained = Promise.all([...mine].map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+      server.tryShutdown(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      })]);
+      clearTimeout(timer);
+      server.forceShutdown();
       injector.destroy();
       for (const socket of mine) socket.destroy();
       await stopped;

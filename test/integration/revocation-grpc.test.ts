@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import { errorFromServiceError } from '../../agent-sdk/error-status.js';
 import { mtlsChannelCredentials, mtlsServerCredentials, peerIdFromCall } from '../../agent-sdk/grpc.js';
-import { serveMtlsGrpc } from '../../agent-sdk/grpc-serve.js';
+import { type GrpcListener, serveMtlsGrpc } from '../../agent-sdk/grpc-serve.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { type World, spawnAgent, startWorld } from '../helpers/revocation-world.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
@@ -24,14 +24,20 @@ const Tool = {
   say: jsonMethod('/test.Tool/Say'),
   watch: jsonMethod('/test.Tool/Watch', true),
 } satisfies grpc.ServiceDefinition;
+const SLOW_MS = 300;
 const ToolClient = grpc.makeGenericClientConstructor(Tool, 'Tool');
 type Client = InstanceType<typeof ToolClient>;
 
-async function startTool(w: World, serve: 'inject' | 'bind'): Promise<number> {
+async function startTool(w: World, serve: 'inject' | 'bind', onListener?: (listener: GrpcListener) => void): Promise<number> {
   const source = w.service.source;
   const server = new grpc.Server();
   server.addService(Tool, {
-    say: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, { id: peerIdFromCall(call).toString() }),
+    // `{ slow: true }` answers after SLOW_MS: a call in flight when the server closes.
+    say: (call: grpc.ServerUnaryCall<{ slow?: boolean }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const answer = () => cb(null, { id: peerIdFromCall(call).toString() });
+      if (call.request.slow) setTimeout(answer, SLOW_MS);
+      else answer();
+    },
     watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       const timer = setInterval(() => call.write({ tick: Date.now() }), 20);
       call.on('cancelled', () => clearInterval(timer));
@@ -42,6 +48,7 @@ async function startTool(w: World, serve: 'inject' | 'bind'): Promise<number> {
   if (serve === 'inject') {
     const listener = await serveMtlsGrpc(server, { host: '127.0.0.1', port: 0 }, credentials);
     w.own({ close: () => void listener.close() });
+    onListener?.(listener);
     return listener.port;
   }
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(p))));
@@ -55,10 +62,10 @@ function client(w: World, port: number, agent: X509Source): Client {
   return c;
 }
 
-function say(c: Client): Promise<{ id: string }> {
+function say(c: Client, request: { slow?: boolean } = {}): Promise<{ id: string }> {
   return new Promise((resolve, reject) => {
     (c.say as (req: unknown, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { id: string }) => void) => void)(
-      {}, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(errorFromServiceError(err)) : resolve(res)),
+      request, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(errorFromServiceError(err)) : resolve(res)),
     );
   });
 }
@@ -120,5 +127,21 @@ describe('revocation on gRPC services', () => {
     expect((await aEnded).code).toBe('ERR_REVOKED');
     await expect(say(ca)).rejects.toMatchObject({ code: 'ERR_REVOKED' });
     expect((await say(cb)).id).toBe(b.getX509Svid().id.toString());
+  });
+  it('ok/serveMtlsGrpc close: a call in flight finishes, a stream nobody ends is cut after the grace, and close returns', async () => {
+    world = await startWorld();
+    let listener: GrpcListener | undefined;
+    const port = await startTool(world, 'inject', (l) => {
+      listener = l;
+    });
+    const agent = await spawnAgent(world, 'task-1');
+    const c = client(world, port, agent);
+    const held = await watch(c);
+    const inFlight = say(c, { slow: true });
+    // Let the slow call reach the server before the close.
+    await new Promise((resolve) => setTimeout(resolve, SLOW_MS / 3));
+    await listener!.close(1_000);
+    await expect(inFlight).resolves.toMatchObject({ id: agent.getX509Svid().id.toString() });
+    expect((await held.ended).code).toBe('ERR_UNAVAILABLE');
   });
 });
