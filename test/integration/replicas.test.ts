@@ -67,6 +67,16 @@ async function within(ms: number, condition: () => boolean): Promise<number> {
   return Date.now() - start;
 }
 
+/** Two replicas on one database; replica 1 reaches it through a proxy the test can cut. */
+async function twoReplicasOneBehindProxy(): Promise<{ p: Proxy; r: Replicas }> {
+  const url = await freshDatabase();
+  const p = proxy = await startProxy();
+  p.target = url.replace(/^.*@([^/]+)\/.*$/, '$1');
+  const viaProxy = url.replace(/@[^/]+\//, `@${p.address}/`);
+  const r = replicas = await startReplicas({ count: 2, storeUrl: url, storeUrls: [url, viaProxy] });
+  return { p, r };
+}
+
 function codesOf(results: PromiseSettledResult<unknown>[]): string[] {
   return results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code ?? String(r.reason)] : []));
 }
@@ -131,11 +141,7 @@ describe('CA replicas on PostgreSQL', () => {
   });
 
   it('ok/a-replica-cut-from-the-database-fails-closed-and-catches-up-on-missed-revocations', async () => {
-    const url = await freshDatabase();
-    const p = proxy = await startProxy();
-    p.target = url.replace(/^.*@([^/]+)\/.*$/, '$1');
-    const viaProxy = url.replace(/@[^/]+\//, `@${p.address}/`);
-    const r = replicas = await startReplicas({ count: 2, storeUrl: url, storeUrls: [url, viaProxy] });
+    const { p, r } = await twoReplicasOneBehindProxy();
     const o = await orchestrator(r, 'o1', r.processes[0]!.endpoints);
     const [first, second] = [await agentOn(o, r, r.processes[1]!.endpoints), await agentOn(o, r, r.processes[0]!.endpoints)];
 
@@ -157,11 +163,7 @@ describe('CA replicas on PostgreSQL', () => {
   });
 
   it.each(['mutual-tls', 'proof'] as const)('ok/a-follower-ahead-of-a-replica-cut-from-the-database-keeps-every-revocation-it-holds (%s stream)', async (renewWith) => {
-    const url = await freshDatabase();
-    const p = proxy = await startProxy();
-    p.target = url.replace(/^.*@([^/]+)\/.*$/, '$1');
-    const viaProxy = url.replace(/@[^/]+\//, `@${p.address}/`);
-    const r = replicas = await startReplicas({ count: 2, storeUrl: url, storeUrls: [url, viaProxy] });
+    const { p, r } = await twoReplicasOneBehindProxy();
     const o = await orchestrator(r, 'o1', r.processes[0]!.endpoints);
     // Follows replica 0 first, replica 1 when 0 is gone.
     const spawned = await o.spawn('task-1', { sponsor: 'user-1' });
