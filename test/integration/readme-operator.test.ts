@@ -55,5 +55,5 @@ describe('README', () => {
     // The first start's root adoption and four authority steps (x509 and jwt, prepare and activate), the CA's server SVID, the token.
     expect(stdout).toMatch(/^audit log OK: 7 records/m);
     expect(stderr).toContain('"msg":"tessera CA stopped"');
-  }, 120_000);
+  }, 240_000); // with up to one other suite's run of the block to wait for
 });
