@@ -95,7 +95,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
    * expires; `renewedUntil` (a stream opened with a proof) may then say how much
    * longer the caller's identity holds an SVID, and the stream lives on until then.
    */
-  const watch = (call: Watch, peer: Peer, renewedUntil?: () => Promise<number | undefined>) => {
+  const watch = (call: Watch, peer: Peer, path: string, renewedUntil?: () => Promise<number | undefined>) => {
     // A stream admitted after close() (its admission was still being audited) would hold the stop.
     if (closed) {
       call.end();
@@ -110,7 +110,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
         () => (closed ? call.end() : follow(call, peer, renewedUntil)),
         (err: unknown) => {
           deps.log.warn({ err }, 'a revocation follower is ahead of this replica, which cannot read the database');
-          call.emit('error', toStatus(new TesseraError('ERR_UNAVAILABLE', 'this replica cannot read the revocations database; try another'), deps.log, `${SERVICE}/WatchRevocations`));
+          call.emit('error', toStatus(new TesseraError('ERR_UNAVAILABLE', 'this replica cannot read the revocations database; try another'), deps.log, path));
         },
       );
       return;
@@ -175,7 +175,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
         .then(async (peer) => {
           const why = followerLimitHit(peer!.id.toString());
           if (why !== undefined) await refuseFollower(peer!.id.toString(), why);
-          else if (!call.cancelled) watch(call, peer!);
+          else if (!call.cancelled) watch(call, peer!, `${SERVICE}/WatchRevocations`);
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, `${SERVICE}/WatchRevocations`)));
     },
@@ -198,7 +198,7 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
           // It follows the identity rather than the one certificate: each renewal proved the SVID before
           // it, so while the identity holds an unrevoked, unexpired SVID the stream goes on, and an agent
           // does not reopen it at every rotation.
-          else if (!call.cancelled) watch(call as unknown as Watch, peer, () => identityRenewedUntil(peer.id.toString()));
+          else if (!call.cancelled) watch(call as unknown as Watch, peer, path, () => identityRenewedUntil(peer.id.toString()));
         })
         .catch((err: unknown) => call.emit('error', toStatus(err, deps.log, path)));
     },
