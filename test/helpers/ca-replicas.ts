@@ -36,10 +36,14 @@ export async function startReplicas(options: {
   const processes: CaProcess[] = [];
   try {
     processes.push(await startCaProcess({ dataDir: dataDirs[0]!, config: configOf(0) }));
-    for (let i = 1; i < options.count; i++) {
-      await cp(join(dataDirs[0]!, 'keys'), join(dataDirs[i]!, 'keys'), { recursive: true });
-      processes.push(await startCaProcess({ dataDir: dataDirs[i]!, config: configOf(i) }));
-    }
+    // The others together, as replicas of a deployment start: what the first sealed into the store they share.
+    const others = await Promise.allSettled(dataDirs.slice(1).map(async (dataDir, i) => {
+      await cp(join(dataDirs[0]!, 'keys'), join(dataDir, 'keys'), { recursive: true });
+      return startCaProcess({ dataDir, config: configOf(i + 1) });
+    }));
+    for (const started of others) if (started.status === 'fulfilled') processes.push(started.value);
+    const failed = others.find((started) => started.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await Promise.all(processes.map((p) => p.stop()));
     await rm(root, { recursive: true, force: true });

@@ -81,7 +81,8 @@ function codesOf(results: PromiseSettledResult<unknown>[]): string[] {
   return results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code ?? String(r.reason)] : []));
 }
 
-describe('CA replicas on PostgreSQL', () => {
+// Three CA processes and a database per test: under two suites at once one test took 30 s.
+describe('CA replicas on PostgreSQL', { timeout: 90_000 }, () => {
   it('ok/a-join-token-and-a-spawn-ticket-are-each-used-once-across-three-replicas', async () => {
     const r = replicas = await startReplicas({ count: 3, storeUrl: await freshDatabase(), config: NO_RATE_LIMITS });
     const { token } = await adminOf(r, 1).createJoinToken({ orchestrator: 'o1' });
