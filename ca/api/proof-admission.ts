@@ -6,13 +6,13 @@
  * of the handshake's CertificateVerify; that the certificate is one this CA
  * issued is settled against the identity's record (assertNewestSvid), not by a chain.
  */
-import { createPublicKey, verify } from 'node:crypto';
-import { p256JwkOf } from '../../agent-sdk/certificate.js';
 import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
 import type { SvidProof__Output } from '../../agent-sdk/gen/tessera/v1/SvidProof.js';
 import { type ProofPurpose, proofSigningBytes } from '../../agent-sdk/svid-proof.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
 import { readX509SvidLeaf } from '../../agent-sdk/verify.js';
+import { signatureJobOf } from '../authority/csr.js';
+import { checkSignature } from '../authority/csr-signature.mjs';
 import { certificateDigest } from '../issuance/issue.js';
 import { METHOD_RULES, type Peer } from './authz.js';
 import { type HandlerDeps, checkPresentedSvid, limitProvenCaller } from './handler.js';
@@ -51,7 +51,7 @@ export async function admitProvenCaller(
   const rule = METHOD_RULES[path]!;
   let peer: ProvenPeer;
   try {
-    peer = checkProof(deps, proof, purpose, payload);
+    peer = await checkProof(deps, proof, purpose, payload);
   } catch (err) {
     if (err instanceof TesseraError) await deps.journal.record({ operation: rule.operation }, 'denied', err.code);
     throw err;
@@ -60,7 +60,7 @@ export async function admitProvenCaller(
   return peer;
 }
 
-function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array): ProvenPeer {
+async function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array): Promise<ProvenPeer> {
   if (!proof) throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the request carries no SVID proof');
   const now = deps.clock.now();
   if (!(Math.abs(proof.signedAtMs - now) <= PROOF_WINDOW_MS)) {
@@ -72,19 +72,11 @@ function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose:
   const kind = describeId(id)?.kind;
   if (kind !== 'agent' && kind !== 'orchestrator') throw new PeerError('ERR_PEER_UNAUTHORIZED', 'only an agent or orchestrator SVID proves a caller');
   checkPresentedSvid(deps, id, leaf);
-  if (!signatureHolds(proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs }), fields.subjectPublicKeyInfo, proof.signature)) {
-    throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
-  }
+  const signed = proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs });
+  // In a CSR worker when the CA has them: the same message as the renewal's CSR (svid-service.ts).
+  const job = signatureJobOf(signed, proof.signature, fields.subjectPublicKeyInfo);
+  const verdict = deps.signatures ? await deps.signatures.verifySignature(job) : checkSignature(job);
+  // 'malformed': a key OpenSSL will not import or a signature that is not DER; nothing was proved.
+  if (verdict !== 'valid') throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
   return { id, serialHex: fields.serialHex, leaf, fields, certificateSha256: certificateDigest(leaf) };
-}
-
-function signatureHolds(signed: Buffer, subjectPublicKeyInfo: Buffer, signature: Uint8Array): boolean {
-  try {
-    const jwk = p256JwkOf(subjectPublicKeyInfo);
-    const key = jwk ? createPublicKey({ key: { ...jwk }, format: 'jwk' }) : createPublicKey({ key: subjectPublicKeyInfo, format: 'der', type: 'spki' });
-    return verify('sha256', signed, { key, dsaEncoding: 'der' }, signature);
-  } catch {
-    // A key OpenSSL will not import or a signature that is not DER: nothing was proved.
-    return false;
-  }
 }

@@ -28,8 +28,12 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
       return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     RenewX509SVIDWithProof: unaryHandler(deps, `${SERVICE}/RenewX509SVIDWithProof`, async (req) => {
+      // Started in the same turn as the proof's check, so that both signatures go to a CSR worker in one
+      // message; its outcome counts (and is audited) only once the proof holds.
+      const checking = ctx.csrs.check(req.csr);
+      checking.catch(() => {});
       const caller = await admitProvenCaller(deps, `${SERVICE}/RenewX509SVIDWithProof`, req.proof, 'renewal', req.csr);
-      const svid = await renewX509Svid(ctx, caller, req.csr);
+      const svid = await renewX509Svid(ctx, caller, req.csr, checking);
       return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     ...taskHandlers(deps, ctx),
