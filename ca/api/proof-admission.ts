@@ -37,7 +37,8 @@ export interface ProvenPeer extends Peer {
  * and `payload`: the signing time within PROOF_WINDOW_MS, an unexpired agent or
  * orchestrator SVID of this trust domain, the checks made of mTLS callers
  * (revocation list, revoked signing authority), the signature with the SVID's
- * key, and the method's rate limit per proven SPIFFE ID. A refusal is audited;
+ * key, and the method's rate limit per proven SPIFFE ID. `alongside` runs once the cheap checks
+ * passed, in the same turn as the signature's check is asked for. A refusal is audited;
  * until the signature holds the SVID's ID is only a claim, so the record names no caller.
  * The caller must still hold the identity's newest SVID: see assertNewestSvid.
  *
@@ -46,12 +47,12 @@ export interface ProvenPeer extends Peer {
  * ERR_REVOKED, ERR_RATE_LIMITED.
  */
 export async function admitProvenCaller(
-  deps: HandlerDeps, path: string, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array,
+  deps: HandlerDeps, path: string, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array, alongside?: () => void,
 ): Promise<ProvenPeer> {
   const rule = METHOD_RULES[path]!;
   let peer: ProvenPeer;
   try {
-    peer = await checkProof(deps, proof, purpose, payload);
+    peer = await checkProof(deps, proof, purpose, payload, alongside);
   } catch (err) {
     if (err instanceof TesseraError) await deps.journal.record({ operation: rule.operation }, 'denied', err.code);
     throw err;
@@ -60,7 +61,9 @@ export async function admitProvenCaller(
   return peer;
 }
 
-async function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array): Promise<ProvenPeer> {
+async function checkProof(
+  deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array, alongside?: () => void,
+): Promise<ProvenPeer> {
   if (!proof) throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the request carries no SVID proof');
   const now = deps.clock.now();
   if (!(Math.abs(proof.signedAtMs - now) <= PROOF_WINDOW_MS)) {
@@ -73,8 +76,9 @@ async function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, pu
   if (kind !== 'agent' && kind !== 'orchestrator') throw new PeerError('ERR_PEER_UNAUTHORIZED', 'only an agent or orchestrator SVID proves a caller');
   checkPresentedSvid(deps, id, leaf);
   const signed = proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs });
-  // In a CSR worker when the CA has them: the same message as the renewal's CSR (svid-service.ts).
   const job = signatureJobOf(signed, proof.signature, fields.subjectPublicKeyInfo);
+  // In a CSR worker when the CA has them, in the same message as what `alongside` asks of it (a renewal's CSR).
+  alongside?.();
   const verdict = deps.signatures ? await deps.signatures.verifySignature(job) : checkSignature(job);
   // 'malformed': a key OpenSSL will not import or a signature that is not DER; nothing was proved.
   if (verdict !== 'valid') throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
