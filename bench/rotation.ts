@@ -9,6 +9,7 @@
  * process's CPU is the agents'.
  */
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type tls from 'node:tls';
 import { authorizeId } from '../agent-sdk/authorizer.js';
 import { connectMtls, createMtlsServer } from '../agent-sdk/tls.js';
@@ -97,12 +98,14 @@ export async function rotationBenchmark(ctx: BenchContext): Promise<BenchResult>
         return counts;
       };
       await rotateAll(500); // warm-up
+      if (ctx.cpuProfileDir) await ca.startProfile();
       const caBefore = await ca.usage();
       const cpuBefore = cpuMicros();
       const run = await rotateAll(fleetMs);
-      concurrent[path] = {
-        agentUs: (cpuMicros() - cpuBefore) / run.renewals, caUs: ((await ca.usage()).cpuMicros - caBefore.cpuMicros) / run.renewals, ...run,
-      };
+      const agentUs = cpuMicros() - cpuBefore;
+      const caAfter = await ca.usage();
+      if (ctx.cpuProfileDir) await ca.stopProfile(join(ctx.cpuProfileDir, `ca-rotation-${path}-${fleetAgents}.cpuprofile`));
+      concurrent[path] = { agentUs: agentUs / run.renewals, caUs: (caAfter.cpuMicros - caBefore.cpuMicros) / run.renewals, ...run };
       for (const source of fleet) source.close();
     }
 

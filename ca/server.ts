@@ -201,7 +201,7 @@ export class CaServer {
       const limits = new CallLimits(config.rateLimits, {
         journal, clock, onSweepFailed: (err) => log.warn({ err }, 'writing rate-limit summaries failed; retrying later'),
       });
-      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits, bundle: () => authority.bundle };
+      const handlerDeps: HandlerDeps = { trustDomain: config.trustDomain, journal, clock, log, revocations: feed.list, limits, bundle: () => authority.bundle, signatures: csrs };
       const attestors: ServerAttestor[] = [joinTokenAttestor({ redeem: (token) => redeemJoinToken(ctx, token) })];
       if (config.x509popRootsPem) {
         attestors.push(x509popAttestor({

@@ -8,6 +8,7 @@ import type { RevocationList } from '../../agent-sdk/revocation-list.js';
 import { revocationSubjectOf } from '../../agent-sdk/tls-material.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import { checkLeafIssuer } from '../../agent-sdk/revoked-authority.js';
+import type { CsrChecker } from '../authority/csr-checker.js';
 import type { CallLimits } from '../limits/call-limits.js';
 import type { RateClass } from '../config.js';
 import { addressKeyOf } from '../limits/peer-address.js';
@@ -27,6 +28,8 @@ export interface HandlerDeps {
   readonly limits?: CallLimits;
   /** The trust bundle: a caller whose SVID a revoked intermediate signed is refused on the mTLS listener. */
   readonly bundle?: () => X509Bundle;
+  /** Where an SVID proof's signature is verified: the CSR workers (CsrChecker); none means on this thread. */
+  readonly signatures?: Pick<CsrChecker, 'verifySignature'>;
 }
 
 type AdmittedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'> & { readonly request?: unknown };

@@ -6,13 +6,13 @@
  * of the handshake's CertificateVerify; that the certificate is one this CA
  * issued is settled against the identity's record (assertNewestSvid), not by a chain.
  */
-import { createPublicKey, verify } from 'node:crypto';
-import { p256JwkOf } from '../../agent-sdk/certificate.js';
 import { PeerError, TesseraError } from '../../agent-sdk/errors.js';
 import type { SvidProof__Output } from '../../agent-sdk/gen/tessera/v1/SvidProof.js';
 import { type ProofPurpose, proofSigningBytes } from '../../agent-sdk/svid-proof.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
 import { readX509SvidLeaf } from '../../agent-sdk/verify.js';
+import { signatureJobOf } from '../authority/csr.js';
+import { checkSignature } from '../authority/csr-signature.mjs';
 import { certificateDigest } from '../issuance/issue.js';
 import { METHOD_RULES, type Peer } from './authz.js';
 import { type HandlerDeps, checkPresentedSvid, limitProvenCaller } from './handler.js';
@@ -37,7 +37,8 @@ export interface ProvenPeer extends Peer {
  * and `payload`: the signing time within PROOF_WINDOW_MS, an unexpired agent or
  * orchestrator SVID of this trust domain, the checks made of mTLS callers
  * (revocation list, revoked signing authority), the signature with the SVID's
- * key, and the method's rate limit per proven SPIFFE ID. A refusal is audited;
+ * key, and the method's rate limit per proven SPIFFE ID. `alongside` runs once the cheap checks
+ * passed, in the same turn as the signature's check is asked for. A refusal is audited;
  * until the signature holds the SVID's ID is only a claim, so the record names no caller.
  * The caller must still hold the identity's newest SVID: see assertNewestSvid.
  *
@@ -46,12 +47,12 @@ export interface ProvenPeer extends Peer {
  * ERR_REVOKED, ERR_RATE_LIMITED.
  */
 export async function admitProvenCaller(
-  deps: HandlerDeps, path: string, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array,
+  deps: HandlerDeps, path: string, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array, alongside?: () => void,
 ): Promise<ProvenPeer> {
   const rule = METHOD_RULES[path]!;
   let peer: ProvenPeer;
   try {
-    peer = checkProof(deps, proof, purpose, payload);
+    peer = await checkProof(deps, proof, purpose, payload, alongside);
   } catch (err) {
     if (err instanceof TesseraError) await deps.journal.record({ operation: rule.operation }, 'denied', err.code);
     throw err;
@@ -60,7 +61,9 @@ export async function admitProvenCaller(
   return peer;
 }
 
-function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array): ProvenPeer {
+async function checkProof(
+  deps: HandlerDeps, proof: SvidProof__Output | null, purpose: ProofPurpose, payload: Uint8Array, alongside?: () => void,
+): Promise<ProvenPeer> {
   if (!proof) throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the request carries no SVID proof');
   const now = deps.clock.now();
   if (!(Math.abs(proof.signedAtMs - now) <= PROOF_WINDOW_MS)) {
@@ -72,19 +75,12 @@ function checkProof(deps: HandlerDeps, proof: SvidProof__Output | null, purpose:
   const kind = describeId(id)?.kind;
   if (kind !== 'agent' && kind !== 'orchestrator') throw new PeerError('ERR_PEER_UNAUTHORIZED', 'only an agent or orchestrator SVID proves a caller');
   checkPresentedSvid(deps, id, leaf);
-  if (!signatureHolds(proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs }), fields.subjectPublicKeyInfo, proof.signature)) {
-    throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
-  }
+  const signed = proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs });
+  const job = signatureJobOf(signed, proof.signature, fields.subjectPublicKeyInfo);
+  // In a CSR worker when the CA has them, in the same message as what `alongside` asks of it (a renewal's CSR).
+  alongside?.();
+  const verdict = deps.signatures ? await deps.signatures.verifySignature(job) : checkSignature(job);
+  // 'malformed': a key OpenSSL will not import or a signature that is not DER; nothing was proved.
+  if (verdict !== 'valid') throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
   return { id, serialHex: fields.serialHex, leaf, fields, certificateSha256: certificateDigest(leaf) };
-}
-
-function signatureHolds(signed: Buffer, subjectPublicKeyInfo: Buffer, signature: Uint8Array): boolean {
-  try {
-    const jwk = p256JwkOf(subjectPublicKeyInfo);
-    const key = jwk ? createPublicKey({ key: { ...jwk }, format: 'jwk' }) : createPublicKey({ key: subjectPublicKeyInfo, format: 'der', type: 'spki' });
-    return verify('sha256', signed, { key, dsaEncoding: 'der' }, signature);
-  } catch {
-    // A key OpenSSL will not import or a signature that is not DER: nothing was proved.
-    return false;
-  }
 }

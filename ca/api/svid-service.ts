@@ -1,4 +1,5 @@
 import type { SVIDServiceHandlers } from '../../agent-sdk/gen/tessera/v1/SVIDService.js';
+import type { CsrKey } from '../authority/csr.js';
 import type { IssuanceContext } from '../issuance/context.js';
 import { activateAgent } from '../issuance/activate.js';
 import { renewX509Svid } from '../issuance/renew.js';
@@ -28,8 +29,14 @@ export function svidHandlers(deps: HandlerDeps, ctx: IssuanceContext): SVIDServi
       return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     RenewX509SVIDWithProof: unaryHandler(deps, `${SERVICE}/RenewX509SVIDWithProof`, async (req) => {
-      const caller = await admitProvenCaller(deps, `${SERVICE}/RenewX509SVIDWithProof`, req.proof, 'renewal', req.csr);
-      const svid = await renewX509Svid(ctx, caller, req.csr);
+      // The CSR's check starts with the proof's signature check, so both go to a CSR worker in one
+      // message; its outcome counts (and is audited) only once the proof holds.
+      let checking: Promise<CsrKey> | undefined;
+      const caller = await admitProvenCaller(deps, `${SERVICE}/RenewX509SVIDWithProof`, req.proof, 'renewal', req.csr, () => {
+        checking = ctx.csrs.check(req.csr);
+        checking.catch(() => {});
+      });
+      const svid = await renewX509Svid(ctx, caller, req.csr, checking);
       return { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) };
     }),
     ...taskHandlers(deps, ctx),

@@ -65,6 +65,19 @@ export class CsrChecker {
     return { subjectPublicKeyInfo };
   }
 
+  /**
+   * Verifies another ECDSA P-256 signature the way a CSR's is verified, in the
+   * same batches to the same workers: a renewal proof's (ca/api/proof-admission.ts),
+   * so that the proof and the CSR of one renewal cost one worker message when
+   * both are asked for in the same turn of the event loop.
+   *
+   * @throws {TesseraError} ERR_INTERNAL when the worker checking it stopped; ERR_UNAVAILABLE after close().
+   */
+  async verifySignature(job: SignatureJob): Promise<SignatureVerdict> {
+    if (this.#closed) throw new TesseraError('ERR_UNAVAILABLE', 'the CA is shutting down');
+    return this.#pool.length === 0 ? checkSignature(job) : this.#verify(job);
+  }
+
   /** Stops the workers; checks still pending fail with ERR_UNAVAILABLE. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -94,6 +94,23 @@ function malformed(cause: unknown): TesseraError {
 }
 
 /**
+ * A signature check other than a CSR's (a renewal proof's) as a job for
+ * checkSignature: the signed bytes, the DER ECDSA signature and the signer's
+ * DER SubjectPublicKeyInfo, copied into one buffer of their own.
+ *
+ * @example await csrs.verifySignature(signatureJobOf(signed, proof.signature, fields.subjectPublicKeyInfo))
+ */
+export function signatureJobOf(signed: Uint8Array, signature: Uint8Array, subjectPublicKeyInfo: Buffer): SignatureJob {
+  const keyAt = signed.length + signature.length;
+  // Its own exact buffer: a pooled one would carry its whole slab to a worker.
+  const bytes = new Uint8Array(keyAt + subjectPublicKeyInfo.length);
+  bytes.set(signed);
+  bytes.set(signature, signed.length);
+  bytes.set(subjectPublicKeyInfo, keyAt);
+  return { key: keyInputOf(subjectPublicKeyInfo, keyAt), bytes, signed: [0, signed.length], signature: [signed.length, keyAt] };
+}
+
+/**
  * How to import the CSR's public key: as a JWK when it is P-256 with an
  * uncompressed point (p256JwkOf says why), otherwise from its DER at `at`.
  */

@@ -1,6 +1,7 @@
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
+import type { CsrKey } from '../authority/csr.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { issueSvid } from './issue.js';
 import { checkAgentRequest, currentPolicy } from '../policy/policy.js';
@@ -21,7 +22,8 @@ export interface RenewingSvid {
 }
 
 /**
- * Flow 4: issues a new SVID with the caller's own SPIFFE ID for a new key. Only
+ * Flow 4: issues a new SVID with the caller's own SPIFFE ID for a new key (`checking`:
+ * the CSR's check, ctx.csrs.check(csr), when the caller started it already). Only
  * the identity's newest SVID may renew it, so an older stolen SVID cannot be
  * stretched; renewals and total lifetime are capped by the limits, for agents
  * by their orchestrator's policy as it is now: an agent whose task, scopes or
@@ -33,11 +35,11 @@ export interface RenewingSvid {
  * (assertNewestSvid); each is audited.
  */
 export async function renewX509Svid(
-  ctx: IssuanceContext, caller: RenewingSvid, csr: Uint8Array,
+  ctx: IssuanceContext, caller: RenewingSvid, csr: Uint8Array, checking?: Promise<CsrKey>,
 ): Promise<IssuedX509Svid> {
   const spiffeId = caller.id.toString();
   const event = { operation: 'renew', caller: spiffeId, subject: spiffeId };
-  const key = await checkAudited(ctx.journal, event, () => ctx.csrs.check(csr));
+  const key = await checkAudited(ctx.journal, event, () => checking ?? ctx.csrs.check(csr));
   const recordKey = identityKey(spiffeId);
   // Flow 7: a revoked identity, task, ancestor subtree or certificate cannot renew.
   // The lineage never changes once issued, so the journal reads its keys in the same group.

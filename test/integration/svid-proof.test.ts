@@ -198,6 +198,20 @@ describe('renewal over the kept channel', () => {
     await expectDenied(t, () => rawRenew(t, { csr: createCsr(newKey()) }), 'ERR_SVID_PROOF_INVALID', status.UNAUTHENTICATED, 'renew');
   });
 
+  it('fail/a bad CSR: refused as such under a good proof, and the proof is judged first under a bad one; neither spends the SVID', async () => {
+    const { t } = await startCa();
+    const agent = await agentOf(t);
+    const csr = createCsr(newKey());
+    csr[csr.length - 2]! ^= 0x01; // inside the signature's s: well-formed DER, wrong value
+    const proof = proveSvid(agent, 'renewal', csr, Date.now());
+    const denied = await expectDenied(t, () => rawRenew(t, { csr, proof }), 'ERR_CSR_INVALID', status.INVALID_ARGUMENT, 'renew');
+    expect(denied.caller).toBe(agent.id.toString());
+    const forged = { ...proof, signature: sign('sha256', Buffer.from('something else'), { key: newKey(), dsaEncoding: 'der' }) };
+    await expectDenied(t, () => rawRenew(t, { csr, proof: forged }), 'ERR_SVID_PROOF_INVALID', status.UNAUTHENTICATED, 'renew');
+    // Neither spent the SVID: it still renews.
+    expect((await renewWithProof(t, agent)).id.equals(agent.id)).toBe(true);
+  });
+
   it('ok/failover: a replica that is down is passed over for the next', async () => {
     const { t } = await startCa();
     const agent = await agentOf(t);

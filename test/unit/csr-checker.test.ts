@@ -8,7 +8,7 @@ import { OID } from '../../agent-sdk/certificate.js';
 import { createCsr } from '../../agent-sdk/csr.js';
 import { bitString, explicit, oid, sequence, smallInteger } from '../../agent-sdk/der.js';
 import { CsrChecker } from '../../ca/authority/csr-checker.js';
-import { readCsrKey } from '../../ca/authority/csr.js';
+import { readCsrKey, signatureJobOf } from '../../ca/authority/csr.js';
 import { newKey } from '../helpers/agents.js';
 
 // The CA checks CSRs with their signatures verified in worker threads; every
@@ -87,6 +87,34 @@ describe('CSR checks in worker threads', () => {
     });
   });
 
+  it('ok/another signature (a renewal proof\'s) verifies in the workers as on the calling thread, in one batch with a CSR', async () => {
+    const inWorkers = checker({ workers: 1, maxBytes: 4096 });
+    const here = checker({ workers: 0, maxBytes: 4096 });
+    const key = newKey();
+    const signed = Buffer.from('tessera-renewal-v1 and what it covers');
+    const signature = sign('sha256', signed, { key, dsaEncoding: 'der' });
+    const otherSigned = Buffer.from(signed);
+    otherSigned[0]! ^= 0x01;
+    const jobs: [string, Buffer, Buffer, Buffer][] = [
+      ['valid', signed, signature, spkiOf(key)],
+      ['valid, compressed point (the general key import)', signed, signature, compressedSpkiOf(key)],
+      ['signed bytes changed', otherSigned, signature, spkiOf(key)],
+      ['another key', signed, signature, spkiOf(newKey())],
+      ['a signature that is not DER', signed, Buffer.from('not a signature'), spkiOf(key)],
+      ['a key that is not a key', signed, signature, Buffer.from('not a key')],
+    ];
+    const expected = ['valid', 'valid', 'invalid', 'invalid', 'invalid', 'malformed'];
+    for (const csrs of [inWorkers, here]) {
+      // Asked in one turn with a CSR, as a renewal asks: every answer is its own.
+      const csrKey = newKey();
+      const [csrOutcome, ...verdicts] = await Promise.all([
+        csrs.check(createCsr(csrKey)), ...jobs.map(([, s, sig, spki]) => csrs.verifySignature(signatureJobOf(s, sig, spki))),
+      ]);
+      expect(csrOutcome).toEqual({ subjectPublicKeyInfo: spkiOf(csrKey) });
+      expect(verdicts, jobs.map(([name]) => name).join(', ')).toEqual(expected);
+    }
+  });
+
   it('fail/a worker that stops fails its pending checks with ERR_INTERNAL and is replaced', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tessera-csr-worker-'));
     dirs.push(dir);
@@ -125,5 +153,7 @@ describe('CSR checks in worker threads', () => {
     const csrs = checker({ workers: 1, maxBytes: 4096 });
     await csrs.close();
     await expect(csrs.check(createCsr(newKey()))).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+    const key = newKey();
+    await expect(csrs.verifySignature(signatureJobOf(Buffer.from('x'), sign('sha256', Buffer.from('x'), key), spkiOf(key)))).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
   });
 });
