@@ -89,9 +89,18 @@ export function clientContext(svid: X509SvidSource, bundle: X509BundleSource, tr
  * @example derToPem(bundle.authorities[0]!)
  */
 export function derToPem(der: Uint8Array): string {
+  return pemOf(der, 'CERTIFICATE');
+}
+
+/**
+ * DER to PEM with the type `label` ('CERTIFICATE REQUEST', ...). Never throws.
+ *
+ * @example pemOf(csrDer, 'CERTIFICATE REQUEST')
+ */
+export function pemOf(der: Uint8Array, label: string): string {
   const b64 = Buffer.from(der).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /**

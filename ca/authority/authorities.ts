@@ -11,7 +11,7 @@
  * number, compared under the journal's lock). The trust bundle is derived
  * from the records on every change.
  */
-import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
@@ -33,6 +33,7 @@ import {
   type CaCredential, type CaRoot, createRoot, isIssuedBy, keysDir, loadOrCreateRoot, signingRoot, writeAtomically,
 } from './keys.js';
 import { checkImportedIntermediate, checkOperatorRoot } from './imported-intermediate.js';
+import { intermediateCsr } from './intermediate-csr.js';
 import { checkRootStep, loadRecordedRoot } from './root-rotation.js';
 import { offlineRootWarnings } from './offline-root.js';
 import {
@@ -40,7 +41,8 @@ import {
 } from './lifecycle.js';
 import { ScheduleLease } from './schedule-lease.js';
 import {
-  type KeyMaterial, SEQUENCE_KEY, authorityKey, keyMaterialOp, newKeyMaterial, readAuthorityRecords, readKeyFile, readKeyMaterial, removeKeyFiles,
+  type KeyMaterial, PENDING_X509_KEY, SEQUENCE_KEY, authorityKey, keyMaterialOp, newKeyMaterial, pendingKeyOp, readAuthorityRecords, readKeyFile,
+  readKeyMaterial, readPendingKey, removeKeyFiles,
 } from './stored-authorities.js';
 
 /** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
@@ -212,29 +214,56 @@ export class Authorities {
   }
 
   /**
+   * Makes the key of the next intermediate here and seals it into the store
+   * as the pending key (replacing an earlier one), and returns a PEM
+   * certification request for it (intermediate-csr.ts), for the operator's
+   * offline root or upstream CA to sign; `importX509` with the certificate
+   * alone then brings it. The key never leaves this host. Audited.
+   *
+   * @example writeFileSync('next.csr', await authorities.createIntermediateCsr());
+   */
+  createIntermediateCsr(): Promise<string> {
+    return this.#serially(async () => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const op = await pendingKeyOp(this.#params.vault, privateKey);
+      await this.#params.journal.commit({ read: [], audit: { operation: 'authority.x509.csr' }, decide: () => ({ ops: [op], result: undefined }) });
+      return intermediateCsr(privateKey, this.trustDomain);
+    });
+  }
+
+  /**
    * Adds an intermediate made elsewhere (signed by the operator's offline root
    * or, through its chain, by an upstream CA) as the prepared X.509 authority,
    * after checking it (imported-intermediate.ts); its key is sealed into the
-   * store with its chain. Audited, allowed or denied; the key is never logged or audited.
+   * store with its chain. Without `keyPem` the certificate must be for the
+   * pending key (createIntermediateCsr), which it then uses up. Audited,
+   * allowed or denied; the key is never logged or audited.
    *
    * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with the
-   *   certificates or key; ERR_AUTHORITY_STATE when one is already prepared.
+   *   certificates or key (`key_mismatch`: not the pending key's certificate);
+   *   ERR_AUTHORITY_STATE when one is already prepared, or no key was given and none is pending.
    * @example await authorities.importX509(readFileSync('next-intermediate.pem', 'utf8'), readFileSync('next-key.pem', 'utf8'));
    */
-  importX509(certificatesPem: string, keyPem: string): Promise<AuthorityRecord> {
+  importX509(certificatesPem: string, keyPem?: string): Promise<AuthorityRecord> {
     return this.#serially(async () => {
       await this.#readAndTell();
       const event = { operation: 'authority.x509.prepare' };
       const now = this.#params.clock.now();
+      const pending = keyPem === undefined ? await readPendingKey(this.#params.store, this.#params.vault) : undefined;
       const credential = await checkAudited(this.#params.journal, event, () => {
         checkPrepare([...this.#records.values()], 'x509');
-        const imported = checkImportedIntermediate({ certificatesPem, keyPem, root: this.root, trustDomain: this.trustDomain, nowMs: now });
+        if (keyPem === undefined && !pending) {
+          throw new TesseraError('ERR_AUTHORITY_STATE', 'no intermediate key is pending: make one with `tessera authority x509 csr`, or bring the key with --key');
+        }
+        const imported = checkImportedIntermediate({
+          certificatesPem, keyPem: keyPem ?? pending!.export({ format: 'pem', type: 'pkcs8' }).toString(), root: this.root, trustDomain: this.trustDomain, nowMs: now,
+        });
         const id = imported.keyIdentifier.toString('hex');
         if (this.#x509.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `x509 authority ${id} is already known: bring a new key`);
         return imported;
       });
       const material: KeyMaterial = { kind: 'x509', id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
-      return this.#addPrepared(material, event, now);
+      return this.#addPrepared(material, event, now, pending ? [{ type: 'del', key: PENDING_X509_KEY }] : []);
     });
   }
 
@@ -275,11 +304,11 @@ export class Authorities {
   }
 
   /** Commits `material` as the prepared authority of its kind, its key sealed into the store in the same transaction. */
-  async #addPrepared(material: KeyMaterial, event: AuditEvent, now: number): Promise<AuthorityRecord> {
+  async #addPrepared(material: KeyMaterial, event: AuditEvent, now: number, ops: StoreOp[] = []): Promise<AuthorityRecord> {
     const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
     const record: AuthorityRecord = { kind: material.kind, id: material.id, state: 'prepared', ...validity, changedAtMs: now };
     this.#holdKey(material);
-    await this.#commit(material.kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material)]);
+    await this.#commit(material.kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material), ...ops]);
     return record;
   }
 
