@@ -106,6 +106,8 @@ export class RevocationList extends EventEmitter {
   /** @throws {SpiffeIdError} for a bad trust domain; TypeError for a bad staleAfterMs. */
   constructor(options: RevocationListOptions) {
     super();
+    // Every TLS and gRPC server built on a source listens for authority entries: no leak to warn of.
+    this.setMaxListeners(0);
     this.trustDomain = parseTrustDomain(options.trustDomain);
     this.#clock = options.clock ?? systemClock;
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
