@@ -34,14 +34,13 @@ const mergedJwt = new WeakMap<JwtBundle, { keyIds: ReadonlySet<string>; merged: 
 export function withRevokedAuthorities(bundle: X509Bundle, revocations: RevocationList | undefined): X509Bundle {
   const keys = revocations?.trustDomain === bundle.trustDomain ? revocations.revokedX509Authorities : [];
   if (keys.length === 0) return bundle;
-  const added = keys.filter((key) => !bundle.revokedAuthorities.some((known) => known.equals(key)));
-  const roots = bundle.authorities.filter((root) => !keys.some((key) => key.equals(readCertificate(root).subjectPublicKeyInfo)));
-  if (added.length === 0 && roots.length === bundle.authorities.length) return bundle;
+  // Called on every handshake: the merge (or that there is nothing to merge) is worked out once.
   const memo = mergedX509.get(bundle);
   if (memo?.keys === keys) return memo.merged;
-  const merged = new X509Bundle(bundle.trustDomain, roots, bundle.sequenceNumber, {
-    revoked: [...bundle.revokedAuthorities, ...added], tainted: bundle.taintedAuthorities,
-  });
+  const added = keys.filter((key) => !bundle.revokedAuthorities.some((known) => known.equals(key)));
+  const roots = bundle.authorities.filter((root) => !keys.some((key) => key.equals(readCertificate(root).subjectPublicKeyInfo)));
+  const merged = added.length === 0 && roots.length === bundle.authorities.length ? bundle
+    : new X509Bundle(bundle.trustDomain, roots, bundle.sequenceNumber, { revoked: [...bundle.revokedAuthorities, ...added], tainted: bundle.taintedAuthorities });
   mergedX509.set(bundle, { keys, merged });
   return merged;
 }
