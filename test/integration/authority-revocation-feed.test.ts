@@ -10,6 +10,10 @@
  *
  * and its servers close the connections opened through the authority before the
  * revoke (node:tls, and gRPC served with serveMtlsGrpc).
+ *
+ * A client that does not ask for authority entries (an SDK built before them,
+ * which would refuse the stream for one and go stale) is sent none, and stays
+ * caught up.
  */
 import type { AddressInfo } from 'node:net';
 import type tls from 'node:tls';
@@ -25,16 +29,20 @@ import { mtlsChannelCredentials, mtlsServerCredentials } from '../../agent-sdk/g
 import { serveMtlsGrpc } from '../../agent-sdk/grpc-serve.js';
 import type { JwtBundle, JwtBundleSource } from '../../agent-sdk/jwt-bundle.js';
 import type { JwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
-import { RevocationList } from '../../agent-sdk/revocation-list.js';
+import type { WatchRevocationsResponse__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsResponse.js';
+import { tesseraProto } from '../../agent-sdk/proto.js';
+import { RevocationList, isAuthorityEntry } from '../../agent-sdk/revocation-list.js';
 import { RevocationFollower } from '../../agent-sdk/revocation.js';
 import { staticSource } from '../../agent-sdk/source.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
+import { proveSvid } from '../../agent-sdk/svid-proof.js';
 import { connectMtls, createMtlsServer } from '../../agent-sdk/tls.js';
 import { validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
 import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import { Authority } from '../../ca/authority/authority.js';
 import { AuthorityClient } from '../../ca/authority-client.js';
 import { jsonMethod } from '../helpers/json-grpc.js';
+import { rawClient } from '../helpers/raw-grpc.js';
 import { type World, roundTrip, spawnAgent, startWorld } from '../helpers/revocation-world.js';
 import { refusal } from '../helpers/task-agents.js';
 import { readStoredKeys } from '../helpers/stored-keys.js';
@@ -207,4 +215,95 @@ describe('revoked authorities on the revocation feed', () => {
     // The servers (on the first validator, which kept following through the restart) refuse the forged leaf.
     await expectRefused(validator, forged);
   }, 120_000);
+
+  it('ok/a client that does not ask for authority entries (an SDK built before them) is sent none and stays caught up; the SDK gets them', async () => {
+    const w = (world = await startWorld());
+    const authorities = w.own(new AuthorityClient(w.t.ca.adminSocket));
+    const agent = await spawnAgent(w, 'task-1');
+    const leaving = await spawnAgent(w, 'task-2');
+    const [oldX509] = (await authorities.list('x509')).authorities;
+    const [oldJwt] = (await authorities.list('jwt')).authorities;
+    for (const [kind, old] of [['x509', oldX509], ['jwt', oldJwt]] as const) {
+      await authorities.prepare(kind);
+      await authorities.step(kind, 'activate');
+      await authorities.step(kind, 'taint', old!.authorityId);
+    }
+    // Whoever calls the CA below moves off the tainted intermediate first: once revoked, the CA refuses it.
+    const issuerOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
+    const oldIssuer = issuerOf(agent.getX509Svid());
+    for (const source of [agent, leaving, w.service.source]) {
+      await vi.waitFor(() => expect(issuerOf(source.getX509Svid())).not.toBe(oldIssuer), { timeout: 10_000 });
+    }
+
+    // The current SDK's follower, and the same follower on the request an older SDK sends.
+    const { validator: current, follower: currentFollower } = followFeedOnly(w, w.service.source.bundle, w.service.source.getJwtBundleForTrustDomain(TD)!);
+    const old = w.own(rawClient(w.t, 'mtls', agent.getX509Svid()));
+    const oldList = new RevocationList({ trustDomain: TD });
+    const oldFollower = w.own(new RevocationFollower({ list: oldList, open: (after) => watchAsOldSdk(old, after) }));
+    const failures: TesseraError[] = [];
+    for (const follower of [currentFollower, oldFollower]) follower.on('updateFailed', (err: TesseraError) => failures.push(err));
+    oldFollower.start();
+    const live = record(w, watchAsOldSdk(old, 0));
+    expect(await currentFollower.synced(5_000)).toBe(true);
+    expect(await oldFollower.synced(5_000)).toBe(true);
+
+    await authorities.step('x509', 'revoke', oldX509!.authorityId);
+    await authorities.step('jwt', 'revoke', oldJwt!.authorityId);
+    // An ordinary entry after them.
+    const [released] = await leaving.caClient.releaseIdentity();
+    const head = released!.sequence;
+    await vi.waitFor(() => expect([current.revocations.head, oldList.head, live.at(-1)?.headSequence]).toEqual([head, head, head]));
+
+    const authoritySequences = current.revocations.entriesAfter(0).filter(isAuthorityEntry).map((e) => e.sequence);
+    expect(authoritySequences).toHaveLength(2);
+    expect(current.revocations.revokedJwtKeyIds.has(oldJwt!.authorityId)).toBe(true);
+    expect(current.revocations.revokedX509Authorities.map((k) => k.toString('base64'))).toEqual([oldIssuer]);
+    // The older client: the released identity, no authority entry, never a broken stream, current.
+    expect(oldList.isRevoked({ id: leaving.getX509Svid().id })).toBe(true);
+    expect(oldList.revokedX509Authorities).toHaveLength(0);
+    expect(oldList.revokedJwtKeyIds.size).toBe(0);
+    expect(oldList.isCurrent()).toBe(true);
+    expect(failures).toEqual([]);
+    // Each authority batch reached it as a message without entries that carries the head.
+    expect(kindsOf(live)).toEqual(['REVOCATION_KIND_CHAIN']);
+    for (const sequence of authoritySequences) {
+      expect(live.find((m) => m.headSequence === sequence)).toMatchObject({ entries: [], caughtUp: true });
+    }
+
+    // The initial list, over mTLS and with a proof: the same, caught up at the CA's head.
+    const proven = (svid: X509Svid) => ({ afterSequence: 0, proof: proveSvid(svid, 'revocationWatch', new Uint8Array(0), Date.now()) });
+    const initial = record(w, watchAsOldSdk(old, 0));
+    const initialProven = record(w, w.own(rawClient(w.t, 'public')).makeServerStreamRequest(
+      PROVEN_WATCH.path, PROVEN_WATCH.requestSerialize, PROVEN_WATCH.responseDeserialize, proven(agent.getX509Svid()),
+    ));
+    // The current SDK's proven stream gets the authority entries.
+    const sdkProven = record(w, w.service.source.caClient.watchRevocationsWithProof(0, w.service.source.getX509Svid(), Date.now()));
+    for (const messages of [initial, initialProven, sdkProven]) {
+      await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ caughtUp: true, headSequence: head }));
+    }
+    expect(kindsOf(initial)).toEqual(['REVOCATION_KIND_CHAIN']);
+    expect(kindsOf(initialProven)).toEqual(['REVOCATION_KIND_CHAIN']);
+    expect(kindsOf(sdkProven)).toEqual(['REVOCATION_KIND_X509_AUTHORITY', 'REVOCATION_KIND_JWT_AUTHORITY', 'REVOCATION_KIND_CHAIN']);
+  }, 60_000);
 });
+
+const WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocations;
+const PROVEN_WATCH = tesseraProto().tessera.v1.RevocationService.service.WatchRevocationsWithProof;
+
+/** WatchRevocations as an SDK built before authority entries asks for it: without authority_entries. */
+function watchAsOldSdk(client: grpc.Client, afterSequence: number): grpc.ClientReadableStream<WatchRevocationsResponse__Output> {
+  return client.makeServerStreamRequest(WATCH.path, WATCH.requestSerialize, WATCH.responseDeserialize, { afterSequence });
+}
+
+/** The messages `stream` delivers, as they arrive; cancelled with the world. */
+function record(w: World, stream: grpc.ClientReadableStream<WatchRevocationsResponse__Output>): WatchRevocationsResponse__Output[] {
+  const messages: WatchRevocationsResponse__Output[] = [];
+  stream.on('data', (m: WatchRevocationsResponse__Output) => messages.push(m));
+  stream.on('error', () => {});
+  w.own({ close: () => stream.cancel() });
+  return messages;
+}
+
+function kindsOf(messages: readonly WatchRevocationsResponse__Output[]): string[] {
+  return messages.flatMap((m) => m.entries.map((e) => e.kind));
+}
