@@ -330,12 +330,14 @@ export class CaClient {
    * Opens the revocation stream (over mutual TLS, with the current SVID),
    * resuming after `afterSequence`. The caller reads 'data', 'error' and 'end'
    * and cancels it when done; the follower in revocation.ts does all that.
+   * It asks for authority entries (x509_authority, jwt_authority), which the CA
+   * keeps from a client that does not ask (one built before they existed).
    *
    * @throws {TesseraError} ERR_PEER_UNAUTHENTICATED when the client has no SVID.
    * @example const stream = client.watchRevocations(list.head);
    */
   watchRevocations(afterSequence: number): grpc.ClientReadableStream<WatchRevocationsResponse__Output> {
-    return this.#movingOnWhenUnavailable(this.#mtlsClients().revocation.WatchRevocations({ afterSequence }));
+    return this.#movingOnWhenUnavailable(this.#mtlsClients().revocation.WatchRevocations({ afterSequence, authorityEntries: true }));
   }
 
   /**
@@ -351,7 +353,7 @@ export class CaClient {
   watchRevocationsWithProof(afterSequence: number, svid: X509Svid, signedAtMs: number): grpc.ClientReadableStream<WatchRevocationsResponse__Output> {
     const proof = proveSvid(svid, 'revocationWatch', new Uint8Array(0), signedAtMs);
     // The same fields and numbers as WatchRevocationsResponse (revocation.proto).
-    return this.#movingOnWhenUnavailable(this.#publicClients().revocation.WatchRevocationsWithProof({ afterSequence, proof }));
+    return this.#movingOnWhenUnavailable(this.#publicClients().revocation.WatchRevocationsWithProof({ afterSequence, proof, authorityEntries: true }));
   }
 
   /**

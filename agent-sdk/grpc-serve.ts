@@ -8,7 +8,6 @@
  */
 import net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
-import type { RevocationList, RevocationSubject } from './revocation-list.js';
 
 /** The addresses grpc-js reports for a call (ServerInterceptingCallInterface.getConnectionInfo). */
 export interface ConnectionInfo {
@@ -42,20 +41,20 @@ export function closeGrpcConnection(info: ConnectionInfo): boolean {
 }
 
 /**
- * Closes the connection a verified call came on as soon as `subject` is
- * revoked (or the list goes stale and fails closed), even when no call is
- * running then. Only for connections serveMtlsGrpc accepted; a no-op otherwise.
- * Never throws.
+ * Closes the connection a verified call came on as soon as `track` calls the
+ * closer it is given (its peer revoked, or the authority that signed its
+ * certificate), even when no call is running then; `track` returns the
+ * function that stops tracking, called when the connection closes. Once per
+ * connection and `peer` (a name for the certificate). Only for connections
+ * serveMtlsGrpc accepted; a no-op otherwise. Never throws.
  *
- * @example trackGrpcConnection(call.getConnectionInfo(), revocationSubjectOf(id, leafDer), list);
+ * @example trackGrpcConnection(call.getConnectionInfo(), serialHex, (close) => list.track(subject, close));
  */
-export function trackGrpcConnection(info: ConnectionInfo, subject: RevocationSubject, revocations: RevocationList): void {
+export function trackGrpcConnection(info: ConnectionInfo, peer: string, track: (close: () => void) => () => void): void {
   const connection = accepted.get(keyOf(info));
-  const peer = `${String(subject.id)}|${subject.serialHex ?? ''}`;
   if (!connection || connection.tracked.has(peer)) return;
   connection.tracked.add(peer);
-  const untrack = revocations.track(subject, () => connection.socket.destroy());
-  connection.socket.once('close', untrack);
+  connection.socket.once('close', track(() => connection.socket.destroy()));
 }
 
 /** A server started by serveMtlsGrpc. */

@@ -29,7 +29,8 @@ import { trackGrpcConnection } from './grpc-serve.js';
 import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
 import { watchSources } from './source.js';
 import { checkX509SvidLeaf } from './verify.js';
-import { checkLeafIssuer } from './revoked-authority.js';
+import { checkLeafIssuer, withRevokedAuthoritiesOf } from './revoked-authority.js';
+import { RevokedIssuerWatch } from './revoked-issuer-watch.js';
 import type { MtlsOptions } from './tls.js';
 
 /** Options for `mtlsServerCredentials`. */
@@ -95,19 +96,28 @@ export function mtlsServerCredentials(
   const credentials = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, true);
   const clock = options.clock ?? systemClock;
   const revocations = revocationsToEnforce(options.revocations, svid, bundle);
+  const issuers = new RevokedIssuerWatch(bundle, revocations);
   const interceptor: grpc.ServerInterceptor = (method, call) =>
     refusingInterceptor(call, method.path, options.onPeerRejected, () => {
-      const verified = verifyCallPeer(call, trustDomain(), bundle, clock);
+      const verified = verifyCallPeer(call, trustDomain(), withRevokedAuthoritiesOf(bundle, revocations), clock);
       if (authorizer) authorizePeer(authorizer, verified.id, [verified.leaf]);
       revocations?.check(revocationSubjectOf(verified.id, verified.leaf.raw));
       return verified;
-    }, revocations && ((verified, end) => {
-      // Flow 7: a running call of a peer revoked later ends with ERR_REVOKED, and
-      // the connection closes when serveMtlsGrpc accepted it.
+    }, (verified, end) => {
+      // Flow 7: a running call of a peer revoked later, or whose certificate's issuer is revoked
+      // later, ends with ERR_REVOKED, and the connection closes when serveMtlsGrpc accepted it.
       const subject = revocationSubjectOf(verified.id, verified.leaf.raw);
-      trackGrpcConnection(call.getConnectionInfo(), subject, revocations);
-      return revocations.track(subject, end);
-    }));
+      const watch = (close: (error: TesseraError) => void) => {
+        const untrackPeer = revocations?.track(subject, close);
+        const untrackIssuer = issuers.track(verified.id.trustDomain, verified.leaf.raw, close);
+        return () => {
+          untrackPeer?.();
+          untrackIssuer();
+        };
+      };
+      trackGrpcConnection(call.getConnectionInfo(), `${verified.id}|${subject.serialHex ?? ''}`, watch);
+      return watch(end);
+    });
   return grpc.experimental.createServerCredentialsWithInterceptors(credentials, [interceptor]);
 }
 

@@ -10,8 +10,12 @@ import { PeerError, TesseraError } from './errors.js';
 import { SpiffeId, isSpiffeId, parseTrustDomain } from './spiffe-id.js';
 import { describeId } from './tessera-id.js';
 
-/** What an entry names: a certificate, a token, an identity, a task, or a delegation subtree. */
-export type RevocationKind = 'serial' | 'jti' | 'agent' | 'task' | 'chain';
+/**
+ * What an entry names: a certificate, a token, an identity, a task, a
+ * delegation subtree, or a signing authority of the trust domain (an X.509
+ * intermediate or root, a JWT key) the operator revoked.
+ */
+export type RevocationKind = 'serial' | 'jti' | 'agent' | 'task' | 'chain' | 'x509_authority' | 'jwt_authority';
 
 /** Why an entry exists. */
 export type RevocationCause = 'operator' | 'released' | 'task_completed';
@@ -21,7 +25,10 @@ export interface RevocationEntry {
   /** Increases by one with every entry the CA commits. */
   readonly sequence: number;
   readonly kind: RevocationKind;
-  /** Serial (lowercase hex), jti, SPIFFE ID (agent, chain) or `<orchestrator>/<task>`. */
+  /**
+   * Serial (lowercase hex), jti, SPIFFE ID (agent, chain), `<orchestrator>/<task>`,
+   * the SHA-256 of the public key (x509_authority, lowercase hex) or the key id (jwt_authority).
+   */
   readonly target: string;
   /** For chain entries: the root and every descendant the CA knew of. */
   readonly coveredIds: readonly string[];
@@ -29,6 +36,8 @@ export interface RevocationEntry {
   /** When everything the entry covers has expired. */
   readonly expiresAtMs: number;
   readonly cause: RevocationCause;
+  /** For x509_authority entries: the authority's public key, base64 of the DER SubjectPublicKeyInfo. */
+  readonly publicKey?: string;
 }
 
 /** What a validator knows about a peer or a token's subject. */
@@ -85,6 +94,8 @@ export class RevocationList extends EventEmitter {
   readonly #index = new Map<string, Set<number>>();
   readonly #tracked = new Set<Tracked>();
   #head = 0;
+  #revokedX509: readonly Buffer[] = [];
+  #revokedJwt: ReadonlySet<string> = new Set();
   #connected = false;
   /** When the list last knew it was current (or was created). */
   #currentAtMs: number;
@@ -95,6 +106,8 @@ export class RevocationList extends EventEmitter {
   /** @throws {SpiffeIdError} for a bad trust domain; TypeError for a bad staleAfterMs. */
   constructor(options: RevocationListOptions) {
     super();
+    // Every TLS and gRPC server built on a source listens for authority entries: no leak to warn of.
+    this.setMaxListeners(0);
     this.trustDomain = parseTrustDomain(options.trustDomain);
     this.#clock = options.clock ?? systemClock;
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
@@ -115,6 +128,20 @@ export class RevocationList extends EventEmitter {
   }
 
   /**
+   * The public keys (DER SubjectPublicKeyInfo) of the X.509 authorities the
+   * entries revoke. A new array whenever they change. The verifiers add them
+   * to the bundle's revoked authorities (withRevokedAuthorities).
+   */
+  get revokedX509Authorities(): readonly Buffer[] {
+    return this.#revokedX509;
+  }
+
+  /** The key ids of the JWT authorities the entries revoke. A new set whenever they change. */
+  get revokedJwtKeyIds(): ReadonlySet<string> {
+    return this.#revokedJwt;
+  }
+
+  /**
    * Adds entries (ignoring ones already held or already expired) and closes the
    * tracked connections they cover. With `reset`, drops everything first (the
    * CA's state was replaced). Returns the entries added. Never throws.
@@ -124,6 +151,7 @@ export class RevocationList extends EventEmitter {
       this.#entries.clear();
       this.#index.clear();
       this.#head = 0;
+      this.#recountAuthorities();
     }
     const now = this.#clock.now();
     const added: RevocationEntry[] = [];
@@ -139,6 +167,7 @@ export class RevocationList extends EventEmitter {
       added.push(entry);
     }
     if (added.length === 0) return added;
+    if (added.some(isAuthorityEntry)) this.#recountAuthorities();
     this.#armPruneTimer();
     for (const t of [...this.#tracked]) {
       const entry = this.find(t.subject);
@@ -268,8 +297,10 @@ export class RevocationList extends EventEmitter {
   /** Drops entries that no longer cover anything unexpired. */
   prune(): void {
     const now = this.#clock.now();
+    let authorities = false;
     for (const entry of this.#entries.values()) {
       if (entry.expiresAtMs + ENTRY_GRACE_MS > now) continue;
+      authorities ||= isAuthorityEntry(entry);
       this.#entries.delete(entry.sequence);
       for (const key of keysOf(entry)) {
         const set = this.#index.get(key);
@@ -277,7 +308,14 @@ export class RevocationList extends EventEmitter {
         if (set?.size === 0) this.#index.delete(key);
       }
     }
+    if (authorities) this.#recountAuthorities();
     this.#armPruneTimer();
+  }
+
+  #recountAuthorities(): void {
+    const held = [...this.#entries.values()];
+    this.#revokedX509 = held.filter((e) => e.kind === 'x509_authority' && e.publicKey).map((e) => Buffer.from(e.publicKey!, 'base64'));
+    this.#revokedJwt = new Set(held.filter((e) => e.kind === 'jwt_authority').map((e) => e.target));
   }
 
   #armPruneTimer(): void {
@@ -314,7 +352,16 @@ function keysOf(entry: RevocationEntry): string[] {
       return [`task:${entry.target}`];
     case 'chain':
       return [`chain:${entry.target}`, ...entry.coveredIds.map((id) => `id:${id}`)];
+    case 'x509_authority':
+    case 'jwt_authority':
+      // Found by key, not by subject: see revokedX509Authorities and revokedJwtKeyIds.
+      return [`${entry.kind}:${entry.target}`];
   }
+}
+
+/** Whether an entry revokes a signing authority (which the verifiers read through the bundle, not `find`). */
+export function isAuthorityEntry(entry: RevocationEntry): boolean {
+  return entry.kind === 'x509_authority' || entry.kind === 'jwt_authority';
 }
 
 function revokedError(entry: RevocationEntry): PeerError {

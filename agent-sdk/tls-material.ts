@@ -17,6 +17,7 @@ import type { RevocationList, RevocationSubject } from './revocation-list.js';
 import { type SpiffeId, parseTrustDomain } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { verifyX509Svid, type VerifiedX509Svid } from './verify.js';
+import { withRevokedAuthoritiesOf } from './revoked-authority.js';
 
 /** PEM text of an SVID: the chain (leaf first) and the private key. Held in memory only. */
 export interface SvidPem {
@@ -88,9 +89,18 @@ export function clientContext(svid: X509SvidSource, bundle: X509BundleSource, tr
  * @example derToPem(bundle.authorities[0]!)
  */
 export function derToPem(der: Uint8Array): string {
+  return pemOf(der, 'CERTIFICATE');
+}
+
+/**
+ * DER to PEM with the type `label` ('CERTIFICATE REQUEST', ...). Never throws.
+ *
+ * @example pemOf(csrDer, 'CERTIFICATE REQUEST')
+ */
+export function pemOf(der: Uint8Array, label: string): string {
   const b64 = Buffer.from(der).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /**
@@ -322,7 +332,7 @@ function verifyPeerChain(
   revocations: RevocationList | undefined,
 ): VerifiedX509Svid {
   if (chain.length === 0) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'peer presented no certificate');
-  const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
+  const bundles = restrictBundles(withRevokedAuthoritiesOf(bundle, revocations), trustDomainsOf(svid, trustDomains));
   const nowMs = clock.now();
   const verified = rememberedVerification(chain[0]!, bundles, nowMs) ?? verifyAndRemember(chain, bundles, nowMs);
   return admitVerified(verified, authorizer, revocations);
@@ -352,7 +362,7 @@ export function verifyPeerSocket(
 ): VerifiedX509Svid {
   const leaf = (socket.getPeerCertificate(false) as Partial<PeerCertificate> | null)?.raw;
   if (leaf) {
-    const bundles = restrictBundles(bundle, trustDomainsOf(svid, trustDomains));
+    const bundles = restrictBundles(withRevokedAuthoritiesOf(bundle, revocations), trustDomainsOf(svid, trustDomains));
     const remembered = rememberedVerification(leaf, bundles, clock.now());
     if (remembered) return admitVerified(remembered, authorizer, revocations);
   }

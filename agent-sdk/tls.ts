@@ -30,8 +30,8 @@ import {
   verifyPeerSocket,
 } from './tls-material.js';
 import type { VerifiedX509Svid } from './verify.js';
-import { type RevocationList, revocationsToEnforce } from './revocation-list.js';
-import { checkPathAuthorities } from './revoked-authority.js';
+import { type RevocationEntry, type RevocationList, isAuthorityEntry, revocationsToEnforce } from './revocation-list.js';
+import { checkPathAuthorities, withRevokedAuthoritiesOf } from './revoked-authority.js';
 
 /** Options shared by the server and client helpers. */
 export interface MtlsOptions {
@@ -125,24 +125,34 @@ export function hookMtlsServer<S extends tls.Server>(
   perConnection.rejectUnauthorized = true;
   server.setSecureContext(contextOptions(svid, bundle, options.trustDomains));
 
-  // Open connections and their verified paths: a bundle that revokes an intermediate on a path closes it.
+  // Open connections and their verified paths: a bundle, or a revocation entry, that revokes an
+  // authority on a path closes it.
   const open = new Map<tls.TLSSocket, VerifiedX509Svid>();
+  const closeThroughRevoked = () => {
+    const bundles = withRevokedAuthoritiesOf(bundle, revocations);
+    for (const [socket, verified] of open) {
+      const current = bundles.getX509BundleForTrustDomain(verified.id.trustDomain);
+      try {
+        if (current && !socket.destroyed) checkPathAuthorities(current, verified.verifiedChain);
+      } catch (err) {
+        rejectPeer(server, socket, asPeerFailure(err));
+      }
+    }
+  };
   const reload = () => {
     try {
       server.setSecureContext(contextOptions(svid, bundle, options.trustDomains));
     } catch (err) {
       server.emit('updateFailed', asPeerFailure(err));
     }
-    for (const [socket, verified] of open) {
-      const current = bundle.getX509BundleForTrustDomain(verified.id.trustDomain);
-      try {
-        if (current) checkPathAuthorities(current, verified.verifiedChain);
-      } catch (err) {
-        rejectPeer(server, socket, asPeerFailure(err));
-      }
-    }
+    closeThroughRevoked();
   };
   server.once('close', watchSources([svid, bundle], reload));
+  const onRevoked = (entry: RevocationEntry) => {
+    if (isAuthorityEntry(entry)) closeThroughRevoked();
+  };
+  revocations?.on('revoked', onRevoked);
+  server.once('close', () => revocations?.off('revoked', onRevoked));
 
   server.prependListener('secureConnection', (socket: tls.TLSSocket) => {
     let verified: VerifiedX509Svid;

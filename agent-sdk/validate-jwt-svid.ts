@@ -9,6 +9,7 @@ import { JwtBundle, type JwtBundleSource } from './jwt-bundle.js';
 import { JWT_SVID_ALGORITHM, type JwtSvid, type JwtSvidClaims, MAX_JWT_SVID_TTL_MS, type StandardJwtSvidClaims, certificateThumbprint, chainFromAct } from './jwt-svid.js';
 import { MAX_LINEAGE_DEPTH } from './lineage.js';
 import { revocationsOf } from './revocation-list.js';
+import { withoutRevokedJwtKeys } from './revoked-authority.js';
 import { isScope, parseScopes, scopesCover } from './scope.js';
 import { SpiffeId } from './spiffe-id.js';
 import { peerId } from './tls.js';
@@ -127,7 +128,9 @@ export async function verifyJwtSvidClaims(
   if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') invalid('typ must be JWT or JOSE');
   if (typeof header.kid !== 'string') invalid('no kid');
   const subject = typeof unverified.sub === 'string' ? parseSubject(unverified.sub) : invalid('no sub');
-  const bundle = jwtBundleFor(options.bundle, subject.trustDomain);
+  // The JWT keys the revocation feed revoked are gone too, though the bundle may still list them.
+  const found = jwtBundleFor(options.bundle, subject.trustDomain);
+  const bundle = found && withoutRevokedJwtKeys(found, revocationsOf(options.bundle));
   if (!bundle) invalid(`no JWT bundle for trust domain ${subject.trustDomain}`);
   const key = bundle!.findKey(header.kid as string);
   if (!key) invalid('unknown kid');

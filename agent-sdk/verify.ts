@@ -3,7 +3,8 @@ import type { X509BundleSource } from './bundle.js';
 import { KEY_USAGE, readBasicConstraints, readCertificate, readKeyUsage, readSubjectAltNames, type CertificateFields } from './certificate.js';
 import { verifyCertificateChain } from './chain.js';
 import { SvidError } from './errors.js';
-import { checkPathAuthorities } from './revoked-authority.js';
+import { revocationsOf } from './revocation-list.js';
+import { checkPathAuthorities, withRevokedAuthorities } from './revoked-authority.js';
 import { SpiffeId } from './spiffe-id.js';
 
 /** What a successful X509-SVID verification proves. */
@@ -26,7 +27,8 @@ export interface VerifiedX509Svid {
  *   the chain does not verify; `ERR_SVID_EXPIRED` when a certificate on the path has
  *   expired; `ERR_BUNDLE_INVALID` when there is no usable bundle for the leaf's
  *   trust domain; {PeerError} `ERR_REVOKED` when the path goes through an
- *   intermediate the bundle lists as revoked.
+ *   authority the bundle lists as revoked, or the revocation list `bundles`
+ *   carries (an X509Source's) revokes.
  * @example
  * const { id } = verifyX509Svid(peerChain, source);
  * if (!id.memberOf('tessera.local')) ...
@@ -36,8 +38,9 @@ export function verifyX509Svid(chain: readonly Uint8Array[], bundles: X509Bundle
   const leafDer = chain[0];
   if (!leafDer) throw new SvidError('ERR_SVID_INVALID', 'certificate chain is empty');
   const id = checkLeafRules(readLeaf(leafDer));
-  const bundle = bundles.getX509BundleForTrustDomain(id.trustDomain);
-  if (!bundle) throw new SvidError('ERR_BUNDLE_INVALID', `no bundle for trust domain "${id.trustDomain}"`);
+  const found = bundles.getX509BundleForTrustDomain(id.trustDomain);
+  if (!found) throw new SvidError('ERR_BUNDLE_INVALID', `no bundle for trust domain "${id.trustDomain}"`);
+  const bundle = withRevokedAuthorities(found, revocationsOf(bundles));
   const verifiedChain = verifyCertificateChain(chain, bundle.certificates, nowMs);
   checkPathAuthorities(bundle, verifiedChain);
   return { id, verifiedChain };

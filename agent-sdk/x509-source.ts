@@ -8,7 +8,8 @@ import { type Clock, systemClock } from './clock.js';
 import { createCsr } from './csr.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
 import { errorFromServiceError } from './error-status.js';
-import { RevocationList } from './revocation-list.js';
+import { RevocationList, isAuthorityEntry, type RevocationEntry } from './revocation-list.js';
+import { withRevokedAuthorities, withoutRevokedJwtKeys } from './revoked-authority.js';
 import { RevocationFollower } from './revocation.js';
 import { BundleFollower } from './bundle-follower.js';
 import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
@@ -126,8 +127,10 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     if (options.revocation !== false) {
       this.#revocations = new RevocationList({ trustDomain: first.issued.bundle.trustDomain, clock: this.#clock, ...options.revocation });
       this.#follower = new RevocationFollower({ list: this.#revocations, open: (after) => this.#openRevocations(after) });
-      this.#revocations.on('revoked', () => {
+      this.#revocations.on('revoked', (entry: RevocationEntry) => {
         if (this.#revocations!.isRevoked(revocationSubjectOf(this.#svid.id, this.#svid.certificates[0]!))) this.#selfRevoked();
+        // The bundles handed out leave a revoked authority at once, whether or not the bundle stream said so yet.
+        if (isAuthorityEntry(entry)) this.emit('update');
       });
       this.#follower.on('stopped', (err: TesseraError) => {
         if (err.code === 'ERR_REVOKED') this.#selfRevoked();
@@ -212,18 +215,25 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    * domains they are given (`trustDomains`, default this source's own).
    */
   getX509BundleForTrustDomain(trustDomain: string): X509Bundle | undefined {
-    return trustDomain === this.#client.bundle.trustDomain ? this.#client.bundle : this.#client.federatedBundles.get(trustDomain)?.x509;
+    return trustDomain === this.#client.bundle.trustDomain ? this.bundle : this.#client.federatedBundles.get(trustDomain)?.x509;
   }
 
-  /** The JWT keys (for validateJwtSvid) of this source's trust domain or a federated one, from the CA's last bundle; undefined for any other. */
+  /**
+   * The JWT keys (for validateJwtSvid) of this source's trust domain or a federated one, from the CA's last bundle
+   * less the keys its revocation feed revoked; undefined for any other.
+   */
   getJwtBundleForTrustDomain(trustDomain: string): JwtBundle | undefined {
     const jwt = this.#client.jwtBundle;
-    return jwt?.trustDomain === trustDomain ? jwt : this.#client.federatedBundles.get(trustDomain)?.jwt;
+    return jwt?.trustDomain === trustDomain ? withoutRevokedJwtKeys(jwt, this.#revocations) : this.#client.federatedBundles.get(trustDomain)?.jwt;
   }
 
-  /** The current trust bundle. */
+  /**
+   * The current trust bundle, with the authorities the revocation feed revoked
+   * (withRevokedAuthorities): the bundle stream and the feed each carry them,
+   * and the first to arrive is in force.
+   */
   get bundle(): X509Bundle {
-    return this.#client.bundle;
+    return withRevokedAuthorities(this.#client.bundle, this.#revocations);
   }
 
   /** The CA client authenticated with this source's SVID (for spawn, tokens, ...). */

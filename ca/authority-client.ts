@@ -34,7 +34,8 @@ export class AuthorityClient {
 
   /**
    * Prepares a new authority; for X.509, `brought` gives an intermediate made
-   * elsewhere (PEM certificate then its upstream chain, and its PEM key) instead.
+   * elsewhere (PEM certificate then its upstream chain, and its PEM key, or ''
+   * for the key createIntermediateCsr left pending) instead.
    *
    * @throws {TesseraError} ERR_AUTHORITY_STATE while one is prepared (or, with nothing
    *   brought, when the CA holds no root key); ERR_AUTHORITY_INVALID for an unfit
@@ -45,6 +46,17 @@ export class AuthorityClient {
     const request = { kind: WIRE_KIND[kind], ...brought };
     const res = await this.#call<{ authority: Authority__Output | null }>((cb) => this.#client.PrepareAuthority(request, deadline(), cb));
     return res.authority!;
+  }
+
+  /**
+   * Has the CA make and keep the key of the next intermediate, and resolves
+   * with the PEM certification request for the operator's CA to sign.
+   *
+   * @throws {TesseraError} ERR_UNAVAILABLE.
+   * @example writeFileSync('next.csr', await authorities.createIntermediateCsr());
+   */
+  async createIntermediateCsr(): Promise<string> {
+    return (await this.#call<{ csrPem: string }>((cb) => this.#client.CreateIntermediateCsr({}, deadline(), cb))).csrPem;
   }
 
   /**

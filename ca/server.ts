@@ -171,9 +171,11 @@ export class CaServer {
         },
       });
       const crashTail = await unsignedTail(store, journal);
+      // Before the authorities: revoking one publishes an entry to the feed.
+      const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       const authorities = await Authorities.load({
         dataDir: config.dataDir, trustDomain: config.trustDomain, store, journal, clock,
-        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities, vault,
+        rootTtlMs: config.ttl.rootMs, intermediateTtlMs: config.ttl.intermediateMs, schedule: config.authorities, vault, revocations: feed,
       });
       // Replicas: what the others change (prepare, activate, taint, revoke) is in force here too.
       const stopFollowingAuthorities = isSharedStore(store)
@@ -191,7 +193,6 @@ export class CaServer {
       await signCrashTail(journal, crashTail, log);
       policy = await PolicySource.start({ config, journal, log });
       const ctx: IssuanceContext = { config, authority, csrs, journal, clock, store, policy };
-      const feed = await RevocationFeed.load(store, config.trustDomain, clock);
       // Replicas: what the others revoke reaches this one's feed (the table is the truth, NOTIFY the wake-up).
       const shared = isSharedStore(store)
         ? followSharedRevocations(store, feed, (err) => log.warn({ err }, 'reading revocations from the database failed; retrying on the next wake-up'))

@@ -5,6 +5,8 @@ import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, 
 import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from './tessera/v1/ActivateAuthorityResponse.js';
 import type { Authority as _tessera_v1_Authority, Authority__Output as _tessera_v1_Authority__Output } from './tessera/v1/Authority.js';
 import type { AuthorityServiceClient as _tessera_v1_AuthorityServiceClient, AuthorityServiceDefinition as _tessera_v1_AuthorityServiceDefinition } from './tessera/v1/AuthorityService.js';
+import type { CreateIntermediateCsrRequest as _tessera_v1_CreateIntermediateCsrRequest, CreateIntermediateCsrRequest__Output as _tessera_v1_CreateIntermediateCsrRequest__Output } from './tessera/v1/CreateIntermediateCsrRequest.js';
+import type { CreateIntermediateCsrResponse as _tessera_v1_CreateIntermediateCsrResponse, CreateIntermediateCsrResponse__Output as _tessera_v1_CreateIntermediateCsrResponse__Output } from './tessera/v1/CreateIntermediateCsrResponse.js';
 import type { GetBundleRequest as _tessera_v1_GetBundleRequest, GetBundleRequest__Output as _tessera_v1_GetBundleRequest__Output } from './tessera/v1/GetBundleRequest.js';
 import type { GetBundleResponse as _tessera_v1_GetBundleResponse, GetBundleResponse__Output as _tessera_v1_GetBundleResponse__Output } from './tessera/v1/GetBundleResponse.js';
 import type { JWTAuthority as _tessera_v1_JWTAuthority, JWTAuthority__Output as _tessera_v1_JWTAuthority__Output } from './tessera/v1/JWTAuthority.js';
@@ -44,6 +46,8 @@ export interface ProtoGrpcType {
        * on WatchTrustBundle at once.
        */
       AuthorityService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_AuthorityServiceClient> & { service: _tessera_v1_AuthorityServiceDefinition }
+      CreateIntermediateCsrRequest: MessageTypeDefinition<_tessera_v1_CreateIntermediateCsrRequest, _tessera_v1_CreateIntermediateCsrRequest__Output>
+      CreateIntermediateCsrResponse: MessageTypeDefinition<_tessera_v1_CreateIntermediateCsrResponse, _tessera_v1_CreateIntermediateCsrResponse__Output>
       GetBundleRequest: MessageTypeDefinition<_tessera_v1_GetBundleRequest, _tessera_v1_GetBundleRequest__Output>
       GetBundleResponse: MessageTypeDefinition<_tessera_v1_GetBundleResponse, _tessera_v1_GetBundleResponse__Output>
       JWTAuthority: MessageTypeDefinition<_tessera_v1_JWTAuthority, _tessera_v1_JWTAuthority__Output>

@@ -31,10 +31,11 @@ export function authorityHandlers(deps: HandlerDeps, authorities: Authorities, a
       const kind = kindOf(req.kind);
       if (!req.certificatePem && !req.privateKeyPem) return { authority: authorityMessage(await authorities.prepare(kind)) };
       if (kind === 'root' && req.certificatePem && !req.privateKeyPem) return { authority: authorityMessage(await authorities.importRoot(req.certificatePem)) };
-      if (kind !== 'x509') throw new TesseraError('ERR_INVALID_ARGUMENT', 'only an X.509 intermediate (with its key) or a root (its certificate alone) can be brought from outside');
-      if (!req.certificatePem || !req.privateKeyPem) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with both its certificate and its key');
-      return { authority: authorityMessage(await authorities.importX509(req.certificatePem, req.privateKeyPem)) };
+      if (kind !== 'x509') throw new TesseraError('ERR_INVALID_ARGUMENT', 'only an X.509 intermediate (with its key, or for the pending key) or a root (its certificate alone) can be brought from outside');
+      if (!req.certificatePem) throw new TesseraError('ERR_INVALID_ARGUMENT', 'an intermediate is brought with its certificate');
+      return { authority: authorityMessage(await authorities.importX509(req.certificatePem, req.privateKeyPem || undefined)) };
     }),
+    CreateIntermediateCsr: unaryHandler(deps, `${SERVICE}/CreateIntermediateCsr`, async () => ({ csrPem: await authorities.createIntermediateCsr() })),
     ActivateAuthority: step('activate', 'ActivateAuthority'),
     TaintAuthority: step('taint', 'TaintAuthority'),
     RevokeAuthority: step('revoke', 'RevokeAuthority'),

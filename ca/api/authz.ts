@@ -66,6 +66,7 @@ export const METHOD_RULES: Readonly<Record<string, MethodRule>> = {
   '/tessera.v1.AuthorityService/GetBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.show' },
   '/tessera.v1.AuthorityService/SetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.set' },
   '/tessera.v1.AuthorityService/UnsetFederatedBundle': { listener: 'admin', caller: 'operator', operation: 'bundle.unset' },
+  '/tessera.v1.AuthorityService/CreateIntermediateCsr': { listener: 'admin', caller: 'operator', operation: 'authority.x509.csr' },
   '/tessera.v1.AdminService/MintX509SVID': { listener: 'admin', caller: 'operator', operation: 'x509.mint' },
   '/tessera.v1.AdminService/MintJWTSVID': { listener: 'admin', caller: 'operator', operation: 'jwt.mint' },
   // Limited per the SPIFFE ID they prove, as over mTLS, not per address: one host runs many agents.

@@ -6,7 +6,7 @@ import type { WatchRevocationsResponse } from '../../agent-sdk/gen/tessera/v1/Wa
 import type { WatchRevocationsWithProofRequest__Output } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofRequest.js';
 import type { WatchRevocationsWithProofResponse } from '../../agent-sdk/gen/tessera/v1/WatchRevocationsWithProofResponse.js';
 import { tesseraProto } from '../../agent-sdk/proto.js';
-import type { RevocationEntry } from '../../agent-sdk/revocation-list.js';
+import { type RevocationEntry, isAuthorityEntry } from '../../agent-sdk/revocation-list.js';
 import { revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
 import { fireAt } from '../../agent-sdk/tls-material.js';
@@ -85,10 +85,13 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
   });
   // The feed hands every stream the same batch: it is encoded once, not once per follower
   // (10k followers: ~45 ms of the CA's event loop); the served definition passes bytes through.
-  let lastBatch: { entries: readonly RevocationEntry[]; encoded: Buffer } | undefined;
-  const batchMessage = (entries: readonly RevocationEntry[]): WatchRevocationsResponse => {
+  // A batch with an authority entry gets a second encoding, once, for the clients that did not ask for them.
+  let lastBatch: { entries: readonly RevocationEntry[]; encoded: Buffer; withoutAuthorities?: Buffer } | undefined;
+  const batchMessage = (entries: readonly RevocationEntry[], authorityEntries: boolean): WatchRevocationsResponse => {
     if (lastBatch?.entries !== entries) lastBatch = { entries, encoded: WATCH.responseSerialize(message(entries)) };
-    return lastBatch.encoded as unknown as WatchRevocationsResponse;
+    if (authorityEntries || !entries.some(isAuthorityEntry)) return lastBatch.encoded as unknown as WatchRevocationsResponse;
+    lastBatch.withoutAuthorities ??= WATCH.responseSerialize(message(readableBy(entries, false)));
+    return lastBatch.withoutAuthorities as unknown as WatchRevocationsResponse;
   };
   /**
    * Streams revocations to `peer` until it cancels, the CA closes, or its certificate
@@ -141,9 +144,10 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
     };
     // A client still ahead of the CA (and of its database) saw another state (a replaced data directory): it starts over.
     const reset = call.request.afterSequence > feed.head;
+    const { authorityEntries } = call.request;
     // Snapshot and subscription in one synchronous step: no entry falls between them.
-    const initial = feed.list.entriesAfter(reset ? 0 : call.request.afterSequence);
-    unsubscribe = feed.subscribe((entries) => send(batchMessage(entries)));
+    const initial = readableBy(feed.list.entriesAfter(reset ? 0 : call.request.afterSequence), authorityEntries);
+    unsubscribe = feed.subscribe((entries) => send(batchMessage(entries, authorityEntries)));
     for (let i = 0; i === 0 || i < initial.length; i += CHUNK) {
       send(message(initial.slice(i, i + CHUNK), { caughtUp: i + CHUNK >= initial.length, reset: reset && i === 0 }));
     }
@@ -225,4 +229,14 @@ export function revocationHandlers(deps: HandlerDeps, rctx: RevocationContext): 
       for (const stop of [...open]) stop();
     },
   };
+}
+
+/**
+ * The entries a client can read: one that did not ask for authority entries (an SDK built
+ * before them) would refuse the whole stream for one, retry, and go stale, failing closed;
+ * it learns of revoked authorities from the bundle stream (revoked_x509_authorities) instead.
+ * Its head never passes the CA's, so it never takes the CA for one that lost its state.
+ */
+function readableBy(entries: readonly RevocationEntry[], authorityEntries: boolean): readonly RevocationEntry[] {
+  return authorityEntries ? entries : entries.filter((e) => !isAuthorityEntry(e));
 }

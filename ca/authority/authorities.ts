@@ -11,12 +11,13 @@
  * number, compared under the journal's lock). The trust bundle is derived
  * from the records on every change.
  */
-import { X509Certificate, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { TesseraError, isTesseraError } from '../../agent-sdk/errors.js';
 import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
+import { MAX_JWT_SVID_TTL_MS } from '../../agent-sdk/jwt-svid.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
 import { derToPem } from '../../agent-sdk/tls-material.js';
 import type { Journal } from '../audit/journal.js';
@@ -24,12 +25,15 @@ import type { AuditEvent } from '../audit/record.js';
 import { checkAudited } from '../issuance/context.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
+import type { RevocationFeed } from '../revocation/feed.js';
+import { REVOCATION_HEAD_KEY, type RevocationDraft, type StoredRevocation, revocationOps } from '../revocation/records.js';
 import type { JwtAuthority } from './jwt-authority.js';
 import type { KeyVault } from './key-vault.js';
 import {
   type CaCredential, type CaRoot, createRoot, isIssuedBy, keysDir, loadOrCreateRoot, signingRoot, writeAtomically,
 } from './keys.js';
 import { checkImportedIntermediate, checkOperatorRoot } from './imported-intermediate.js';
+import { intermediateCsr } from './intermediate-csr.js';
 import { checkRootStep, loadRecordedRoot } from './root-rotation.js';
 import { offlineRootWarnings } from './offline-root.js';
 import {
@@ -37,7 +41,8 @@ import {
 } from './lifecycle.js';
 import { ScheduleLease } from './schedule-lease.js';
 import {
-  type KeyMaterial, SEQUENCE_KEY, authorityKey, keyMaterialOp, newKeyMaterial, readAuthorityRecords, readKeyFile, readKeyMaterial, removeKeyFiles,
+  type KeyMaterial, PENDING_X509_KEY, SEQUENCE_KEY, authorityKey, keyMaterialOp, newKeyMaterial, pendingKeyOp, readAuthorityRecords, readKeyFile,
+  readKeyMaterial, readPendingKey, removeKeyFiles,
 } from './stored-authorities.js';
 
 /** The key files a CA made before authorities had a lifecycle; adopted as the first active ones. */
@@ -55,6 +60,8 @@ export interface AuthoritiesParams {
   readonly schedule: AuthoritySchedule;
   /** The key-encryption key that seals the authorities' keys in the store (the same on every replica). */
   readonly vault: KeyVault;
+  /** Where a revoked authority's revocation entry goes once committed (the WatchRevocations streams). */
+  readonly revocations: Pick<RevocationFeed, 'publish'>;
 }
 
 /** What `show` reports about one authority. */
@@ -207,29 +214,56 @@ export class Authorities {
   }
 
   /**
+   * Makes the key of the next intermediate here and seals it into the store
+   * as the pending key (replacing an earlier one), and returns a PEM
+   * certification request for it (intermediate-csr.ts), for the operator's
+   * offline root or upstream CA to sign; `importX509` with the certificate
+   * alone then brings it. The key never leaves this host. Audited.
+   *
+   * @example writeFileSync('next.csr', await authorities.createIntermediateCsr());
+   */
+  createIntermediateCsr(): Promise<string> {
+    return this.#serially(async () => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const op = await pendingKeyOp(this.#params.vault, privateKey);
+      await this.#params.journal.commit({ read: [], audit: { operation: 'authority.x509.csr' }, decide: () => ({ ops: [op], result: undefined }) });
+      return intermediateCsr(privateKey, this.trustDomain);
+    });
+  }
+
+  /**
    * Adds an intermediate made elsewhere (signed by the operator's offline root
    * or, through its chain, by an upstream CA) as the prepared X.509 authority,
    * after checking it (imported-intermediate.ts); its key is sealed into the
-   * store with its chain. Audited, allowed or denied; the key is never logged or audited.
+   * store with its chain. Without `keyPem` the certificate must be for the
+   * pending key (createIntermediateCsr), which it then uses up. Audited,
+   * allowed or denied; the key is never logged or audited.
    *
    * @throws {TesseraError} ERR_AUTHORITY_INVALID naming what is wrong with the
-   *   certificates or key; ERR_AUTHORITY_STATE when one is already prepared.
+   *   certificates or key (`key_mismatch`: not the pending key's certificate);
+   *   ERR_AUTHORITY_STATE when one is already prepared, or no key was given and none is pending.
    * @example await authorities.importX509(readFileSync('next-intermediate.pem', 'utf8'), readFileSync('next-key.pem', 'utf8'));
    */
-  importX509(certificatesPem: string, keyPem: string): Promise<AuthorityRecord> {
+  importX509(certificatesPem: string, keyPem?: string): Promise<AuthorityRecord> {
     return this.#serially(async () => {
       await this.#readAndTell();
       const event = { operation: 'authority.x509.prepare' };
       const now = this.#params.clock.now();
+      const pending = keyPem === undefined ? await readPendingKey(this.#params.store, this.#params.vault) : undefined;
       const credential = await checkAudited(this.#params.journal, event, () => {
         checkPrepare([...this.#records.values()], 'x509');
-        const imported = checkImportedIntermediate({ certificatesPem, keyPem, root: this.root, trustDomain: this.trustDomain, nowMs: now });
+        if (keyPem === undefined && !pending) {
+          throw new TesseraError('ERR_AUTHORITY_STATE', 'no intermediate key is pending: make one with `tessera authority x509 csr`, or bring the key with --key');
+        }
+        const imported = checkImportedIntermediate({
+          certificatesPem, keyPem: keyPem ?? pending!.export({ format: 'pem', type: 'pkcs8' }).toString(), root: this.root, trustDomain: this.trustDomain, nowMs: now,
+        });
         const id = imported.keyIdentifier.toString('hex');
         if (this.#x509.has(id)) throw new TesseraError('ERR_AUTHORITY_STATE', `x509 authority ${id} is already known: bring a new key`);
         return imported;
       });
       const material: KeyMaterial = { kind: 'x509', id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
-      return this.#addPrepared(material, event, now);
+      return this.#addPrepared(material, event, now, pending ? [{ type: 'del', key: PENDING_X509_KEY }] : []);
     });
   }
 
@@ -270,11 +304,11 @@ export class Authorities {
   }
 
   /** Commits `material` as the prepared authority of its kind, its key sealed into the store in the same transaction. */
-  async #addPrepared(material: KeyMaterial, event: AuditEvent, now: number): Promise<AuthorityRecord> {
+  async #addPrepared(material: KeyMaterial, event: AuditEvent, now: number, ops: StoreOp[] = []): Promise<AuthorityRecord> {
     const validity = material.kind === 'x509' ? readValidity(material.credential) : { notBeforeMs: now, notAfterMs: now + this.#params.intermediateTtlMs };
     const record: AuthorityRecord = { kind: material.kind, id: material.id, state: 'prepared', ...validity, changedAtMs: now };
     this.#holdKey(material);
-    await this.#commit(material.kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material)]);
+    await this.#commit(material.kind, event, () => [record], [await keyMaterialOp(this.#params.vault, material), ...ops]);
     return record;
   }
 
@@ -289,7 +323,10 @@ export class Authorities {
   /**
    * Takes one lifecycle step on authority `id` (or on the only one the step
    * applies to): activate a prepared one (the active one becomes old), taint an
-   * old one, revoke a tainted one. Audited, allowed or denied.
+   * old one, revoke a tainted one. Audited, allowed or denied. A revoke also
+   * commits a revocation entry naming the authority's key (x509_authority, for
+   * an intermediate or a root) or key id (jwt_authority), so that validators
+   * following only the revocation feed refuse it too.
    *
    * @throws {TesseraError} ERR_AUTHORITY_STATE for a step the authority's state
    *   does not allow, or when another replica changed the authorities in the
@@ -305,8 +342,30 @@ export class Authorities {
         const changed = planStep(records, kind, step, id, now);
         if (kind === 'root') checkRootStep(step, changed[0]!.id, records, (x509Id) => this.#issuers.get(x509Id), now);
         return changed;
-      });
+      }, [], step === 'revoke' ? (revoked) => this.#revocationOf(revoked) : undefined);
     });
+  }
+
+  /** The revocation entry for a revoked authority: it covers what the authority could still vouch for. */
+  #revocationOf(revoked: AuthorityRecord): RevocationDraft {
+    const now = this.#params.clock.now();
+    const common = { coveredIds: [], revokedAtMs: now, cause: 'operator' as const };
+    if (revoked.kind === 'jwt') {
+      // A stolen JWT key signs tokens valid for MAX_JWT_SVID_TTL_MS from whenever it is used, while a bundle lists it.
+      return { ...common, kind: 'jwt_authority', target: revoked.id, expiresAtMs: Math.max(revoked.notAfterMs, now + MAX_JWT_SVID_TTL_MS) };
+    }
+    // A path through an X.509 authority is invalid once the authority expired.
+    const publicKey = this.#publicKeyOf(revoked);
+    return {
+      ...common, kind: 'x509_authority', target: createHash('sha256').update(publicKey).digest('hex'),
+      publicKey: publicKey.toString('base64'), expiresAtMs: revoked.notAfterMs,
+    };
+  }
+
+  /** The DER SubjectPublicKeyInfo of an X.509 authority (an intermediate or a root). */
+  #publicKeyOf(record: AuthorityRecord): Buffer {
+    if (record.kind === 'root') return readCertificate(this.#roots.get(record.id)!.der).subjectPublicKeyInfo;
+    return createPublicKey(this.#x509.get(record.id)!.privateKey).export({ format: 'der', type: 'spki' });
   }
 
   /**
@@ -393,15 +452,20 @@ export class Authorities {
 
   /**
    * One transaction: the changed records, the next bundle sequence number, the
-   * audit record, and `ops` (a new key). It commits only if the stored sequence
-   * number is still the one these records were read at: every change raises it
-   * under the journal's lock, so no replica decides on a state another changed.
+   * audit record, `ops` (a new key), and with `revocation` the revocation entry
+   * for the first changed record (published once durable). It commits only if
+   * the stored sequence number is still the one these records were read at:
+   * every change raises it under the journal's lock, so no replica decides on a
+   * state another changed.
    */
-  async #commit(kind: AuthorityKind, event: AuditEvent, plan: () => AuthorityRecord[], ops: StoreOp[] = []): Promise<AuthorityRecord[]> {
+  async #commit(
+    kind: AuthorityKind, event: AuditEvent, plan: () => AuthorityRecord[], ops: StoreOp[] = [],
+    revocation?: (record: AuthorityRecord) => RevocationDraft,
+  ): Promise<AuthorityRecord[]> {
     const readAt = this.#sequence;
     const sequence = readAt + 1;
-    const changed = await this.#params.journal.commit({
-      read: [SEQUENCE_KEY],
+    const { records: changed, entry } = await this.#params.journal.commit<{ records: AuthorityRecord[]; entry?: StoredRevocation }>({
+      read: [SEQUENCE_KEY, ...(revocation ? [REVOCATION_HEAD_KEY] : [])],
       audit: event,
       decide: (current) => {
         if (sequenceIn(current.get(SEQUENCE_KEY)) !== readAt) {
@@ -410,12 +474,15 @@ export class Authorities {
         const records = plan();
         const writes: StoreOp[] = records.map((r) => ({ type: 'put', key: authorityKey(r.kind, r.id), value: encodeRecord(r) }));
         writes.push(...ops, { type: 'put', key: SEQUENCE_KEY, value: encodeRecord({ sequence }) });
-        return { ops: writes, result: records, audit: { serial: records[0]!.id } };
+        const revoked = revocation && revocationOps(current, revocation(records[0]!));
+        if (revoked) writes.push(...revoked.ops);
+        return { ops: writes, result: { records, ...(revoked && { entry: revoked.entry }) }, audit: { serial: records[0]!.id } };
       },
     });
     for (const r of changed) this.#records.set(authorityKey(r.kind, r.id), r);
     this.#sequence = sequence;
     this.#rebuild();
+    if (entry) this.#params.revocations.publish([entry]);
     for (const listener of this.#listeners) listener(kind);
     return changed;
   }
@@ -524,8 +591,10 @@ export class Authorities {
 
   #rebuild(): void {
     const records = [...this.#records.values()];
-    const keysIn = (state: AuthorityRecord['state']) => records.filter((r) => r.kind === 'x509' && r.state === state)
-      .map((r) => createPublicKey(this.#x509.get(r.id)!.privateKey).export({ format: 'der', type: 'spki' }));
+    // A revoked root leaves the bundle, and its key is listed revoked, so an open connection through it closes.
+    const keysIn = (state: AuthorityRecord['state']) => records
+      .filter((r) => (r.kind === 'x509' || (r.kind === 'root' && state === 'revoked')) && r.state === state)
+      .map((r) => this.#publicKeyOf(r));
     const roots = records.filter((r) => r.kind === 'root' && r.state !== 'revoked').sort(byAge).map((r) => this.#roots.get(r.id)!.der);
     // Before the first root is adopted (the first moments of a first start) it is the bundle alone.
     this.#bundle = new X509Bundle(this.trustDomain, roots.length > 0 ? roots : [this.#firstRoot.der], this.#sequence, { revoked: keysIn('revoked'), tainted: keysIn('tainted') });

@@ -6,6 +6,8 @@
  *   authority_key/<kind>/<id>  its key material: the PKCS#8 private key sealed
  *                              with the KEK (key-vault.ts), and for X.509 the certificate
  *                              with its upstream chain (an intermediate an operator brought)
+ *   authority_key/x509-pending the key of the next intermediate, sealed, waiting for the
+ *                              certificate the operator's CA signs (CreateIntermediateCsr)
  *   meta/bundle_sequence       raised by every change of the records
  *
  * So every replica on one database finds every authority's key, and the
@@ -31,6 +33,26 @@ export const AUTHORITY_KEY_PREFIX = 'authority_key/';
 export const SEQUENCE_KEY = 'meta/bundle_sequence';
 export const authorityKey = (kind: AuthorityKind, id: string): string => `${AUTHORITY_PREFIX}${kind}/${id}`;
 const materialKey = (kind: AuthorityKind, id: string) => `${AUTHORITY_KEY_PREFIX}${kind}/${id}`;
+
+/** Where the key of the next intermediate waits for its certificate. */
+export const PENDING_X509_KEY = `${AUTHORITY_KEY_PREFIX}x509-pending`;
+const PENDING_LABEL = 'x509-pending';
+
+/** The write that keeps `privateKey` as the pending intermediate key, sealed with `vault` (replacing an earlier one). */
+export async function pendingKeyOp(vault: KeyVault, privateKey: KeyObject): Promise<StoreOp> {
+  const sealed = await vault.seal(PENDING_LABEL, privateKey.export({ format: 'der', type: 'pkcs8' }));
+  return { type: 'put', key: PENDING_X509_KEY, value: encodeRecord({ sealed }) };
+}
+
+/**
+ * The pending intermediate key, or undefined when there is none.
+ *
+ * @throws {TesseraError} ERR_KEYS_MISMATCH when it was sealed with another KEK.
+ */
+export async function readPendingKey(store: Pick<Store, 'get'>, vault: KeyVault): Promise<KeyObject | undefined> {
+  const stored = decodeRecord<Pick<StoredMaterial, 'sealed'>>(await store.get(PENDING_X509_KEY));
+  return stored && createPrivateKey({ key: await vault.open(PENDING_LABEL, stored.sealed), format: 'der', type: 'pkcs8' });
+}
 
 /** An authority's signing key in memory. */
 export type KeyMaterial =

@@ -81,8 +81,6 @@ export interface CaCertificateParams {
 /** Builds the TBSCertificate of a root or intermediate CA certificate. */
 export function caTbsCertificate(params: CaCertificateParams): Buffer {
   const subject = distinguishedName(params.commonName);
-  const keyId = keyIdentifier(params.subjectPublicKeyInfo);
-  const constraints = params.pathLength === undefined ? [boolean(true)] : [boolean(true), smallInteger(params.pathLength)];
   return tbsCertificate({
     serial: newSerial(),
     issuer: params.issuer?.subject ?? subject,
@@ -91,14 +89,26 @@ export function caTbsCertificate(params: CaCertificateParams): Buffer {
     notAfterMs: params.notAfterMs,
     spki: params.subjectPublicKeyInfo,
     extensions: [
-      extension(OID.basicConstraints, true, sequence(...constraints)),
-      // keyCertSign (bit 5) and cRLSign (bit 6): content 0x06, unused bits 1.
-      extension(OID.keyUsage, true, encode(0x03, Buffer.from([0x01, 0x06]))),
-      subjectKeyIdentifier(keyId),
+      ...caExtensions(params),
       ...(params.issuer ? [authorityKeyIdentifier(params.issuer.keyIdentifier)] : []),
-      uriSan(params.trustDomainId),
     ],
   });
+}
+
+/**
+ * The extensions a CA certificate of this trust domain has, but the issuer's
+ * key identifier: cA with the path length, keyCertSign and cRLSign, its own key
+ * identifier, the trust domain's ID. Also what a request for one asks for.
+ */
+export function caExtensions(params: Pick<CaCertificateParams, 'subjectPublicKeyInfo' | 'trustDomainId' | 'pathLength'>): Buffer[] {
+  const constraints = params.pathLength === undefined ? [boolean(true)] : [boolean(true), smallInteger(params.pathLength)];
+  return [
+    extension(OID.basicConstraints, true, sequence(...constraints)),
+    // keyCertSign (bit 5) and cRLSign (bit 6): content 0x06, unused bits 1.
+    extension(OID.keyUsage, true, encode(0x03, Buffer.from([0x01, 0x06]))),
+    subjectKeyIdentifier(keyIdentifier(params.subjectPublicKeyInfo)),
+    uriSan(params.trustDomainId),
+  ];
 }
 
 /**

@@ -7,6 +7,8 @@
  */
 import { TesseraError } from '../../agent-sdk/errors.js';
 import type { RevocationCause, RevocationEntry } from '../../agent-sdk/revocation-list.js';
+import { decodeRecord, encodeRecord } from '../issuance/records.js';
+import type { StoreOp } from '../store/store.js';
 import { describeId } from '../../agent-sdk/tessera-id.js';
 import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 
@@ -59,7 +61,37 @@ export function indexKeysOf(entry: RevocationEntry): string[] {
     }
     case 'chain':
       return [revokedKey.chain(entry.target), ...entry.coveredIds.map(revokedKey.id)];
+    case 'x509_authority':
+    case 'jwt_authority':
+      // Issuance checks an authority's state in its record (ca/authority), not here.
+      return [];
   }
+}
+
+/** What a new entry says; the transaction adds its sequence number. */
+export type RevocationDraft = Omit<StoredRevocation, 'sequence'>;
+
+/**
+ * The writes that commit a new entry inside a transaction that read
+ * REVOCATION_HEAD_KEY and the entry's index keys (indexKeysOf): the next
+ * sequence number, the entry, the head, and each index key unless an entry
+ * covering it longer holds it. Returns the entry with its number.
+ *
+ * @example const { entry, ops } = revocationOps(current, { kind: 'jti', target: jti, ... });
+ */
+export function revocationOps(current: ReadonlyMap<string, Uint8Array | undefined>, draft: RevocationDraft): { entry: StoredRevocation; ops: StoreOp[] } {
+  const sequence = (decodeRecord<{ sequence: number }>(current.get(REVOCATION_HEAD_KEY))?.sequence ?? 0) + 1;
+  const entry: StoredRevocation = { sequence, ...draft };
+  const ops: StoreOp[] = [
+    { type: 'put', key: revocationKey(sequence), value: encodeRecord(entry) },
+    { type: 'put', key: REVOCATION_HEAD_KEY, value: encodeRecord({ sequence }) },
+  ];
+  for (const key of indexKeysOf(entry)) {
+    const existing = decodeRecord<RevokedIndex>(current.get(key));
+    if (existing && existing.expiresAtMs > entry.expiresAtMs) continue;
+    ops.push({ type: 'put', key, value: encodeRecord({ sequence, expiresAtMs: entry.expiresAtMs } satisfies RevokedIndex) });
+  }
+  return { entry, ops };
 }
 
 /**

@@ -15,11 +15,10 @@ import { prefixRange } from '../audit/record.js';
 import type { IssuanceContext } from '../issuance/context.js';
 import { checkAudited } from '../issuance/context.js';
 import { type IdentityRecord, type SerialRecord, decodeRecord, encodeRecord, identityKey, serialKey, taskKey } from '../issuance/records.js';
-import type { StoreOp } from '../store/store.js';
 import type { RevocationFeed } from './feed.js';
 import {
-  REVOCATION_HEAD_KEY, type IdentityRevocation, type RevokedIndex, type StoredRevocation,
-  checkJti, indexKeysOf, normalizeSerial, revocationKey, revokedKey, sanitizeReason,
+  REVOCATION_HEAD_KEY, type IdentityRevocation, type StoredRevocation,
+  checkJti, normalizeSerial, revocationOps, revokedKey, sanitizeReason,
 } from './records.js';
 
 /** What the revocation flows work with. */
@@ -136,21 +135,11 @@ async function commitEntry(params: Params, spec: {
       const now = rctx.clock.now();
       const plan = spec.plan(current, now);
       if (!plan) return { ops: [], result: undefined };
-      const sequence = (decodeRecord<{ sequence: number }>(current.get(REVOCATION_HEAD_KEY))?.sequence ?? 0) + 1;
-      const entry: StoredRevocation = {
-        sequence, kind: plan.kind, target: plan.target, coveredIds: [...(plan.coveredIds ?? [])],
+      const { entry, ops } = revocationOps(current, {
+        kind: plan.kind, target: plan.target, coveredIds: [...(plan.coveredIds ?? [])],
         revokedAtMs: now, expiresAtMs: plan.expiresAtMs, cause, ...(reason !== undefined && { reason }),
-      };
-      const ops: StoreOp[] = [
-        { type: 'put', key: revocationKey(sequence), value: encodeRecord(entry) },
-        { type: 'put', key: REVOCATION_HEAD_KEY, value: encodeRecord({ sequence }) },
-      ];
-      for (const key of indexKeysOf(entry)) {
-        const existing = decodeRecord<RevokedIndex>(current.get(key));
-        if (existing && existing.expiresAtMs > entry.expiresAtMs) continue;
-        ops.push({ type: 'put', key, value: encodeRecord({ sequence, expiresAtMs: entry.expiresAtMs } satisfies RevokedIndex) });
-      }
-      const mark: IdentityRevocation = { sequence, atMs: now, cause, ...(reason !== undefined && { reason }) };
+      });
+      const mark: IdentityRevocation = { sequence: entry.sequence, atMs: now, cause, ...(reason !== undefined && { reason }) };
       for (const [key, identity] of plan.identities ?? []) {
         if (!identity.revocation) ops.push({ type: 'put', key, value: encodeRecord({ ...identity, revocation: mark }) });
       }

@@ -64,6 +64,7 @@ function validRequests(): Record<string, unknown> {
     // A document, never a URL: a spoilt URL must not send the CA anywhere.
     '/tessera.v1.AuthorityService/SetFederatedBundle': { trustDomain: 'partner.example', spiffeBundle: '{"keys":[]}' },
     '/tessera.v1.AuthorityService/UnsetFederatedBundle': { trustDomain: 'partner.example' },
+    '/tessera.v1.AuthorityService/CreateIntermediateCsr': {},
     '/tessera.v1.AdminService/CreateJoinToken': { orchestrator: 'orch-z', ttlSeconds: 60 },
     '/tessera.v1.AdminService/VerifyAudit': {},
     '/tessera.v1.AdminService/ListAuditRecords': { afterSequence: 1, limit: 2 },

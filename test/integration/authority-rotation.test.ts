@@ -11,7 +11,8 @@
  *   the gRPC service, verifyX509Svid and the CA itself, though the root that
  *   signed the old intermediate is still in the bundle; a task token of the old
  *   JWT key, and one newly signed with it, are refused; a new one is accepted;
- * - all of it holds after the CA restarts, for verifiers that follow it and a new one.
+ * - all of it holds after the CA restarts, for verifiers that follow it and a new one;
+ * - a revoked root travels on the revocation feed too: a validator whose bundle lags refuses a chain its key makes.
  */
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
@@ -32,6 +33,8 @@ import { validateJwtSvid } from '../../agent-sdk/validate-jwt-svid.js';
 import { verifyX509Svid } from '../../agent-sdk/verify.js';
 import type { X509Source } from '../../agent-sdk/x509-source.js';
 import { Authority } from '../../ca/authority/authority.js';
+import { loadCredential, newIntermediate } from '../../ca/authority/keys.js';
+import { systemClock } from '../../agent-sdk/clock.js';
 
 import { AuthorityClient } from '../../ca/authority-client.js';
 import { clientWith, newKey } from '../helpers/agents.js';
@@ -158,9 +161,24 @@ describe('authority rotation', () => {
     await refusal(authorities.step('root', 'revoke', oldRoot!.authorityId), 'ERR_AUTHORITY_STATE');
     await enough();
     await authorities.step('x509', 'revoke', oldX509!.authorityId);
+    // What a validator whose bundle stream lags still holds: the old root, trusted.
+    const lagging = w.service.source.bundle;
     await authorities.step('root', 'revoke', oldRoot!.authorityId);
     const newRootDer = new X509Certificate(await pemOf('root', newRoot.authorityId)).raw;
     await vi.waitFor(() => expect(parties.every((p) => p.bundle.certificates.length === 1 && p.bundle.certificates[0]!.raw.equals(newRootDer))).toBe(true), { timeout: 10_000, interval: 20 });
+    // The revocation feed carried the root's revoke too (an x509_authority entry): with it, the lagging bundle
+    // no longer trusts the old root, so a chain a thief of its key makes (a new intermediate, a leaf) is refused.
+    const oldRootKey = readCertificate(new X509Certificate(oldRoot!.certificatePem).raw).subjectPublicKeyInfo;
+    await vi.waitFor(() => expect(parties.every((p) => p.revocations!.revokedX509Authorities.some((k) => k.equals(oldRootKey)))).toBe(true));
+    const stolenRoot = (await loadCredential(join(w.t.dataDir, 'keys'), 'root'))!;
+    const thief = new Authority({
+      trustDomain: TD, clock: systemClock,
+      keys: { root: stolenRoot, intermediate: newIntermediate(stolenRoot, { trustDomain: TD, clock: systemClock, intermediateTtlMs: 3_600_000, distinctName: true }) },
+    });
+    const rootForged = thief.signX509Svid({ spiffeId: stolen.id, subjectPublicKeyInfo: readCertificate(stolen.certificates[0]!).subjectPublicKeyInfo, notAfterMs: Date.now() + 60_000 });
+    expect(verifyX509Svid(rootForged.certificates, staticSource(stolen, lagging)).id.equals(stolen.id)).toBe(true);
+    const laggingValidator = { getX509BundleForTrustDomain: () => lagging, revocations: w.service.source.revocations };
+    expect(() => verifyX509Svid(rootForged.certificates, laggingValidator)).toThrow(expect.objectContaining({ code: 'ERR_SVID_INVALID' }));
     await enough();
     await load.stop();
     console.log(`root rotation: ${load.calls} calls over node:tls and gRPC, ${load.failures.length} failed`);

@@ -1,6 +1,8 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import { ENTRY_GRACE_MS, type RevocationEntry, RevocationList } from '../../agent-sdk/revocation-list.js';
+import { revocationEntryFromWire, revocationEntryToWire } from '../../agent-sdk/revocation-wire.js';
 
 const TD = 'tessera.local';
 const agent = (task: string, instance: string) => `spiffe://${TD}/agent/orch-a/${task}/${instance}`;
@@ -103,6 +105,30 @@ describe('RevocationList', () => {
     expect(() => open.check({ id: agent('t', 'i') })).not.toThrow();
     closed.markCurrent();
     expect(() => closed.check({ id: agent('t', 'i') })).not.toThrow();
+  });
+
+  it('ok/authority entries give the revoked keys and kids, cover no subject, and leave when they expire', () => {
+    const list = listOf();
+    const spki = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
+    const hash = createHash('sha256').update(spki).digest('hex');
+    const before = list.revokedX509Authorities;
+    list.apply([entry('x509_authority', hash, { publicKey: spki.toString('base64') }), entry('jwt_authority', 'kid-1', { expiresAtMs: now + 120_000 })]);
+    expect(list.revokedX509Authorities).not.toBe(before);
+    expect(list.revokedX509Authorities.map((k) => k.equals(spki))).toEqual([true]);
+    expect([...list.revokedJwtKeyIds]).toEqual(['kid-1']);
+    expect(list.find({ id: agent('t1', 'i1') })).toBeUndefined();
+    now += 60_000 + ENTRY_GRACE_MS;
+    list.prune();
+    expect(list.revokedX509Authorities).toEqual([]);
+    expect([...list.revokedJwtKeyIds]).toEqual(['kid-1']);
+  });
+
+  it('fail/an X.509 authority entry whose key does not hash to its target is refused on the wire', () => {
+    const spki = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
+    const good = entry('x509_authority', createHash('sha256').update(spki).digest('hex'), { publicKey: spki.toString('base64') });
+    const wire = { ...revocationEntryToWire(good), publicKey: spki } as Parameters<typeof revocationEntryFromWire>[0];
+    expect(revocationEntryFromWire(wire)).toMatchObject({ kind: 'x509_authority', publicKey: spki.toString('base64') });
+    expect(() => revocationEntryFromWire({ ...wire, target: 'ab'.repeat(32) })).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
   });
 
   it('ok/isTokenRevoked: the jti, the subject, its task and its ancestors', () => {

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ActivateAuthorityRequest as _tessera_v1_ActivateAuthorityRequest, ActivateAuthorityRequest__Output as _tessera_v1_ActivateAuthorityRequest__Output } from '../../tessera/v1/ActivateAuthorityRequest.js';
 import type { ActivateAuthorityResponse as _tessera_v1_ActivateAuthorityResponse, ActivateAuthorityResponse__Output as _tessera_v1_ActivateAuthorityResponse__Output } from '../../tessera/v1/ActivateAuthorityResponse.js';
+import type { CreateIntermediateCsrRequest as _tessera_v1_CreateIntermediateCsrRequest, CreateIntermediateCsrRequest__Output as _tessera_v1_CreateIntermediateCsrRequest__Output } from '../../tessera/v1/CreateIntermediateCsrRequest.js';
+import type { CreateIntermediateCsrResponse as _tessera_v1_CreateIntermediateCsrResponse, CreateIntermediateCsrResponse__Output as _tessera_v1_CreateIntermediateCsrResponse__Output } from '../../tessera/v1/CreateIntermediateCsrResponse.js';
 import type { GetBundleRequest as _tessera_v1_GetBundleRequest, GetBundleRequest__Output as _tessera_v1_GetBundleRequest__Output } from '../../tessera/v1/GetBundleRequest.js';
 import type { GetBundleResponse as _tessera_v1_GetBundleResponse, GetBundleResponse__Output as _tessera_v1_GetBundleResponse__Output } from '../../tessera/v1/GetBundleResponse.js';
 import type { ListAuthoritiesRequest as _tessera_v1_ListAuthoritiesRequest, ListAuthoritiesRequest__Output as _tessera_v1_ListAuthoritiesRequest__Output } from '../../tessera/v1/ListAuthoritiesRequest.js';
@@ -45,6 +47,31 @@ export interface AuthorityServiceClient extends grpc.Client {
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
   activateAuthority(argument: _tessera_v1_ActivateAuthorityRequest, callback: grpc.requestCallback<_tessera_v1_ActivateAuthorityResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * CreateIntermediateCsr makes the key of the next X.509 intermediate on the
+   * CA host, seals it into the store as the pending key (replacing an earlier
+   * one), and returns a certification request for it, for the operator's
+   * offline root or upstream CA to sign. PrepareAuthority with the signed
+   * certificate alone then brings it, so the key never leaves the CA host.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  CreateIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  CreateIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  CreateIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  CreateIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * CreateIntermediateCsr makes the key of the next X.509 intermediate on the
+   * CA host, seals it into the store as the pending key (replacing an earlier
+   * one), and returns a certification request for it, for the operator's
+   * offline root or upstream CA to sign. PrepareAuthority with the signed
+   * certificate alone then brings it, so the key never leaves the CA host.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  createIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  createIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  createIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
+  createIntermediateCsr(argument: _tessera_v1_CreateIntermediateCsrRequest, callback: grpc.requestCallback<_tessera_v1_CreateIntermediateCsrResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * GetBundle returns the trust bundle the authorities make, for the operator
@@ -209,6 +236,16 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
   ActivateAuthority: grpc.handleUnaryCall<_tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse>;
   
   /**
+   * CreateIntermediateCsr makes the key of the next X.509 intermediate on the
+   * CA host, seals it into the store as the pending key (replacing an earlier
+   * one), and returns a certification request for it, for the operator's
+   * offline root or upstream CA to sign. PrepareAuthority with the signed
+   * certificate alone then brings it, so the key never leaves the CA host.
+   * Who may call: an operator, over the admin Unix socket.
+   */
+  CreateIntermediateCsr: grpc.handleUnaryCall<_tessera_v1_CreateIntermediateCsrRequest__Output, _tessera_v1_CreateIntermediateCsrResponse>;
+  
+  /**
    * GetBundle returns the trust bundle the authorities make, for the operator
    * to hand out (`tessera bundle show`).
    * Who may call: an operator, over the admin Unix socket.
@@ -267,6 +304,7 @@ export interface AuthorityServiceHandlers extends grpc.UntypedServiceImplementat
 
 export interface AuthorityServiceDefinition extends grpc.ServiceDefinition {
   ActivateAuthority: MethodDefinition<_tessera_v1_ActivateAuthorityRequest, _tessera_v1_ActivateAuthorityResponse, _tessera_v1_ActivateAuthorityRequest__Output, _tessera_v1_ActivateAuthorityResponse__Output>
+  CreateIntermediateCsr: MethodDefinition<_tessera_v1_CreateIntermediateCsrRequest, _tessera_v1_CreateIntermediateCsrResponse, _tessera_v1_CreateIntermediateCsrRequest__Output, _tessera_v1_CreateIntermediateCsrResponse__Output>
   GetBundle: MethodDefinition<_tessera_v1_GetBundleRequest, _tessera_v1_GetBundleResponse, _tessera_v1_GetBundleRequest__Output, _tessera_v1_GetBundleResponse__Output>
   ListAuthorities: MethodDefinition<_tessera_v1_ListAuthoritiesRequest, _tessera_v1_ListAuthoritiesResponse, _tessera_v1_ListAuthoritiesRequest__Output, _tessera_v1_ListAuthoritiesResponse__Output>
   PrepareAuthority: MethodDefinition<_tessera_v1_PrepareAuthorityRequest, _tessera_v1_PrepareAuthorityResponse, _tessera_v1_PrepareAuthorityRequest__Output, _tessera_v1_PrepareAuthorityResponse__Output>

@@ -18,7 +18,8 @@ export interface PrepareAuthorityRequest {
   'certificatePem'?: (string);
   /**
    * Its private key (PEM, EC P-256), with certificate_pem. Never logged or
-   * audited.
+   * audited. X.509 without it: the certificate is for the pending key
+   * CreateIntermediateCsr made.
    */
   'privateKeyPem'?: (string);
 }
@@ -39,7 +40,8 @@ export interface PrepareAuthorityRequest__Output {
   'certificatePem': (string);
   /**
    * Its private key (PEM, EC P-256), with certificate_pem. Never logged or
-   * audited.
+   * audited. X.509 without it: the certificate is for the pending key
+   * CreateIntermediateCsr made.
    */
   'privateKeyPem': (string);
 }

@@ -18,8 +18,9 @@ export interface RevocationEntry {
    */
   'kind'?: (_tessera_v1_RevocationKind);
   /**
-   * The serial (lowercase hex), the jti, the SPIFFE ID (agent, chain), or
-   * "<orchestrator>/<task>" (task).
+   * The serial (lowercase hex), the jti, the SPIFFE ID (agent, chain),
+   * "<orchestrator>/<task>" (task), the SHA-256 of the public key (X.509
+   * authority, lowercase hex) or the key id (JWT authority).
    */
   'target'?: (string);
   /**
@@ -41,6 +42,11 @@ export interface RevocationEntry {
    * Why the entry exists. The operator's free-text reason stays in the CA.
    */
   'cause'?: (_tessera_v1_RevocationCause);
+  /**
+   * For X.509 authority entries: the authority's public key (DER
+   * SubjectPublicKeyInfo), whose SHA-256 is target; empty for other kinds.
+   */
+  'publicKey'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -57,8 +63,9 @@ export interface RevocationEntry__Output {
    */
   'kind': (_tessera_v1_RevocationKind__Output);
   /**
-   * The serial (lowercase hex), the jti, the SPIFFE ID (agent, chain), or
-   * "<orchestrator>/<task>" (task).
+   * The serial (lowercase hex), the jti, the SPIFFE ID (agent, chain),
+   * "<orchestrator>/<task>" (task), the SHA-256 of the public key (X.509
+   * authority, lowercase hex) or the key id (JWT authority).
    */
   'target': (string);
   /**
@@ -80,4 +87,9 @@ export interface RevocationEntry__Output {
    * Why the entry exists. The operator's free-text reason stays in the CA.
    */
   'cause': (_tessera_v1_RevocationCause__Output);
+  /**
+   * For X.509 authority entries: the authority's public key (DER
+   * SubjectPublicKeyInfo), whose SHA-256 is target; empty for other kinds.
+   */
+  'publicKey': (Buffer);
 }

@@ -29,6 +29,18 @@ export const RevocationKind = {
    * One agent instance and everything it delegated to, however deep.
    */
   REVOCATION_KIND_CHAIN: 'REVOCATION_KIND_CHAIN',
+  /**
+   * One X.509 authority the operator revoked (an intermediate or a root), by
+   * the SHA-256 of its public key (hex); public_key holds the key. A validator
+   * refuses every certificate path through a certificate with that key, and
+   * every leaf that key signed, though its bundle may still trust it.
+   */
+  REVOCATION_KIND_X509_AUTHORITY: 'REVOCATION_KIND_X509_AUTHORITY',
+  /**
+   * One JWT signing key the operator revoked, by its key id ("kid"): a
+   * validator refuses every token with that kid.
+   */
+  REVOCATION_KIND_JWT_AUTHORITY: 'REVOCATION_KIND_JWT_AUTHORITY',
 } as const;
 
 /**
@@ -66,6 +78,20 @@ export type RevocationKind =
    */
   | 'REVOCATION_KIND_CHAIN'
   | 5
+  /**
+   * One X.509 authority the operator revoked (an intermediate or a root), by
+   * the SHA-256 of its public key (hex); public_key holds the key. A validator
+   * refuses every certificate path through a certificate with that key, and
+   * every leaf that key signed, though its bundle may still trust it.
+   */
+  | 'REVOCATION_KIND_X509_AUTHORITY'
+  | 6
+  /**
+   * One JWT signing key the operator revoked, by its key id ("kid"): a
+   * validator refuses every token with that kid.
+   */
+  | 'REVOCATION_KIND_JWT_AUTHORITY'
+  | 7
 
 /**
  * RevocationKind is what a revocation entry names.

@@ -30,9 +30,9 @@ export interface TrustBundle {
    */
   'jwtAuthorities'?: (_tessera_v1_JWTAuthority)[];
   /**
-   * Public keys (DER SubjectPublicKeyInfo) of intermediates the trust domain
-   * revoked: a chain through a certificate with one of these keys, or a leaf
-   * one of them signed, is refused although its root is above.
+   * Public keys (DER SubjectPublicKeyInfo) of intermediates (and roots) the
+   * trust domain revoked: a chain through a certificate with one of these
+   * keys, or a leaf one of them signed, is refused although its root is above.
    */
   'revokedX509Authorities'?: (Buffer | Uint8Array | string)[];
   /**
@@ -74,9 +74,9 @@ export interface TrustBundle__Output {
    */
   'jwtAuthorities': (_tessera_v1_JWTAuthority__Output)[];
   /**
-   * Public keys (DER SubjectPublicKeyInfo) of intermediates the trust domain
-   * revoked: a chain through a certificate with one of these keys, or a leaf
-   * one of them signed, is refused although its root is above.
+   * Public keys (DER SubjectPublicKeyInfo) of intermediates (and roots) the
+   * trust domain revoked: a chain through a certificate with one of these
+   * keys, or a leaf one of them signed, is refused although its root is above.
    */
   'revokedX509Authorities': (Buffer)[];
   /**

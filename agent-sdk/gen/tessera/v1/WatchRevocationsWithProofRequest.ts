@@ -16,6 +16,10 @@ export interface WatchRevocationsWithProofRequest {
    * with the purpose "tessera-revocation-watch-v1" and an empty payload.
    */
   'proof'?: (_tessera_v1_SvidProof | null);
+  /**
+   * As WatchRevocationsRequest.authority_entries.
+   */
+  'authorityEntries'?: (boolean);
 }
 
 /**
@@ -31,4 +35,8 @@ export interface WatchRevocationsWithProofRequest__Output {
    * with the purpose "tessera-revocation-watch-v1" and an empty payload.
    */
   'proof': (_tessera_v1_SvidProof__Output | null);
+  /**
+   * As WatchRevocationsRequest.authority_entries.
+   */
+  'authorityEntries': (boolean);
 }
