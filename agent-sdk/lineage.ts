@@ -32,7 +32,7 @@
  * scope lists are canonical sets (sorted, each once), so a lineage has one DER.
  */
 import { createHash } from 'node:crypto';
-import { readCertificate } from './certificate.js';
+import { type CertificateFields, readCertificate } from './certificate.js';
 import {
   DerError, TAG, bytesOf, children, contentOf, decodeSmallInteger, encode, octetString, readOnly, sequence, smallInteger, type Tlv,
 } from './der.js';
@@ -210,7 +210,16 @@ export function decodeDelegationRecord(der: Uint8Array): DelegationRecord {
  * @example const lineage = readLineageExtension(svid.certificates[0]!);
  */
 export function readLineageExtension(certificateDer: Uint8Array): Lineage | undefined {
-  const { extensions } = strictly(() => readCertificate(certificateDer));
+  return lineageOfCertificate(strictly(() => readCertificate(certificateDer)));
+}
+
+/**
+ * readLineageExtension for a certificate already read (readCertificate).
+ *
+ * @throws {LineageError} `ERR_LINEAGE_INVALID` as readLineageExtension.
+ * @example const lineage = lineageOfCertificate(fields);
+ */
+export function lineageOfCertificate({ extensions }: CertificateFields): Lineage | undefined {
   const [current, legacy] = [extensions.get(LINEAGE_OID), extensions.get(LEGACY_LINEAGE_OID)];
   // Transition (LEGACY_LINEAGE_OID): either OID, never both, so one certificate cannot say two things.
   if (current && legacy) throw new LineageError('the certificate carries the lineage extension twice');

@@ -8,11 +8,11 @@ import { type X509Certificate, constants, createHash } from 'node:crypto';
 import { type DetailedPeerCertificate, type PeerCertificate, type SecureContext, type SecureContextOptions, type TLSSocket, createSecureContext } from 'node:tls';
 import { authorizePeer, type Authorizer } from './authorizer.js';
 import type { X509Bundle, X509BundleSource } from './bundle.js';
-import { readCertificate } from './certificate.js';
+import { type CertificateFields, readCertificate } from './certificate.js';
 import { MAX_CHAIN_CERTS } from './chain.js';
 import type { Clock } from './clock.js';
 import { PeerError, SvidError, TesseraError } from './errors.js';
-import { readLineageExtension } from './lineage.js';
+import { lineageOfCertificate } from './lineage.js';
 import type { RevocationList, RevocationSubject } from './revocation-list.js';
 import { type SpiffeId, parseTrustDomain } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
@@ -276,29 +276,30 @@ export function fireAt(atMs: number, now: () => number, fire: () => void): () =>
  * What a revocation list checks about a verified peer: its ID, its leaf's
  * serial, and its ancestors from the lineage extension (the CA signed the
  * certificate, so the extension is the CA's word). Never throws: a malformed
- * lineage adds no ancestors here (lineage verification refuses it).
+ * lineage adds no ancestors here (lineage verification refuses it). `fields`:
+ * the leaf as readCertificate read it, so a caller that has it does not read it again.
  *
  * @example revocations.check(revocationSubjectOf(verified.id, verified.verifiedChain[0]!.raw));
  */
-export function revocationSubjectOf(id: SpiffeId, leafDer: Uint8Array): RevocationSubject {
+export function revocationSubjectOf(id: SpiffeId, leafDer: Uint8Array, fields?: CertificateFields): RevocationSubject {
   // The same leaf object (a verified path reused for a returning peer) gives the same subject.
   const known = revocationSubjects.get(leafDer);
   if (known?.id === id) return known;
-  const subject = readRevocationSubject(id, leafDer);
+  const subject = readRevocationSubject(id, fields ?? readCertificate(leafDer));
   revocationSubjects.set(leafDer, subject);
   return subject;
 }
 
 const revocationSubjects = new WeakMap<Uint8Array, RevocationSubject>();
 
-function readRevocationSubject(id: SpiffeId, leafDer: Uint8Array): RevocationSubject {
+function readRevocationSubject(id: SpiffeId, fields: CertificateFields): RevocationSubject {
   let ancestors: string[] = [];
   try {
-    ancestors = readLineageExtension(leafDer)?.hops.map((hop) => hop.record.delegator) ?? [];
+    ancestors = lineageOfCertificate(fields)?.hops.map((hop) => hop.record.delegator) ?? [];
   } catch {
     // See above: nothing to add.
   }
-  return { id, serialHex: readCertificate(leafDer).serialHex, ancestors };
+  return { id, serialHex: fields.serialHex, ancestors };
 }
 
 /**

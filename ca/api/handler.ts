@@ -51,7 +51,7 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
     await limitCall(deps, path, call, peer);
     // A unary or server-streaming call's one message; the attestation stream checks each of its own.
     if ('request' in call) requireDecoded(call.request);
-    if (peer) checkPresentedSvid(deps, peer.id, peer.leaf);
+    if (peer) checkPresentedSvid(deps, peer);
     return peer;
   } catch (err) {
     // A rate-limit refusal was audited per burst by the limiter.
@@ -71,8 +71,8 @@ export async function admitCall(deps: HandlerDeps, path: string, call: AdmittedC
  *
  * @throws {PeerError} ERR_REVOKED.
  */
-export function checkPresentedSvid(deps: HandlerDeps, id: SpiffeId, leaf: Buffer): void {
-  deps.revocations?.check(revocationSubjectOf(id, leaf));
+export function checkPresentedSvid(deps: HandlerDeps, { id, leaf, fields }: Peer): void {
+  deps.revocations?.check(revocationSubjectOf(id, leaf, fields));
   if (deps.bundle) checkLeafIssuer(deps.bundle(), leaf);
 }
 

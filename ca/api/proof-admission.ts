@@ -74,7 +74,8 @@ async function checkProof(
   if (!id.memberOf(deps.trustDomain)) throw new PeerError('ERR_PEER_UNAUTHENTICATED', 'the SVID is from another trust domain');
   const kind = describeId(id)?.kind;
   if (kind !== 'agent' && kind !== 'orchestrator') throw new PeerError('ERR_PEER_UNAUTHORIZED', 'only an agent or orchestrator SVID proves a caller');
-  checkPresentedSvid(deps, id, leaf);
+  const peer = { id, serialHex: fields.serialHex, leaf, fields };
+  checkPresentedSvid(deps, peer);
   const signed = proofSigningBytes(purpose, { svid: leaf, payload, signedAtMs: proof.signedAtMs });
   const job = signatureJobOf(signed, proof.signature, fields.subjectPublicKeyInfo);
   // In a CSR worker when the CA has them, in the same message as what `alongside` asks of it (a renewal's CSR).
@@ -82,5 +83,5 @@ async function checkProof(
   const verdict = deps.signatures ? await deps.signatures.verifySignature(job) : checkSignature(job);
   // 'malformed': a key OpenSSL will not import or a signature that is not DER; nothing was proved.
   if (verdict !== 'valid') throw new TesseraError('ERR_SVID_PROOF_INVALID', 'the proof does not verify with the SVID key');
-  return { id, serialHex: fields.serialHex, leaf, fields, certificateSha256: certificateDigest(leaf) };
+  return { ...peer, certificateSha256: certificateDigest(leaf) };
 }
