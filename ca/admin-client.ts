@@ -18,13 +18,7 @@ import type { MintX509SVIDResponse__Output } from '../agent-sdk/gen/tessera/v1/M
 import type { AdminServiceMintJWTSVIDResponse__Output } from '../agent-sdk/gen/tessera/v1/AdminServiceMintJWTSVIDResponse.js';
 import type { RevocationEntry } from '../agent-sdk/revocation-list.js';
 import { revocationEntryFromWire } from '../agent-sdk/revocation-wire.js';
-
-/** No CA answers on the admin socket (not running, or another socket): ERR_UNAVAILABLE naming the socket. */
-export class CaUnreachableError extends TesseraError {
-  constructor(readonly socketPath: string) {
-    super('ERR_UNAVAILABLE', `no CA answers on the admin socket ${socketPath}`);
-  }
-}
+import { CaUnreachableError } from './ca-unreachable.js';
 
 /** Exactly one thing to revoke (see `tessera revoke`); `task` is "<orchestrator>/<task>". */
 export type RevokeTargetRequest =

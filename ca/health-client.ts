@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { TesseraError } from '../agent-sdk/errors.js';
-import { CaUnreachableError } from './admin-client.js';
+import { CaUnreachableError } from './ca-unreachable.js';
 
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 

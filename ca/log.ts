@@ -23,10 +23,6 @@ export function createLogger(level: string, to: DestinationStream = destination(
 /** A logger that drops everything. */
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-/** How `tessera ca start` writes its log: JSON lines (for collectors) or text (for a terminal). */
-export const LOG_FORMATS = ['json', 'text'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /**

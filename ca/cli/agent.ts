@@ -1,17 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
-import { TesseraError } from '../../agent-sdk/errors.js';
-import { joinTokenClient } from '../../node-attestor/join-token/client.js';
-import { x509popClientFromFiles } from '../../node-attestor/x509pop/files.js';
-import { createLogger } from '../log.js';
-import { runAgent } from '../../workload-agent/run-agent.js';
-import { parseEndpointSocket } from '../../workload-agent/endpoint.js';
+import { parseEndpointSocket } from '../../workload-agent/endpoint-socket.js';
 import type { CliCommand } from './command.js';
 import { type LogLevel, durationArg, hostPortArg, logLevelOption } from './options.js';
 
-interface Options {
+/** The options of `tessera agent`, as parsed. */
+export interface AgentOptions {
   ca: string;
   caMtls: string;
   bundle: string;
@@ -28,7 +21,7 @@ interface Options {
 }
 
 /** `tessera agent`: the SPIFFE Workload API for the workload it starts (docs/workload-api.md). */
-export const agent: CliCommand<Options> = {
+export const agent: CliCommand<AgentOptions> = {
   path: ['agent'],
   define: (cmd) => cmd
     .summary('serve the SPIFFE Workload API to a workload it starts')
@@ -48,29 +41,10 @@ export const agent: CliCommand<Options> = {
     .option('--ttl <duration>', 'the SVID lifetime to ask for (default: the CA\'s)', durationArg(1000, 24 * 3_600_000))
     .addOption(logLevelOption()),
   async run(opts, operands, ctx) {
-    const [command, ...args] = operands.flat();
-    return runAgent({
-      endpoints: { address: opts.ca, mtlsAddress: opts.caMtls },
-      trustDomain: opts.trustDomain,
-      bundlePem: await readFile(resolve(opts.bundle), 'utf8'),
-      attestor: await attestorOf(opts),
-      socketPath: opts.socket,
-      workload: { command: command!, args, taskId: opts.task, sponsor: opts.sponsor, scopes: opts.scope, ttlMs: opts.ttl },
-      log: createLogger(opts.logLevel),
-    }, ctx.io.out, ctx.stopRequested());
+    const { startAgent } = await import('./agent-commands.js');
+    return startAgent(opts, operands.flat(), ctx);
   },
 };
-
-/** Exactly one node attestor: a join token, or x509pop (certificate and key). */
-async function attestorOf(opts: Options): Promise<OrchestratorAttestor> {
-  const x509pop = opts.x509popCert !== undefined || opts.x509popKey !== undefined;
-  if (x509pop === (opts.joinTokenFile !== undefined)) {
-    throw new TesseraError('ERR_INVALID_ARGUMENT', 'give exactly one attestor: --join-token-file, or --x509pop-cert with --x509pop-key');
-  }
-  if (!x509pop) return joinTokenClient((await readFile(resolve(opts.joinTokenFile!), 'utf8')).trim());
-  if (opts.x509popCert === undefined || opts.x509popKey === undefined) throw new TesseraError('ERR_INVALID_ARGUMENT', '--x509pop-cert and --x509pop-key go together');
-  return x509popClientFromFiles({ certFile: resolve(opts.x509popCert), keyFile: resolve(opts.x509popKey) });
-}
 
 function parseSocketArg(value: string): string {
   try {

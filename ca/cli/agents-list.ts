@@ -1,6 +1,5 @@
 import { Option } from 'commander';
 import type { CliCommand } from './command.js';
-import { listAgentsCommand } from './revocation-commands.js';
 import { type AdminOptions, addAdminOptions, integerArg, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -24,8 +23,11 @@ export const agentsList: CliCommand<Options> = {
     .option('--limit <n>', 'at most this many', integerArg(1, 1_000_000), 1000)
     .option('--orchestrators', 'list the orchestrators too, after the agents (with --orchestrator: that one; with --task: none)')
     .addOption(jsonOption())),
-  run: (opts, _operands, ctx) => listAgentsCommand(socketOf(opts, ctx), {
-    ...(opts.orchestrator !== undefined && { orchestrator: opts.orchestrator }), ...(opts.task !== undefined && { task: opts.task }),
-    ...(opts.status !== undefined && { status: opts.status }), limit: opts.limit, json: opts.json ?? false, orchestrators: opts.orchestrators ?? false,
-  }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { listAgentsCommand } = await import('./revocation-commands.js');
+    return listAgentsCommand(socketOf(opts, ctx), {
+      ...(opts.orchestrator !== undefined && { orchestrator: opts.orchestrator }), ...(opts.task !== undefined && { task: opts.task }),
+      ...(opts.status !== undefined && { status: opts.status }), limit: opts.limit, json: opts.json ?? false, orchestrators: opts.orchestrators ?? false,
+    }, ctx.io);
+  },
 };

@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { showAgentCommand } from './revocation-commands.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -13,5 +12,8 @@ export const agentsShow: CliCommand<Options> = {
     .summary('show one identity and its delegation tree')
     .argument('<spiffe-id>', 'the agent or orchestrator')
     .addOption(jsonOption('print one JSON object'))),
-  run: (opts, [spiffeId], ctx) => showAgentCommand(socketOf(opts, ctx), spiffeId!, { json: opts.json ?? false }, ctx.io),
+  async run(opts, [spiffeId], ctx) {
+    const { showAgentCommand } = await import('./revocation-commands.js');
+    return showAgentCommand(socketOf(opts, ctx), spiffeId!, { json: opts.json ?? false }, ctx.io);
+  },
 };

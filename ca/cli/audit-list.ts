@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { listAudit } from './commands.js';
 import { type AdminOptions, addAdminOptions, integerArg, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -18,5 +17,8 @@ export const auditList: CliCommand<Options> = {
     // The CA returns at most 1000 records per call.
     .option('--limit <n>', 'at most this many records', integerArg(1, 1000), 100)
     .addOption(jsonOption())),
-  run: (opts, _operands, ctx) => listAudit(socketOf(opts, ctx), { after: opts.after, limit: opts.limit, json: opts.json ?? false }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { listAudit } = await import('./commands.js');
+    return listAudit(socketOf(opts, ctx), { after: opts.after, limit: opts.limit, json: opts.json ?? false }, ctx.io);
+  },
 };

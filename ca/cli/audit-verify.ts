@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
-import { verifyGatewayAudit } from '../../gateway/commands.js';
 import { storeUrlOf } from './ca-config.js';
 import type { CliCommand } from './command.js';
-import { verifyAnchorFile } from './audit-anchor.js';
-import { verifyAuditLog } from './commands.js';
 import { type AdminOptions, addAdminOptions, dataDirOf, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -24,10 +21,12 @@ export const auditVerify: CliCommand<Options> = {
     .option('--gateway <file>', 'verify the decision log of the agent gateway with this config instead (the gateway must be stopped)')
     .addOption(jsonOption('print the result as JSON'))),
   run: async (opts, _operands, ctx) => {
-    if (opts.gateway) return verifyGatewayAudit(resolve(opts.gateway), { json: opts.json ?? false }, ctx.io);
+    if (opts.gateway) return (await import('../../gateway/commands.js')).verifyGatewayAudit(resolve(opts.gateway), { json: opts.json ?? false }, ctx.io);
     const store = storeUrlOf(opts, ctx);
+    const { verifyAuditLog } = await import('./commands.js');
     const chain = await verifyAuditLog(dataDirOf(opts, ctx), socketOf(opts, ctx), { json: opts.json ?? false, ...(store && { store }) }, ctx.io);
     if (!opts.anchor) return chain;
+    const { verifyAnchorFile } = await import('./audit-anchor.js');
     return Math.max(chain, await verifyAnchorFile(dataDirOf(opts, ctx), socketOf(opts, ctx), opts.anchor, { json: opts.json ?? false, ...(store && { store }) }, ctx.io));
   },
 };

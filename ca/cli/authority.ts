@@ -1,6 +1,5 @@
 import { Argument } from 'commander';
 import type { AuthorityKind } from '../authority/lifecycle.js';
-import { authorityCommand } from './authority-commands.js';
 import type { CliCommand } from './command.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
@@ -32,9 +31,12 @@ function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
       .option('--cert <file>', CERT_HELP[kind])
       .option('--key <file>', kind === 'x509' ? 'with --cert: its private key (PEM, EC P-256)' : 'x509 only')
       .option('--out <file>', kind === 'x509' ? 'with csr: write the request (PEM) here instead of printing it' : 'x509 only')),
-    run: (opts, [action, id], ctx) => authorityCommand(socketOf(opts, ctx), {
-      kind, action: action!, ...(id && { id }), json: opts.json ?? false, ...(opts.cert && { certFile: opts.cert }), ...(opts.key && { keyFile: opts.key }), ...(opts.out && { outFile: opts.out }),
-    }, ctx.io),
+    async run(opts, [action, id], ctx) {
+      const { authorityCommand } = await import('./authority-commands.js');
+      return authorityCommand(socketOf(opts, ctx), {
+        kind, action: action!, ...(id && { id }), json: opts.json ?? false, ...(opts.cert && { certFile: opts.cert }), ...(opts.key && { keyFile: opts.key }), ...(opts.out && { outFile: opts.out }),
+      }, ctx.io);
+    },
   };
 }
 

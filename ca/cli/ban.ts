@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { banCommand } from './ban-commands.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
 /** `tessera ban <orchestrator>`. */
@@ -16,5 +15,8 @@ export const ban: CliCommand<BanOptions> = {
     .argument('<orchestrator>', "the orchestrator's name (a SPIFFE ID path segment)")
     .option('--reason <text>', 'why, for the CA (not propagated)')
     .addOption(jsonOption('print JSON (the only form)'))),
-  run: (opts, operands, ctx) => banCommand(socketOf(opts, ctx), { orchestrator: operands[0]!, ...(opts.reason !== undefined && { reason: opts.reason }) }, ctx.io),
+  async run(opts, operands, ctx) {
+    const { banCommand } = await import('./ban-commands.js');
+    return banCommand(socketOf(opts, ctx), { orchestrator: operands[0]!, ...(opts.reason !== undefined && { reason: opts.reason }) }, ctx.io);
+  },
 };

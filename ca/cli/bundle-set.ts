@@ -1,4 +1,3 @@
-import { bundleSetCommand } from './bundle-commands.js';
 import type { CliCommand } from './command.js';
 import { type AdminOptions, addAdminOptions, socketOf } from './options.js';
 
@@ -16,7 +15,10 @@ export const bundleSet: CliCommand<Options> = {
     .requiredOption('--trust-domain <td>', 'the other trust domain')
     .option('--file <path>', 'its SPIFFE bundle document (JSON)')
     .option('--url <url>', 'its https_web bundle endpoint')),
-  run: (opts, _operands, ctx) => bundleSetCommand(socketOf(opts, ctx), {
-    trustDomain: opts.trustDomain, ...(opts.file && { file: opts.file }), ...(opts.url && { url: opts.url }),
-  }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { bundleSetCommand } = await import('./bundle-commands.js');
+    return bundleSetCommand(socketOf(opts, ctx), {
+      trustDomain: opts.trustDomain, ...(opts.file && { file: opts.file }), ...(opts.url && { url: opts.url }),
+    }, ctx.io);
+  },
 };

@@ -1,5 +1,4 @@
 import { Option } from 'commander';
-import { bundleShowCommand } from './bundle-commands.js';
 import type { CliCommand } from './command.js';
 import { type AdminOptions, addAdminOptions, socketOf } from './options.js';
 
@@ -13,5 +12,8 @@ export const bundleShow: CliCommand<Options> = {
   define: (cmd) => addAdminOptions(cmd
     .summary('print the trust bundle')
     .addOption(new Option('--format <format>', 'the root certificates in PEM, or a SPIFFE bundle document (JWKS)').choices(['pem', 'spiffe']).default('pem'))),
-  run: (opts, _operands, ctx) => bundleShowCommand(socketOf(opts, ctx), { format: opts.format ?? 'pem' }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { bundleShowCommand } = await import('./bundle-commands.js');
+    return bundleShowCommand(socketOf(opts, ctx), { format: opts.format ?? 'pem' }, ctx.io);
+  },
 };

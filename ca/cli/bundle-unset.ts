@@ -1,4 +1,3 @@
-import { bundleUnsetCommand } from './bundle-commands.js';
 import type { CliCommand } from './command.js';
 import { type AdminOptions, addAdminOptions, socketOf } from './options.js';
 
@@ -12,5 +11,8 @@ export const bundleUnset: CliCommand<Options> = {
   define: (cmd) => addAdminOptions(cmd
     .summary('stop trusting another trust domain: its bundle leaves what agents receive (audited)')
     .requiredOption('--trust-domain <td>', 'the federated trust domain')),
-  run: (opts, _operands, ctx) => bundleUnsetCommand(socketOf(opts, ctx), opts.trustDomain, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { bundleUnsetCommand } = await import('./bundle-commands.js');
+    return bundleUnsetCommand(socketOf(opts, ctx), opts.trustDomain, ctx.io);
+  },
 };

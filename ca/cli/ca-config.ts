@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { type CaConfig, validateConfig } from '../config.js';
 import { parseJsonFile } from '../json-file.js';
-import { loadPolicyFile } from '../policy/policy-source.js';
 import type { CliContext } from './command.js';
 import { dataDirOf, hostPortArg } from './options.js';
 
@@ -61,7 +60,8 @@ export async function caConfigFrom(opts: CaConfigOptions, ctx: CliContext): Prom
     ...(storeUrlOf(opts, ctx) && { store: storeUrlOf(opts, ctx) }),
     ...(opts.consoleListen && { console: { ...(isObject(file.console) && file.console), address: opts.consoleListen } }),
   }));
-  if (config.policyFile) await loadPolicyFile(config.policyFile, config);
+  // Loaded only when there is a policy to check: the CLI's other command lines never parse one.
+  if (config.policyFile) await (await import('../policy/policy-source.js')).loadPolicyFile(config.policyFile, config);
   return config;
 }
 

@@ -1,9 +1,7 @@
 import { Option } from 'commander';
-import { LOG_FORMATS, type LogFormat, createLogger, textDestination } from '../log.js';
 import { type CaConfigOptions, addCaConfigOptions, caConfigFrom } from './ca-config.js';
 import type { CliCommand } from './command.js';
-import { startCa } from './commands.js';
-import { type LogLevel, hostPortArg, logLevelOption } from './options.js';
+import { LOG_FORMATS, type LogFormat, type LogLevel, hostPortArg, logLevelOption } from './options.js';
 
 interface Options extends CaConfigOptions {
   logLevel: LogLevel;
@@ -23,6 +21,7 @@ export const caStart: CliCommand<Options> = {
     .addOption(new Option('--log-format <format>', 'json lines, or text for a terminal').choices(LOG_FORMATS).default('json')),
   async run(opts, _operands, ctx) {
     const config = await caConfigFrom(opts, ctx);
+    const [{ startCa }, { createLogger, textDestination }] = await Promise.all([import('./commands.js'), import('../log.js')]);
     const log = createLogger(opts.logLevel, opts.logFormat === 'text' ? textDestination(ctx.io.err) : undefined);
     return startCa(config, { log, ...(opts.metricsListen && { metricsAddress: opts.metricsListen }) }, ctx.stopRequested(), ctx.io);
   },

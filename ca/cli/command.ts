@@ -20,11 +20,20 @@ export interface CliContext {
  * (declared on the parser, so help, errors and the CLI reference come from one
  * place), and what it does. The dispatcher (program.ts) knows nothing else of it.
  *
+ * Every command line loads every command's file to build the parser, so a
+ * command file imports only commander and the option helpers; `run` imports
+ * the implementation (gRPC clients, the store, the server) when the command
+ * runs. Otherwise `tessera --version` pays for all of them
+ * (test/integration/cli-startup.test.ts names what it may not load).
+ *
  * @example
  * export const tokenCreate: CliCommand<{ orchestrator: string }> = {
  *   path: ['token', 'create'],
  *   define: (cmd) => cmd.summary('make a join token').requiredOption('--orchestrator <name>', 'its name'),
- *   run: (opts, operands, ctx) => createToken(...),
+ *   async run(opts, operands, ctx) {
+ *     const { createToken } = await import('./commands.js');
+ *     return createToken(...);
+ *   },
  * };
  */
 export interface CliCommand<Options = Record<string, unknown>> {

@@ -1,13 +1,9 @@
-import { join } from 'node:path';
 import { systemClock } from '../../agent-sdk/clock.js';
-import { rootCertificates } from '../authority/root-rotation.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { AdminClient } from '../admin-client.js';
-import { verifyAudit } from '../audit/verify.js';
 import type { CaConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { CaServer } from '../server.js';
-import { openStore } from '../store/open-store.js';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. */
 export interface Output {
@@ -73,13 +69,8 @@ export async function verifyAuditLog(dataDir: string, socket: string, params: { 
     result = await admin.verifyAudit();
   } catch (err) {
     if (!(err instanceof TesseraError) || err.code !== 'ERR_UNAVAILABLE') throw err;
-    const roots = await rootCertificates(join(dataDir, 'keys'));
-    const store = await openStore({ dataDir, store: params.store ?? '' });
-    try {
-      result = await verifyAudit(store, { roots });
-    } finally {
-      await store.close();
-    }
+    // Loaded only here: against a running CA the CLI needs neither the store nor the chain's checks.
+    result = await (await import('./audit-on-disk.js')).verifyAuditOnDisk(dataDir, params.store ?? '');
   } finally {
     admin.close();
   }

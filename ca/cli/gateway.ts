@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { runGateway } from '../../gateway/commands.js';
-import { createLogger } from '../log.js';
 import type { CliCommand } from './command.js';
 import { type LogLevel, hostPortArg, logLevelOption } from './options.js';
 
@@ -19,7 +17,10 @@ export const gateway: CliCommand<Options> = {
     .requiredOption('--config <file>', 'the gateway config (JSON)')
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP: loopback or a monitoring network); wins over the config\'s metricsListen', hostPortArg)
     .addOption(logLevelOption()),
-  run: (opts, _operands, ctx) => runGateway(resolve(opts.config), {
-    log: createLogger(opts.logLevel), env: ctx.env ?? {}, stop: ctx.stopRequested(), ...(opts.metricsListen && { metricsListen: opts.metricsListen }),
-  }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const [{ runGateway }, { createLogger }] = await Promise.all([import('../../gateway/commands.js'), import('../log.js')]);
+    return runGateway(resolve(opts.config), {
+      log: createLogger(opts.logLevel), env: ctx.env ?? {}, stop: ctx.stopRequested(), ...(opts.metricsListen && { metricsListen: opts.metricsListen }),
+    }, ctx.io);
+  },
 };

@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { mintJwtCommand } from './mint-commands.js';
 import { MINT_JWT_TTL } from '../issuance/mint-jwt.js';
 import { type AdminOptions, addAdminOptions, durationArg, jsonOption, socketOf } from './options.js';
 
@@ -25,7 +24,10 @@ export const jwtMint: CliCommand<Options> = {
     .requiredOption('--audience <audience>', 'an audience the token is for (repeat for more)', (value: string, previous?: string[]) => [...(previous ?? []), value])
     .option('--ttl <duration>', 'the token lifetime (default 5m)', durationArg(MINT_JWT_TTL.minMs, MINT_JWT_TTL.maxMs))
     .addOption(jsonOption('print JSON: { spiffeId, audience, expiresAt, token }'))),
-  run: (opts, _operands, ctx) => mintJwtCommand(socketOf(opts, ctx), {
-    spiffeId: opts.spiffeId, audience: opts.audience, ttlMs: opts.ttl, json: opts.json,
-  }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { mintJwtCommand } = await import('./mint-commands.js');
+    return mintJwtCommand(socketOf(opts, ctx), {
+      spiffeId: opts.spiffeId, audience: opts.audience, ttlMs: opts.ttl, json: opts.json,
+    }, ctx.io);
+  },
 };

@@ -49,6 +49,10 @@ export function logLevelOption(): Option {
   return new Option('--log-level <level>', 'what to log').choices(LOG_LEVELS).default('info');
 }
 
+/** How `tessera ca start` writes its log: JSON lines (for collectors) or text (for a terminal). */
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** `--json`: one JSON object per line instead of text. */
 export function jsonOption(what = 'print JSON lines instead of text'): Option {
   return new Option('--json', what);

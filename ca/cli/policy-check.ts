@@ -1,4 +1,3 @@
-import { loadPolicyFile } from '../policy/policy-source.js';
 import { type CaConfigOptions, caConfigFrom } from './ca-config.js';
 import type { CliCommand } from './command.js';
 import { jsonOption } from './options.js';
@@ -18,6 +17,7 @@ export const policyCheck: CliCommand<Options> = {
     .addOption(jsonOption('print { "policyFile", "digest" } as JSON')),
   async run(opts, [file], ctx) {
     const config = await caConfigFrom({ ...(opts.config !== undefined && { config: opts.config }) }, ctx);
+    const { loadPolicyFile } = await import('../policy/policy-source.js');
     const policy = await loadPolicyFile(file!, config);
     ctx.io.out(opts.json ? JSON.stringify({ policyFile: file, digest: policy.digest }) : `policy OK: ${file} (digest ${policy.digest})`);
     return 0;

@@ -2,7 +2,7 @@
 // command line. It knows no command; every command brings its own options.
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { CaUnreachableError } from '../admin-client.js';
+import { CaUnreachableError } from '../ca-unreachable.js';
 import type { CliCommand, CliContext } from './command.js';
 
 /** Exit status of a command line that does not parse (unknown command or option, extra operand). */

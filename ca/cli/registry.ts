@@ -28,8 +28,8 @@ import { jwtMint } from './jwt-mint.js';
  * Every `tessera` command, in the order help lists them.
  *
  * To add one: write ca/cli/<words>.ts exporting a CliCommand (its path, its
- * options with their parsers from options.ts, and a run() that calls a plain
- * async function), then add it to this list. Nothing else changes: the
+ * options with their parsers from options.ts, and a run() that imports a plain
+ * async function and calls it), then add it to this list. Nothing else changes: the
  * dispatcher, help, completion and docs/operations.md's reference read it from here.
  */
 export const COMMANDS: ReadonlyArray<CliCommand<never>> = [

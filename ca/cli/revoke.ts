@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { revokeCommand } from './revocation-commands.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -27,5 +26,8 @@ export const revoke: CliCommand<Options> = {
     .option('--reason <text>', 'why, for the audit log')
     .option('--cascade', 'with --agent naming an orchestrator: also revoke every task it has agents in (audited)')
     .addOption(jsonOption('print JSON (the only form)'))),
-  run: (opts, _operands, ctx) => revokeCommand(socketOf(opts, ctx), opts, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { revokeCommand } = await import('./revocation-commands.js');
+    return revokeCommand(socketOf(opts, ctx), opts, ctx.io);
+  },
 };

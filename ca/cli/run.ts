@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:os';
-import { createLogger } from '../log.js';
-import { runWithSvidFiles } from '../../workload-agent/svid-files.js';
 import type { CliCommand } from './command.js';
 import { type LogLevel, logLevelOption } from './options.js';
 
@@ -23,6 +21,7 @@ export const run: CliCommand<Options> = {
     .addOption(logLevelOption()),
   async run(opts, operands, ctx) {
     const [command, ...args] = operands.flat();
+    const [{ runWithSvidFiles }, { createLogger }] = await Promise.all([import('../../workload-agent/svid-files.js'), import('../log.js')]);
     return runWithSvidFiles({ command: command!, args, dir: opts.dir, signal: opts.signal, log: createLogger(opts.logLevel) }, ctx.stopRequested());
   },
 };

@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { createToken } from './commands.js';
 import { type AdminOptions, addAdminOptions, durationArg, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
@@ -18,5 +17,8 @@ export const tokenCreate: CliCommand<Options> = {
     // The CA allows up to 24 times its configured default (10m unless changed).
     .option('--ttl <duration>', 'how long the token stays valid (default: the CA\'s, 10m)', durationArg(1000, 24 * 3_600_000))
     .addOption(jsonOption('print JSON (the only form: the token is for a program)'))),
-  run: (opts, _operands, ctx) => createToken(socketOf(opts, ctx), { orchestrator: opts.orchestrator, ...(opts.ttl !== undefined && { ttlMs: opts.ttl }) }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { createToken } = await import('./commands.js');
+    return createToken(socketOf(opts, ctx), { orchestrator: opts.orchestrator, ...(opts.ttl !== undefined && { ttlMs: opts.ttl }) }, ctx.io);
+  },
 };

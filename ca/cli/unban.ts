@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { unbanCommand } from './ban-commands.js';
 import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
 
 /** `tessera unban <orchestrator>`. */
@@ -10,5 +9,8 @@ export const unban: CliCommand<AdminOptions & { json?: boolean }> = {
     .description('Lifts the ban on an orchestrator name; its revocation entries in force stay in force. Audited.')
     .argument('<orchestrator>', "the orchestrator's name")
     .addOption(jsonOption('print JSON (the only form)'))),
-  run: (opts, operands, ctx) => unbanCommand(socketOf(opts, ctx), operands[0]!, ctx.io),
+  async run(opts, operands, ctx) {
+    const { unbanCommand } = await import('./ban-commands.js');
+    return unbanCommand(socketOf(opts, ctx), operands[0]!, ctx.io);
+  },
 };

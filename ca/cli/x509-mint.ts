@@ -1,5 +1,4 @@
 import type { CliCommand } from './command.js';
-import { mintX509Command } from './mint-commands.js';
 import { MINT_X509_TTL } from '../issuance/mint-x509.js';
 import { type AdminOptions, addAdminOptions, durationArg, jsonOption, socketOf } from './options.js';
 
@@ -26,7 +25,10 @@ export const x509Mint: CliCommand<Options> = {
     .option('--key-out <file>', 'instead: make a P-256 key and write it here (0600, never over an existing file)')
     .option('--ttl <duration>', 'the certificate lifetime (default 1h)', durationArg(MINT_X509_TTL.minMs, MINT_X509_TTL.maxMs))
     .addOption(jsonOption('print JSON: { spiffeId, serial, expiresAt, certificates }'))),
-  run: (opts, _operands, ctx) => mintX509Command(socketOf(opts, ctx), {
-    spiffeId: opts.spiffeId, publicKeyFile: opts.publicKey, keyOut: opts.keyOut, ttlMs: opts.ttl, json: opts.json,
-  }, ctx.io),
+  async run(opts, _operands, ctx) {
+    const { mintX509Command } = await import('./mint-commands.js');
+    return mintX509Command(socketOf(opts, ctx), {
+      spiffeId: opts.spiffeId, publicKeyFile: opts.publicKey, keyOut: opts.keyOut, ttlMs: opts.ttl, json: opts.json,
+    }, ctx.io);
+  },
 };

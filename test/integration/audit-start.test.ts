@@ -13,7 +13,7 @@ import { systemClock } from '../../agent-sdk/clock.js';
 import { AdminClient } from '../../ca/admin-client.js';
 import { VERIFIED_MARK_KEY } from '../../ca/audit/start-check.js';
 import { AUDIT_PREFIX, CHECKPOINT_PREFIX, auditKey, parseCheckpoint, parseRecord, prefixRange } from '../../ca/audit/record.js';
-import { sealAudit } from '../../ca/cli/audit-seal.js';
+import { sealAudit } from '../../ca/cli/audit-commands.js';
 import { verifyAudit } from '../../ca/audit/verify.js';
 import { type CaConfig, validateConfig } from '../../ca/config.js';
 import { createLogger, silentLogger } from '../../ca/log.js';
