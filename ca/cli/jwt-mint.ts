@@ -1,5 +1,5 @@
 import type { CliCommand } from './command.js';
-import { MINT_JWT_TTL } from '../issuance/mint-jwt.js';
+import { MINT_JWT_TTL } from '../issuance/mint-ttl.js';
 import { type AdminOptions, addAdminOptions, durationArg, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {

@@ -3,10 +3,9 @@ import type { StandardJwtSvidClaims } from '../../agent-sdk/jwt-svid.js';
 import { isSpiffeId } from '../../agent-sdk/spiffe-id.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { AUDIENCE } from './mint-token.js';
+import { MINT_JWT_TTL } from './mint-ttl.js';
 import { serviceIdOf } from './service-id.js';
 
-/** The lifetimes an operator may mint a service's JWT-SVID for, and the default (spire-server's JWT default too). */
-export const MINT_JWT_TTL = { minMs: 60_000, maxMs: 3_600_000, defaultMs: 300_000 } as const;
 /** The most audiences one token may name. */
 export const MAX_MINT_JWT_AUDIENCES = 16;
 

@@ -4,10 +4,8 @@ import { isSpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { IssuedX509Svid } from '../authority/authority.js';
 import { type IssuanceContext, checkAudited } from './context.js';
 import { type SerialRecord, encodeRecord, serialKey } from './records.js';
+import { MINT_X509_TTL } from './mint-ttl.js';
 import { serviceIdOf } from './service-id.js';
-
-/** The lifetimes an operator may mint for, and the default (spire-server's `x509 mint` default too). */
-export const MINT_X509_TTL = { minMs: 60_000, maxMs: 86_400_000, defaultMs: 3_600_000 } as const;
 
 /**
  * `tessera x509 mint`: signs an X509-SVID for a registered service
