@@ -73,6 +73,20 @@ describe('fast path: leaf template', () => {
   });
 });
 
+describe('fast path: serials', () => {
+  it('ok/serials drawn across several refills of the random pool are 17 bytes, positive with the top bits 01, and all distinct', () => {
+    const serials = Array.from({ length: 1000 }, () => newSerial());
+    for (const serial of serials) {
+      expect(serial.length).toBe(17);
+      expect(serial[0]! >> 6).toBe(1);
+    }
+    expect(new Set(serials.map((s) => s.toString('hex'))).size).toBe(serials.length);
+    // Each serial is its own copy: changing one changes no other.
+    serials[0]!.fill(0);
+    expect(serials[1]!.some((b) => b !== 0)).toBe(true);
+  });
+});
+
 describe('fast path: issued through the real path', () => {
   it('ok/activation and renewal SVIDs fit every field of the profile for our reader, Node, @peculiar/x509 and openssl', async () => {
     t = await startTestCa();
