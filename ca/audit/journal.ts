@@ -152,8 +152,11 @@ export class Journal {
    */
   static async open(params: { store: Store; clock: Clock; checkpoint?: CheckpointOptions; observer?: JournalObserver }): Promise<Journal> {
     const { store, clock, checkpoint, observer } = params;
+    // The checkpoint before the head: on a store replicas share, another one may append records and a
+    // checkpoint between the two reads, and a head read after a checkpoint always covers it.
+    const lastSigned = await readLastCheckpoint(store);
     const head = await readHead(store);
-    const last = await readLastCheckpoint(store, head);
+    const last = lastSigned && (await checkCheckpointInLog(store, lastSigned, head));
     const scheduler = checkpoint && new CheckpointScheduler(checkpoint, clock, last);
     const journal = new Journal(store, clock, head, scheduler, observer);
     scheduler?.start(() => journal.#kick());
@@ -452,22 +455,25 @@ async function readHead(store: Pick<StoreTransaction, 'entries'>): Promise<{ seq
   return { seq: 0, hash: GENESIS_HASH };
 }
 
-/** The last checkpoint, which must match the recovered head's chain. */
-async function readLastCheckpoint(store: Store, head: { seq: number; hash: string }): Promise<{ seq: number; timeMs: number } | undefined> {
+/** The last checkpoint, if any. */
+async function readLastCheckpoint(store: Store): Promise<Checkpoint | undefined> {
   for await (const [key, value] of store.entries({ ...prefixRange(CHECKPOINT_PREFIX), reverse: true, limit: 1 })) {
-    let checkpoint: Checkpoint;
     try {
-      checkpoint = parseCheckpoint(value);
+      return parseCheckpoint(value);
     } catch (cause) {
       throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the last checkpoint (${key}) is malformed`, { cause });
     }
-    const bytes = checkpoint.seq <= head.seq ? await store.get(auditKey(checkpoint.seq)) : undefined;
-    if (bytes === undefined || hashAt(bytes) !== checkpoint.hash) {
-      throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the audit log does not contain checkpoint ${checkpoint.seq}`);
-    }
-    return { seq: checkpoint.seq, timeMs: checkpoint.timeMs };
   }
   return undefined;
+}
+
+/** `checkpoint` must be in the log up to the recovered head, with the hash it signed. */
+async function checkCheckpointInLog(store: Store, checkpoint: Checkpoint, head: { seq: number }): Promise<{ seq: number; timeMs: number }> {
+  const bytes = checkpoint.seq <= head.seq ? await store.get(auditKey(checkpoint.seq)) : undefined;
+  if (bytes === undefined || hashAt(bytes) !== checkpoint.hash) {
+    throw new TesseraError('ERR_AUDIT_CHAIN_BROKEN', `the audit log does not contain checkpoint ${checkpoint.seq}`);
+  }
+  return { seq: checkpoint.seq, timeMs: checkpoint.timeMs };
 }
 
 function hashAt(bytes: Uint8Array): string | undefined {

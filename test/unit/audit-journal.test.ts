@@ -241,6 +241,34 @@ describe('Journal', () => {
     expect((err as TesseraError).message).toMatch(/checkpoint 3/);
   });
 
+  it('ok/opens while another replica appends records and a checkpoint between its reads of the store', async () => {
+    const store = await openStore(await tmpDir());
+    const options = { signer: pki.signer, everyRecords: 1000, everyMs: 3_600_000 };
+    const writer = await Journal.open({ store, clock, checkpoint: options });
+    for (const k of ['a', 'b']) await writer.commit(put(k));
+    await writer.checkpoint();
+    // The replica that opens reads the store twice; the writer commits and signs in between.
+    let reads = 0;
+    const entries = store.entries.bind(store);
+    store.entries = (range) => {
+      const inner = entries(range);
+      if (reads++ > 0) return inner;
+      // In `finally`: the reader stops after the first entry it needs.
+      return (async function* () {
+        try {
+          yield* inner;
+        } finally {
+          await writer.commit(put('c'));
+          await writer.checkpoint();
+        }
+      })();
+    };
+    const opening = await Journal.open({ store, clock });
+    expect(opening.head().seq).toBeGreaterThanOrEqual(2);
+    expect(await checkpointSeqs(store)).toEqual([2, 3]);
+    await writer.close();
+  });
+
   it('fail/commit-after-close', async () => {
     const store = await openStore(await tmpDir());
     const journal = await Journal.open({ store, clock });
