@@ -32,7 +32,8 @@ const mergedJwt = new WeakMap<JwtBundle, { keyIds: ReadonlySet<string>; merged: 
  * @example const bundle = withRevokedAuthorities(source.bundle, source.revocations);
  */
 export function withRevokedAuthorities(bundle: X509Bundle, revocations: RevocationList | undefined): X509Bundle {
-  const keys = revocations?.trustDomain === bundle.trustDomain ? revocations.revokedX509Authorities : [];
+  if (revocations?.trustDomain !== bundle.trustDomain) return bundle;
+  const keys = revocations.revokedX509Authorities;
   if (keys.length === 0) return bundle;
   // Called on every handshake: the merge (or that there is nothing to merge) is worked out once.
   const memo = mergedX509.get(bundle);
@@ -69,8 +70,10 @@ export function withRevokedAuthoritiesOf(bundles: X509BundleSource, revocations:
  * @example const jwt = withoutRevokedJwtKeys(source.getJwtBundleForTrustDomain(td), source.revocations);
  */
 export function withoutRevokedJwtKeys(bundle: JwtBundle, revocations: RevocationList | undefined): JwtBundle {
-  const keyIds = revocations?.trustDomain === bundle.trustDomain ? revocations.revokedJwtKeyIds : new Set<string>();
-  if (!bundle.entries.some((e) => keyIds.has(e.keyId))) return bundle;
+  // Called for every token validated: nothing is allocated or scanned while the feed revoked no JWT key.
+  if (revocations?.trustDomain !== bundle.trustDomain) return bundle;
+  const keyIds = revocations.revokedJwtKeyIds;
+  if (keyIds.size === 0 || !bundle.entries.some((e) => keyIds.has(e.keyId))) return bundle;
   const memo = mergedJwt.get(bundle);
   if (memo?.keyIds === keyIds) return memo.merged;
   const merged = new JwtBundle(bundle.trustDomain, bundle.entries.filter((e) => !keyIds.has(e.keyId)), bundle.sequenceNumber);
