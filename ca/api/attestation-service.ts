@@ -15,6 +15,9 @@ import { authorityBundleMessage, x509SvidMessage } from './wire.js';
 const PATH = '/tessera.v1.NodeAttestationService/Attest';
 type AttestCall = ServerDuplexStream<AttestRequest__Output, AttestResponse>;
 
+/** How long the status waits, after the result, for the client to half-close the stream. */
+const HALF_CLOSE_GRACE_MS = 1000;
+
 /**
  * Attest: adapts the bidirectional stream to the plugin interface, so a plugin
  * sees only `attest(payload, challenge)`. The first message must be the params;
@@ -23,6 +26,13 @@ type AttestCall = ServerDuplexStream<AttestRequest__Output, AttestResponse>;
  * `limits.attestationFirstMessageTimeout` and the whole exchange end within
  * `limits.attestationTimeout` (ERR_TIMEOUT, audited), and its payload may hold
  * at most `limits.maxAttestationPayloadBytes` (ERR_LIMIT_EXCEEDED, audited).
+ *
+ * After the result the status is sent once the client has half-closed (or
+ * HALF_CLOSE_GRACE_MS later), so that the stream ends with the CA's send. Ended
+ * by the client's END_STREAM instead, the stream still counts against
+ * `limits.maxConcurrentStreams` in Node's HTTP/2 server while a queued stream of
+ * the same client arrives right behind it, in the same read: Node 22 and later
+ * reset that one with ENHANCE_YOUR_CALM (the client saw ERR_LIMIT_EXCEEDED).
  */
 export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, attestors: AttestorRegistry): NodeAttestationServiceHandlers {
   const limits = ctx.config.limits;
@@ -59,6 +69,7 @@ export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, att
           };
           const svid = await attestOrchestrator(ctx, attestors, { attestor, payload, csr }, challenge);
           call.write({ result: { svid: x509SvidMessage(svid), bundle: authorityBundleMessage(ctx.authority) } });
+          await inbox.halfClosed(HALF_CLOSE_GRACE_MS);
           call.end();
         })
         .catch((err: unknown) => {
@@ -81,6 +92,8 @@ class Inbox {
   readonly #call: AttestCall;
   /** Messages that arrived so far. */
   received = 0;
+  /** Settles when the client half-closes or cancels the stream. */
+  readonly #clientDone: Promise<void>;
 
   constructor(call: AttestCall) {
     this.#call = call;
@@ -102,6 +115,17 @@ class Inbox {
     const end = () => this.fail(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
     call.on('end', end);
     call.on('cancelled', end);
+    this.#clientDone = new Promise((resolve) => {
+      call.once('end', resolve);
+      call.once('cancelled', resolve);
+    });
+  }
+
+  /** Resolves when the client has half-closed or cancelled the stream, or after `graceMs`. */
+  async halfClosed(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#clientDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   next(): Promise<AttestRequest__Output> {

@@ -25,6 +25,11 @@ export interface CallingAgents {
   readonly failedRotations: TesseraError[];
   /** The serial of every SVID any agent held. */
   readonly issuedSerials: string[];
+  /**
+   * Resolves once every agent has ended a call that began after this moment, so
+   * with the SVID it holds now: a connection opened before may still carry the last one.
+   */
+  nextRound(): Promise<void>;
   /** Ends the call loops (the agents and their servers stay until `closers` run). */
   stop(): Promise<void>;
 }
@@ -73,6 +78,8 @@ export async function startCallingAgents(params: {
   }));
   let running = true;
   const calls = { ok: 0, failed: [] as unknown[] };
+  /** Calls ended, per agent. */
+  const ended = agents.map(() => 0);
   // Agent i calls agent i+1 over a new mTLS connection, again and again.
   const loops = agents.map(async (agent, i) => {
     while (running) {
@@ -86,12 +93,18 @@ export async function startCallingAgents(params: {
         calls.failed.push(err);
       } finally {
         socket?.destroy();
+        ended[i]! += 1;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });
   return {
     agents, calls, refusedCallers, failedRotations, issuedSerials,
+    async nextRound() {
+      // The call under way now ends with the first count, the next one (begun after) with the second.
+      const target = ended.map((n) => n + 2);
+      while (ended.some((n, i) => n < target[i]!)) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
     async stop() {
       running = false;
       await Promise.all(loops);

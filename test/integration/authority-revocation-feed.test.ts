@@ -231,8 +231,10 @@ describe('revoked authorities on the revocation feed', () => {
     // Whoever calls the CA below moves off the tainted intermediate first: once revoked, the CA refuses it.
     const issuerOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
     const oldIssuer = issuerOf(agent.getX509Svid());
-    for (const source of [agent, leaving, w.service.source]) {
-      await vi.waitFor(() => expect(issuerOf(source.getX509Svid())).not.toBe(oldIssuer), { timeout: 10_000 });
+    const failedRotations: string[] = [];
+    for (const [name, source] of Object.entries({ agent, leaving, service: w.service.source })) {
+      source.on('updateFailed', (err: TesseraError) => failedRotations.push(`${name}: ${err.code} ${err.message}`));
+      await vi.waitFor(() => expect(issuerOf(source.getX509Svid()), `${name} still under the tainted intermediate; failed rotations: ${failedRotations.join('; ') || 'none'}`).not.toBe(oldIssuer), { timeout: 10_000 });
     }
 
     // The current SDK's follower, and the same follower on the request an older SDK sends.

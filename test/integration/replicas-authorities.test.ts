@@ -125,6 +125,9 @@ describe('authorities across CA replicas', () => {
     // their half-life (the orchestrator spawns through it after the revocation below).
     const sources = [...load.agents, orchestrator.source];
     await vi.waitFor(() => expect(sources.every((a) => a.getX509Svid().certificates[1]!.equals(next))).toBe(true), { timeout: 10_000, interval: 50 });
+    // A connection opened just before may still present an SVID under the old one, and the revocation
+    // below rightly refuses it; the load asserts no call fails, so those calls end first.
+    await load.nextRound();
 
     await inForceEverywhere('revoke', () => authorities[0]!.step('x509', 'revoke', old!.authorityId), () => old!.authorityId, 'revoked');
     for (const agent of load.agents) expect(agent.bundle.revokedAuthorities).toHaveLength(1);
@@ -133,7 +136,7 @@ describe('authorities across CA replicas', () => {
     console.log(`replica authorities: every agent held the new bundle ${JSON.stringify(reached)} ms after the step returned; ${load.calls.ok} calls, ${load.calls.failed.length} failed`);
     for (const ms of Object.values(reached)) expect(ms).toBeLessThan(1_000);
     expect(load.failedRotations).toEqual([]);
-    expect(load.calls.failed).toEqual([]);
+    expect(load.calls.failed, `callers refused by the agents' servers: ${load.refusedCallers.join('; ') || 'none'}`).toEqual([]);
 
     // A replica restarted now finds every key in the store and signs with the new intermediate.
     await r.restart(2);

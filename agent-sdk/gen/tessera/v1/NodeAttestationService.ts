@@ -13,7 +13,8 @@ export interface NodeAttestationServiceClient extends grpc.Client {
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error.
+   * the stream ends with the orchestrator's SVID or an error. After the SVID the
+   * caller half-closes the stream; the CA sends the status then (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
@@ -22,7 +23,8 @@ export interface NodeAttestationServiceClient extends grpc.Client {
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error.
+   * the stream ends with the orchestrator's SVID or an error. After the SVID the
+   * caller half-closes the stream; the CA sends the status then (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
@@ -39,7 +41,8 @@ export interface NodeAttestationServiceHandlers extends grpc.UntypedServiceImple
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error.
+   * the stream ends with the orchestrator's SVID or an error. After the SVID the
+   * caller half-closes the stream; the CA sends the status then (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
