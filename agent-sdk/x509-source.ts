@@ -45,6 +45,12 @@ export interface RotationOptions {
    * or 'mutual-tls', a new connection presenting it (for a CA that predates proofs).
    */
   readonly renewWith?: 'proof' | 'mutual-tls';
+  /**
+   * An SVID whose intermediate the trust domain tainted or revoked is renewed
+   * after a random delay up to this long (default 2 s), so a fleet does not renew
+   * in one burst: a large one wants longer (about its size over the CA's renewals per second).
+   */
+  readonly taintSpreadMs?: number;
 }
 
 /** How the source follows the CA's revocations (docs/revocation.md). */
@@ -75,9 +81,6 @@ export interface X509SourceOptions {
 const FINAL: ReadonlySet<string> = new Set([
   'ERR_RENEWAL_LIMIT', 'ERR_PERMISSION_DENIED', 'ERR_REVOKED', 'ERR_PEER_UNAUTHORIZED', 'ERR_POLICY_DENIED', 'ERR_SVID_PROOF_INVALID',
 ]);
-/** An SVID its tainted authority signed is renewed within this long (a random delay, so agents do not all renew at once). */
-const TAINT_SPREAD_MS = 2_000;
-
 /**
  * The SVID and trust bundle of this process, kept current. The private key is
  * made here and lives in memory only; every rotation makes a new one. Emits
@@ -120,7 +123,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
     this.#clock = options.clock ?? systemClock;
-    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, renewWith: 'proof', ...options.rotation };
+    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, renewWith: 'proof', taintSpreadMs: 2_000, ...options.rotation };
     this.#svid = toSvid(first.issued, first.key);
     this.#receivedAtMs = this.#clock.now();
     this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, jwtBundle: first.issued.jwtBundle, svid: this });
@@ -365,7 +368,9 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     clearTimeout(this.#rotationTimer);
     this.#rotationTimer = setTimeout(() => {
       this.#renew(false).then(
-        () => this.#schedule(this.#rotationDelay()),
+        // Not #rotationDelay() alone: a renewal the CA signed before the taint may answer after
+        // the tainted bundle came in; rescheduling by the lifetime would cancel the taint's renewal.
+        () => this.#schedule(this.#leaving() ? this.#taintDelay() : this.#rotationDelay()),
         (err: unknown) => {
           if (this.#closed) return;
           const error = err instanceof TesseraError ? err : new TesseraError('ERR_INTERNAL', 'renewal failed', { cause: err });
@@ -390,12 +395,20 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
     const bundle = this.#client.adoptTrustBundle(message);
     if (bundle === before.bundle && this.#client.federatedBundles === before.federated) return;
     this.emit('update');
+    if (this.#leaving()) this.#schedule(this.#taintDelay());
+  }
+
+  /** Whether the trust domain tainted or revoked the intermediate that signed the SVID held now. */
+  #leaving(): boolean {
     const issuer = this.#svid.certificates[1];
-    if (!issuer) return;
+    if (!issuer) return false;
     const issuerKey = readCertificate(issuer).subjectPublicKeyInfo;
-    if ([...bundle.taintedAuthorities, ...bundle.revokedAuthorities].some((key) => key.equals(issuerKey))) {
-      this.#schedule(Math.random() * TAINT_SPREAD_MS);
-    }
+    const bundle = this.#client.bundle;
+    return [...bundle.taintedAuthorities, ...bundle.revokedAuthorities].some((key) => key.equals(issuerKey));
+  }
+
+  #taintDelay(): number {
+    return Math.random() * this.#rotation.taintSpreadMs;
   }
 }
 
