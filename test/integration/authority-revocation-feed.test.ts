@@ -223,14 +223,15 @@ describe('revoked authorities on the revocation feed', () => {
     const leaving = await spawnAgent(w, 'task-2');
     const [oldX509] = (await authorities.list('x509')).authorities;
     const [oldJwt] = (await authorities.list('jwt')).authorities;
+    // Read before the taint: a source may have moved on before the steps below return.
+    const issuerOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
+    const oldIssuer = issuerOf(agent.getX509Svid());
     for (const [kind, old] of [['x509', oldX509], ['jwt', oldJwt]] as const) {
       await authorities.prepare(kind);
       await authorities.step(kind, 'activate');
       await authorities.step(kind, 'taint', old!.authorityId);
     }
     // Whoever calls the CA below moves off the tainted intermediate first: once revoked, the CA refuses it.
-    const issuerOf = (svid: X509Svid) => readCertificate(svid.certificates[1]!).subjectPublicKeyInfo.toString('base64');
-    const oldIssuer = issuerOf(agent.getX509Svid());
     const failedRotations: string[] = [];
     for (const [name, source] of Object.entries({ agent, leaving, service: w.service.source })) {
       source.on('updateFailed', (err: TesseraError) => failedRotations.push(`${name}: ${err.code} ${err.message}`));
