@@ -1,7 +1,7 @@
 import { Argument } from 'commander';
 import type { AuthorityKind } from '../authority/lifecycle.js';
 import type { CliCommand } from './command.js';
-import { type AdminOptions, addAdminOptions, jsonOption, socketOf } from './options.js';
+import { type AdminOptions, addAdminOptions, allowDashOperands, jsonOption, socketOf } from './options.js';
 
 interface Options extends AdminOptions {
   json?: boolean;
@@ -11,6 +11,9 @@ interface Options extends AdminOptions {
 }
 
 const ACTIONS = ['show', 'prepare', 'activate', 'taint', 'revoke'];
+
+/** A JWT authority's ID: its key's RFC 7638 thumbprint, SHA-256 in base64url. X.509 and root IDs are hex. */
+const JWT_AUTHORITY_ID = /^[A-Za-z0-9_-]{43}$/;
 
 const CERT_HELP: Record<AuthorityKind, string> = {
   x509: 'with prepare: bring an intermediate made elsewhere (PEM, then the upstream intermediates above it) instead of making one; needed when the root key is offline; without --key, it is for the key `csr` left pending',
@@ -22,7 +25,7 @@ const CERT_HELP: Record<AuthorityKind, string> = {
 function authority(kind: AuthorityKind, what: string): CliCommand<Options> {
   return {
     path: ['authority', kind],
-    define: (cmd) => addAdminOptions(cmd
+    define: (cmd) => addAdminOptions(allowDashOperands(cmd, JWT_AUTHORITY_ID)
       .summary(`show the ${what} or move one through its lifecycle (docs/authorities.md)`)
       .addArgument(new Argument('<action>', `show; prepare a new one; activate the prepared one; taint an old one; revoke a tainted one${kind === 'x509' ? '; csr: make the next one\'s key here and write a request for your CA to sign' : ''}`)
         .choices(kind === 'x509' ? [...ACTIONS, 'csr'] : ACTIONS))

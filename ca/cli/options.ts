@@ -80,3 +80,24 @@ export function dataDirOf(options: AdminOptions, ctx: CliContext): string {
 export function socketOf(options: AdminOptions, ctx: CliContext): string {
   return options.socket ?? join(dataDirOf(options, ctx), 'admin.sock');
 }
+
+/**
+ * Lets `cmd` take operands that begin with '-' when they have the shape
+ * `operand`. Commander takes every such word for an option, but a JWT
+ * authority's ID (an RFC 7638 thumbprint, base64url) begins with '-' once in
+ * 64, and `authority jwt taint <id>` must take every ID `show` prints. Any
+ * other word that begins with '-' is still refused as an unknown option.
+ */
+export function allowDashOperands(cmd: Command, operand: RegExp): Command {
+  const parseOptions = cmd.parseOptions.bind(cmd);
+  // Commander puts the first word it does not know, and every operand after it, in `unknown`.
+  cmd.parseOptions = (args) => {
+    const { operands, unknown } = parseOptions(args);
+    for (const [i, word] of unknown.entries()) {
+      if (word === '--') return { operands: [...operands, ...unknown.slice(0, i), ...unknown.slice(i + 1)], unknown: [] };
+      if (word.startsWith('-') && !operand.test(word)) return { operands: [...operands, ...unknown.slice(0, i)], unknown: unknown.slice(i) };
+    }
+    return { operands: [...operands, ...unknown], unknown: [] };
+  };
+  return cmd;
+}

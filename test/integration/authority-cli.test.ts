@@ -52,4 +52,23 @@ describe('tessera authority and bundle', () => {
     expect(parseSpiffeBundle('tessera.local', spiffe.stdout).jwt.authorities.size).toBe(1);
     // Eleven runs of the built command: each starts a node process (5 s apiece measured on a loaded machine).
   }, 90_000);
+
+  it('ok/a JWT authority ID that begins with "-" (one in 64 thumbprints) reaches the CA as the ID; an unknown option is still refused', async () => {
+    t = await startTestCa();
+    const socket = ['--socket', t.ca.adminSocket];
+    const dashId = `-${'A'.repeat(42)}`;
+    // The CA answers for the ID it was given: the command line took it as the operand, and --socket after it as an option.
+    const taint = await tessera('authority', 'jwt', 'taint', dashId, ...socket);
+    expect(taint.code, taint.stderr).toBe(1);
+    expect(taint.stderr).toContain(`ERR_NOT_FOUND: no jwt authority ${dashId}`);
+    const afterDashDash = await tessera('authority', 'jwt', 'revoke', ...socket, '--', dashId);
+    expect(afterDashDash.stderr).toContain(`no jwt authority ${dashId}`);
+
+    const typo = await tessera('authority', 'jwt', 'taint', dashId, '--jsno', ...socket);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown option '--jsno'");
+    const short = await tessera('authority', 'jwt', 'taint', '-j', ...socket);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("unknown option '-j'");
+  }, 60_000);
 });
