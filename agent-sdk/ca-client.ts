@@ -143,6 +143,10 @@ export class CaClient {
    * @throws {TesseraError} the CA's refusal (ERR_JOIN_TOKEN_USED, ERR_ATTESTATION_FAILED, ...) or ERR_UNAVAILABLE.
    */
   async attest(attestor: OrchestratorAttestor, csr: Uint8Array): Promise<IssuedCertificates> {
+    const { challenges } = attestor;
+    if (challenges !== undefined && !(Number.isSafeInteger(challenges) && challenges >= 0)) {
+      throw new TesseraError('ERR_INVALID_ARGUMENT', `the ${attestor.name} attestor's challenges must be a whole number from 0, not ${challenges}`);
+    }
     const payload = await attestor.payload();
     return this.#failover(() => this.#attestOnce(attestor, payload, csr));
   }
@@ -154,6 +158,14 @@ export class CaClient {
     const call = attestation.Attest({ deadline });
     return new Promise((resolve, reject) => {
       let settled = false;
+      let answered = 0;
+      let halfClosed = false;
+      // Done sending: the CA's status, even a refusal, then ends the stream on its side (see
+      // OrchestratorAttestor.challenges).
+      const halfClose = () => {
+        if (!halfClosed) call.end();
+        halfClosed = true;
+      };
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
@@ -162,10 +174,17 @@ export class CaClient {
       };
       call.on('data', (message: AttestResponse__Output) => {
         if (message.step === 'challenge' && message.challenge) {
-          attestor.answer(message.challenge).then((answer) => call.write({ challengeResponse: answer }), fail);
+          if (halfClosed) {
+            fail(new TesseraError('ERR_ATTESTATION_FAILED', `the CA sent more challenges than the ${attestor.name} attestor takes (${attestor.challenges})`));
+            return;
+          }
+          attestor.answer(message.challenge).then((answer) => {
+            call.write({ challengeResponse: answer });
+            if (++answered === attestor.challenges) halfClose();
+          }, fail);
         } else if (message.step === 'result' && message.result) {
           settled = true;
-          call.end();
+          halfClose();
           try {
             resolve(this.#issued(message.result.svid, message.result.bundle));
           } catch (err) {
@@ -175,6 +194,7 @@ export class CaClient {
       });
       call.on('error', (err: grpc.ServiceError) => fail(errorFromServiceError(err)));
       call.write({ params: { attestor: attestor.name, payload, csr } });
+      if (attestor.challenges === 0) halfClose();
     });
   }
 

@@ -27,12 +27,16 @@ const HALF_CLOSE_GRACE_MS = 1000;
  * `limits.attestationTimeout` (ERR_TIMEOUT, audited), and its payload may hold
  * at most `limits.maxAttestationPayloadBytes` (ERR_LIMIT_EXCEEDED, audited).
  *
- * After the result the status is sent once the client has half-closed (or
- * HALF_CLOSE_GRACE_MS later), so that the stream ends with the CA's send. Ended
- * by the client's END_STREAM instead, the stream still counts against
- * `limits.maxConcurrentStreams` in Node's HTTP/2 server while a queued stream of
- * the same client arrives right behind it, in the same read: Node 22 and later
- * reset that one with ENHANCE_YOUR_CALM (the client saw ERR_LIMIT_EXCEEDED).
+ * A stream should end with the CA's send. Ended by the client's END_STREAM
+ * instead, it still counts against `limits.maxConcurrentStreams` in Node's
+ * HTTP/2 server while a queued stream of the same client arrives right behind
+ * it, in the same read: Node 22 and later reset that one with ENHANCE_YOUR_CALM
+ * (the client sees ERR_LIMIT_EXCEEDED). So a client may half-close as soon as it
+ * has sent all it will (the SDK does, for a plugin that declares its number of
+ * challenges), and what it sent still counts; after the result the status waits
+ * for the half-close (or HALF_CLOSE_GRACE_MS). A refusal before the client is
+ * done cannot wait for it (the client waits for the CA), and still ends with
+ * the client's END_STREAM.
  */
 export function attestationHandlers(deps: HandlerDeps, ctx: IssuanceContext, attestors: AttestorRegistry): NodeAttestationServiceHandlers {
   const limits = ctx.config.limits;
@@ -89,6 +93,8 @@ class Inbox {
   readonly #queue: AttestRequest__Output[] = [];
   #waiter: { resolve(m: AttestRequest__Output): void; reject(e: unknown): void } | undefined;
   #failure: TesseraError | undefined;
+  /** Set by the client's half-close: a wait that finds no message rejects with it. */
+  #ended: TesseraError | undefined;
   readonly #call: AttestCall;
   /** Messages that arrived so far. */
   received = 0;
@@ -112,9 +118,14 @@ class Inbox {
         this.fail(new TesseraError('ERR_INVALID_ARGUMENT', 'sent a message before the previous one was answered'));
       }
     });
-    const end = () => this.fail(new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished'));
-    call.on('end', end);
-    call.on('cancelled', end);
+    const ended = () => new TesseraError('ERR_ATTESTATION_FAILED', 'the orchestrator ended the stream before attestation finished');
+    // A half-close says the client has sent all it will: what it sent still counts.
+    call.on('end', () => {
+      this.#ended = ended();
+      this.#waiter?.reject(this.#ended);
+      this.#waiter = undefined;
+    });
+    call.on('cancelled', () => this.fail(ended()));
     this.#clientDone = new Promise((resolve) => {
       call.once('end', resolve);
       call.once('cancelled', resolve);
@@ -132,6 +143,7 @@ class Inbox {
     if (this.#failure) return Promise.reject(this.#failure);
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
+    if (this.#ended) return Promise.reject(this.#ended);
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });

@@ -15,6 +15,7 @@ export function joinTokenClient(token: string): OrchestratorAttestor {
   const payload = Buffer.from(parseJoinToken(token), 'latin1');
   return {
     name: JOIN_TOKEN_ATTESTOR,
+    challenges: 0,
     async payload(): Promise<Uint8Array> {
       return Uint8Array.from(payload);
     },

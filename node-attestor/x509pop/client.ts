@@ -45,6 +45,7 @@ export function x509popClient(params: X509PopClientParams): OrchestratorAttestor
 
   return {
     name: X509POP_ATTESTOR,
+    challenges: 1,
     async payload(): Promise<Uint8Array> {
       return Uint8Array.from(payload);
     },

@@ -163,6 +163,19 @@ describe('resource limits', () => {
     expect(outcomes).toEqual(tokens.map((_, i) => `spiffe://tessera.local/orchestrator/orch-${i}`));
   });
 
+  it('fail/more refused attestations at once than limits.maxConcurrentStreams on one connection: each gets its own refusal', async () => {
+    // A refusal cannot wait for the client's half-close, so the SDK half-closes with the params
+    // (join_token takes no challenge). When the client's END_STREAM ended a refused stream,
+    // Node 22 and 24 reset 28 of these 60 (ENHANCE_YOUR_CALM, ERR_LIMIT_EXCEEDED here).
+    const ca = await start({ limits: { maxConcurrentStreams: 4 }, rateLimits: { attest: 'off' } });
+    const client = publicClient(ca);
+    const tokens = await Promise.all(Array.from({ length: 60 }, (_, i) => ca.admin.createJoinToken({ orchestrator: `orch-${i}` })));
+    await Promise.all(tokens.map(({ token }) => client.attest(joinTokenClient(token), createCsr(newKey()))));
+    const outcomes = await Promise.all(tokens.map(({ token }) => client.attest(joinTokenClient(token), createCsr(newKey()))
+      .then(() => 'ok', (err: unknown) => (err as { code?: string }).code ?? String(err))));
+    expect(outcomes).toEqual(tokens.map(() => 'ERR_JOIN_TOKEN_USED'));
+  });
+
   it('ok/an Attest client that never half-closes after the result still gets its status', async () => {
     const ca = await start({});
     const { token } = await ca.admin.createJoinToken({ orchestrator: 'orch-a' });
@@ -172,6 +185,26 @@ describe('resource limits', () => {
     stream.write({ params: { attestor: 'join_token', payload: await joinTokenClient(token).payload(), csr: createCsr(newKey()) } });
     const status = await new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
     expect([status.code, messages.map((m) => (m as { step: string }).step)]).toEqual([grpc.status.OK, ['result']]);
+  });
+
+  it('ok/an Attest client may half-close with its params: they still count; with nothing sent, the half-close is a refusal', async () => {
+    const ca = await start({});
+    const { token } = await ca.admin.createJoinToken({ orchestrator: 'orch-a' });
+    const raw = rawAttestClient(ca);
+    const stream = raw.open();
+    const messages: unknown[] = [];
+    stream.on('data', (m: unknown) => messages.push(m));
+    stream.end({ params: { attestor: 'join_token', payload: await joinTokenClient(token).payload(), csr: createCsr(newKey()) } });
+    const status = await new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+    expect([status.code, messages.map((m) => (m as { step: string }).step)]).toEqual([grpc.status.OK, ['result']]);
+
+    const before = await headSequence(ca);
+    const empty = raw.open();
+    const failure = failureOf(empty, Date.now());
+    empty.end();
+    const { error } = await failure;
+    expect([error.code, error.message]).toEqual(['ERR_ATTESTATION_FAILED', expect.stringMatching(/ended the stream before attestation finished/)]);
+    expect(await denials(ca, before)).toEqual([['attest', 'denied', 'ERR_ATTESTATION_FAILED']]);
   });
 
   it('fail/revocation followers beyond limits.maxRevocationFollowers(PerIdentity) -> ERR_LIMIT_EXCEEDED, one audit record per burst', async () => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { createCsr } from '../../agent-sdk/csr.js';
@@ -116,6 +116,29 @@ describe('x509pop node attestation over gRPC', () => {
       },
     };
     await expectAttestDenied(rebound, 'ERR_ATTESTATION_FAILED', status.UNAUTHENTICATED, /proof of possession does not verify/);
+  });
+
+  it('fail/a plugin that declares fewer challenges than the CA sends: the SDK had half-closed -> ERR_ATTESTATION_FAILED, audited, nothing issued', async () => {
+    await start();
+    const before = await headSequence();
+    const err = await attest({ ...realClient(), challenges: 0 }).then(() => expect.fail('expected a refusal'), (e: unknown) => e);
+    expect([(err as TesseraError).code, (err as TesseraError).message])
+      .toEqual(['ERR_ATTESTATION_FAILED', 'the CA sent more challenges than the x509pop attestor takes (0)']);
+    await vi.waitFor(async () => {
+      const records = await auditAfter(before);
+      expect(records.map((r) => [r.operation, r.outcome, r.reason, r.serial])).toEqual([['attest', 'denied', 'ERR_ATTESTATION_FAILED', '']]);
+    });
+  });
+
+  it('fail/a plugin whose challenges is not a whole number from 0 -> ERR_INVALID_ARGUMENT before anything is sent', async () => {
+    await start();
+    const before = await headSequence();
+    for (const challenges of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const err = await attest({ ...realClient(), challenges }).then(() => expect.fail('expected a refusal'), (e: unknown) => e);
+      expect([(err as TesseraError).code, (err as TesseraError).message])
+        .toEqual(['ERR_INVALID_ARGUMENT', `the x509pop attestor's challenges must be a whole number from 0, not ${challenges}`]);
+    }
+    expect(await auditAfter(before)).toEqual([]);
   });
 
   it('fail/an answer replayed from an earlier attestation (stale nonce) -> ERR_ATTESTATION_FAILED', async () => {

@@ -13,8 +13,10 @@ export interface NodeAttestationServiceClient extends grpc.Client {
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error. After the SVID the
-   * caller half-closes the stream; the CA sends the status then (or 1 s later).
+   * the stream ends with the orchestrator's SVID or an error. The caller
+   * half-closes the stream once it has sent all it will (after the params when
+   * its plugin takes no challenge), at the latest after the SVID; the CA sends
+   * the status after the SVID once the caller has half-closed (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
@@ -23,8 +25,10 @@ export interface NodeAttestationServiceClient extends grpc.Client {
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error. After the SVID the
-   * caller half-closes the stream; the CA sends the status then (or 1 s later).
+   * the stream ends with the orchestrator's SVID or an error. The caller
+   * half-closes the stream once it has sent all it will (after the params when
+   * its plugin takes no challenge), at the latest after the SVID; the CA sends
+   * the status after the SVID once the caller has half-closed (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
@@ -41,8 +45,10 @@ export interface NodeAttestationServiceHandlers extends grpc.UntypedServiceImple
   /**
    * Attest runs one attestation. The caller sends AttestationParams first; the
    * plugin may answer with challenges, each answered by one challenge_response;
-   * the stream ends with the orchestrator's SVID or an error. After the SVID the
-   * caller half-closes the stream; the CA sends the status then (or 1 s later).
+   * the stream ends with the orchestrator's SVID or an error. The caller
+   * half-closes the stream once it has sent all it will (after the params when
+   * its plugin takes no challenge), at the latest after the SVID; the CA sends
+   * the status after the SVID once the caller has half-closed (or 1 s later).
    * Who may call: anyone; no client certificate is needed (served on the public
    * TLS port). The plugin's proof is the authentication.
    */
