@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import { PeerError, TesseraError } from './errors.js';
 import { SpiffeId, isSpiffeId, parseTrustDomain } from './spiffe-id.js';
 import { describeId } from './tessera-id.js';
+import { MAX_TIMER_MS } from './timers.js';
 
 /**
  * What an entry names: a certificate, a token, an identity, a task, a
@@ -69,7 +70,6 @@ export interface RevocationListOptions {
 /** Entries stay this long past `expiresAtMs`: token validators allow a small `exp` leeway. */
 export const ENTRY_GRACE_MS = 60_000;
 const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Tracked {
   readonly subject: RevocationSubject;

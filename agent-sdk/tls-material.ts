@@ -18,6 +18,7 @@ import { type SpiffeId, parseTrustDomain } from './spiffe-id.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { verifyX509Svid, type VerifiedX509Svid } from './verify.js';
 import { withRevokedAuthoritiesOf } from './revoked-authority.js';
+import { MAX_TIMER_MS } from './timers.js';
 
 /** PEM text of an SVID: the chain (leaf first) and the private key. Held in memory only. */
 export interface SvidPem {
@@ -249,9 +250,6 @@ export function asPeerFailure(err: unknown): TesseraError {
   if (err instanceof TesseraError) return err;
   return new TesseraError('ERR_INTERNAL', 'peer verification failed unexpectedly', { cause: err });
 }
-
-/** The largest delay setTimeout honours; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Calls `fire` at `atMs` (epoch ms, by `now`), re-arming across setTimeout's

@@ -14,6 +14,8 @@ import { RevocationFollower } from './revocation.js';
 import { BundleFollower } from './bundle-follower.js';
 import type { TrustBundle__Output } from './gen/tessera/v1/TrustBundle.js';
 import { revocationSubjectOf } from './tls-material.js';
+import { checkedSourceOptions } from './source-options.js';
+import { MAX_TIMER_MS } from './timers.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate, subjectPublicKeyInfoOf } from './certificate.js';
 import { spiffeIdFromCertificate } from './verify.js';
@@ -120,10 +122,11 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   /** The renewal under way, if any (see renewalSettled). */
   #renewing: Promise<X509Svid> | undefined;
 
-  private constructor(options: X509SourceOptions, first: { issued: IssuedCertificates; key: KeyObject }) {
+  /** `rotation`: checkedSourceOptions' answer, from before the ticket or token was spent. */
+  private constructor(options: X509SourceOptions, rotation: Required<RotationOptions>, first: { issued: IssuedCertificates; key: KeyObject }) {
     super();
     this.#clock = options.clock ?? systemClock;
-    this.#rotation = { at: 0.5, jitter: 0.1, retryMs: 1000, maxRetryMs: 30_000, renewWith: 'proof', taintSpreadMs: 2_000, ...options.rotation };
+    this.#rotation = rotation;
     this.#svid = toSvid(first.issued, first.key);
     this.#receivedAtMs = this.#clock.now();
     this.#client = new CaClient({ endpoints: options.endpoints, bundle: first.issued.bundle, jwtBundle: first.issued.jwtBundle, svid: this });
@@ -154,14 +157,16 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   /**
    * Activates a spawn ticket and resolves with the source once the first SVID is in.
    *
-   * @throws {TesseraError} ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_TICKET_INVALID, ERR_UNAVAILABLE.
+   * @throws {TesseraError} ERR_TICKET_USED, ERR_TICKET_EXPIRED, ERR_TICKET_INVALID, ERR_UNAVAILABLE;
+   *   ERR_INVALID_ARGUMENT for an option out of range (checkedSourceOptions), the ticket unused.
    * @example const source = await X509Source.fromTicket({ ticket, endpoints, bundle });
    */
   static async fromTicket(options: X509SourceOptions & { ticket: string }): Promise<X509Source> {
+    const rotation = checkedSourceOptions(options.rotation, options.revocation);
     const key = newKey();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
-      return await new X509Source(options, { issued: await client.activate(options.ticket, createCsr(key)), key }).#firstSync(options);
+      return await new X509Source(options, rotation, { issued: await client.activate(options.ticket, createCsr(key)), key }).#firstSync(options);
     } finally {
       client.close();
     }
@@ -176,6 +181,8 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    * @example const source = await X509Source.fromEnv();
    */
   static async fromEnv(env: NodeJS.ProcessEnv = process.env, options: Partial<X509SourceOptions> = {}): Promise<X509Source> {
+    // Before the environment is consumed: a bad option must not cost the agent its ticket.
+    checkedSourceOptions(options.rotation, options.revocation);
     const read = (name: string) => {
       const value = env[name];
       delete env[name];
@@ -193,14 +200,16 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    * Attests this process as an orchestrator with a node-attestor plugin and
    * resolves once its first SVID is in.
    *
-   * @throws {TesseraError} the attestor's refusal (ERR_JOIN_TOKEN_USED, ERR_ATTESTATION_FAILED, ...) or ERR_UNAVAILABLE.
+   * @throws {TesseraError} the attestor's refusal (ERR_JOIN_TOKEN_USED, ERR_ATTESTATION_FAILED, ...) or ERR_UNAVAILABLE;
+   *   ERR_INVALID_ARGUMENT for an option out of range (checkedSourceOptions), nothing sent.
    * @example const source = await X509Source.fromAttestation({ attestor: joinTokenClient(token), endpoints, bundle });
    */
   static async fromAttestation(options: X509SourceOptions & { attestor: OrchestratorAttestor }): Promise<X509Source> {
+    const rotation = checkedSourceOptions(options.rotation, options.revocation);
     const key = newKey();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
-      return await new X509Source(options, { issued: await client.attest(options.attestor, createCsr(key)), key }).#firstSync(options);
+      return await new X509Source(options, rotation, { issued: await client.attest(options.attestor, createCsr(key)), key }).#firstSync(options);
     } finally {
       client.close();
     }
@@ -366,6 +375,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   #schedule(delayMs: number, retryMs = this.#rotation.retryMs): void {
     if (this.#closed || this.#revoked) return;
     clearTimeout(this.#rotationTimer);
+    // Clamped: an SVID living past twice 24.8 days renews early rather than at once.
     this.#rotationTimer = setTimeout(() => {
       this.#renew(false).then(
         // Not #rotationDelay() alone: a renewal the CA signed before the taint may answer after
@@ -386,7 +396,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
           this.#schedule(Math.min(retryMs, remaining / 2), Math.min(retryMs * 2, this.#rotation.maxRetryMs));
         },
       );
-    }, delayMs).unref();
+    }, Math.min(delayMs, MAX_TIMER_MS)).unref();
   }
 
   /** The CA pushed a bundle: take it if newer, and leave a tainted or revoked authority now. */

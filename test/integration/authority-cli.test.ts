@@ -63,6 +63,11 @@ describe('tessera authority and bundle', () => {
     expect(taint.stderr).toContain(`ERR_NOT_FOUND: no jwt authority ${dashId}`);
     const afterDashDash = await tessera('authority', 'jwt', 'revoke', ...socket, '--', dashId);
     expect(afterDashDash.stderr).toContain(`no jwt authority ${dashId}`);
+    // After the ID, `--` still ends the options: nothing after it, or only operands.
+    const endsOptions = await tessera('authority', 'jwt', 'revoke', dashId, ...socket, '--');
+    expect(endsOptions.stderr).toContain(`no jwt authority ${dashId}`);
+    const extraOperand = await tessera('authority', 'jwt', 'revoke', dashId, '--', '--jsno', ...socket);
+    expect([extraOperand.code, extraOperand.stderr]).toEqual([2, expect.stringContaining('too many arguments')]);
 
     const typo = await tessera('authority', 'jwt', 'taint', dashId, '--jsno', ...socket);
     expect(typo.code).toBe(2);
