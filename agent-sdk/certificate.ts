@@ -225,6 +225,8 @@ export function p256JwkOf(spki: Buffer): P256Jwk | undefined {
  * The DER SubjectPublicKeyInfo of a key (private or public). A P-256 key is put
  * together from its JWK coordinates: OpenSSL 3.0's DER encoder (Node 20) costs
  * about 200 µs, three times the key's generation; any other key takes that path.
+ * On Node 20, a key straight from `generateKeyPairSync` can hang the JWK export:
+ * make keys with `generateP256Key`.
  *
  * @example const spki = subjectPublicKeyInfoOf(privateKey);
  */

@@ -7,9 +7,7 @@ import { OID, subjectPublicKeyInfoOf } from './certificate.js';
  * The CA takes only the public key from it, so the subject is empty and there are
  * no attributes: the request is just a signed proof that the caller holds the key.
  *
- * @example
- * const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
- * const csr = createCsr(privateKey);
+ * @example const csr = createCsr(generateP256Key());
  */
 export function createCsr(privateKey: KeyObject): Buffer {
   const spki = subjectPublicKeyInfoOf(privateKey);

@@ -32,6 +32,7 @@ export { CaClient, type CaEndpoints, type IssuedCertificates, type SpawnedAgent,
 export { X509Source, ENV, type X509SourceOptions, type RotationOptions, type RevocationOptions } from './x509-source.js';
 export { Orchestrator, agentSpawn, type AgentSpawn } from './orchestrator.js';
 export { createCsr } from './csr.js';
+export { generateP256Key } from './p256-key.js';
 export { certificatesFromPem } from './bundle.js';
 export { MAX_SCOPES, MAX_SCOPE_LENGTH, parseScope, parseScopes, isScope, scopesCover } from './scope.js';
 export { JwtBundle, type JwtAuthority, type JwtBundleSource } from './jwt-bundle.js';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ServiceError } from '@grpc/grpc-js';
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { OrchestratorAttestor } from './attestor.js';
 import { X509Bundle, type X509BundleSource, certificatesFromPem } from './bundle.js';
 import { CaClient, type CaEndpoints, type IssuedCertificates } from './ca-client.js';
@@ -18,6 +18,7 @@ import { checkedSourceOptions } from './source-options.js';
 import { MAX_TIMER_MS } from './timers.js';
 import type { X509Svid, X509SvidSource } from './svid.js';
 import { readCertificate, subjectPublicKeyInfoOf } from './certificate.js';
+import { generateP256Key } from './p256-key.js';
 import { spiffeIdFromCertificate } from './verify.js';
 import type { JwtBundle, JwtBundleSource } from './jwt-bundle.js';
 
@@ -163,7 +164,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    */
   static async fromTicket(options: X509SourceOptions & { ticket: string }): Promise<X509Source> {
     const rotation = checkedSourceOptions(options.rotation, options.revocation);
-    const key = newKey();
+    const key = generateP256Key();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
       return await new X509Source(options, rotation, { issued: await client.activate(options.ticket, createCsr(key)), key }).#firstSync(options);
@@ -206,7 +207,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
    */
   static async fromAttestation(options: X509SourceOptions & { attestor: OrchestratorAttestor }): Promise<X509Source> {
     const rotation = checkedSourceOptions(options.rotation, options.revocation);
-    const key = newKey();
+    const key = generateP256Key();
     const client = new CaClient({ endpoints: options.endpoints, bundle: options.bundle });
     try {
       return await new X509Source(options, rotation, { issued: await client.attest(options.attestor, createCsr(key)), key }).#firstSync(options);
@@ -307,7 +308,7 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
   }
 
   async #renewOnce(waitForChannel: boolean): Promise<X509Svid> {
-    const key = newKey();
+    const key = generateP256Key();
     const csr = createCsr(key);
     // Each renewal tries a proof first (when configured), so that one the CA could not judge
     // (see #proofUnusable) is tried again once the cause may be gone.
@@ -424,10 +425,6 @@ export class X509Source extends EventEmitter implements X509SvidSource, X509Bund
 
 function isProofUnusable(err: unknown): boolean {
   return err instanceof TesseraError && err.code === 'ERR_SVID_PROOF_UNUSABLE';
-}
-
-function newKey(): KeyObject {
-  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 }
 
 /**

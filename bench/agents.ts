@@ -3,10 +3,11 @@
  * orchestrator, and for each agent to activate its key, its CSR and a spawn
  * ticket from the CA.
  */
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { CaClient, type IssuedCertificates } from '../agent-sdk/ca-client.js';
 import { readCertificate } from '../agent-sdk/certificate.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import { generateP256Key } from '../agent-sdk/p256-key.js';
 import type { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import type { X509Svid } from '../agent-sdk/svid.js';
 import { Orchestrator } from '../agent-sdk/orchestrator.js';
@@ -45,7 +46,7 @@ export async function prepareAgents(
   const started = nowMs();
   const keys: { key: KeyObject; csr: Buffer }[] = [];
   for (let i = 0; i < count; i++) {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKey = generateP256Key();
     keys.push({ key: privateKey, csr: createCsr(privateKey) });
   }
   const tickets: { ticket: string; id: SpiffeId }[] = [];

@@ -4,12 +4,12 @@
  * state in a synced group-committed level batch. The gap between this and the
  * end-to-end figure is what the network layers and the load generator cost.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../agent-sdk/clock.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import { generateP256Key } from '../agent-sdk/p256-key.js';
 import { SpiffeId } from '../agent-sdk/spiffe-id.js';
 import { Journal } from '../ca/audit/journal.js';
 import { Authority } from '../ca/authority/authority.js';
@@ -48,7 +48,7 @@ export async function measureIssuePath(
     const orchestrator = SpiffeId.parse(`spiffe://${config.trustDomain}/orchestrator/bench`);
     const prepared: { ticket: string; csr: Buffer }[] = [];
     for (let i = 0; i < count; i++) {
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const privateKey = generateP256Key();
       const { ticket } = await spawnAgent(ctx, orchestrator, { taskId: 'bench', scopes: [], sponsor: 'user:bench', ttlMs: 0 });
       prepared.push({ ticket, csr: createCsr(privateKey) });
     }

@@ -8,12 +8,12 @@
  * The PostgreSQL cluster is a throwaway one (bench/postgres-cluster.ts) with
  * fsync on, as the level store syncs each batch.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaClient } from '../agent-sdk/ca-client.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import { generateP256Key } from '../agent-sdk/p256-key.js';
 import type { Orchestrator } from '../agent-sdk/orchestrator.js';
 import { RevocationList } from '../agent-sdk/revocation-list.js';
 import { RevocationFollower } from '../agent-sdk/revocation.js';
@@ -59,7 +59,7 @@ export async function replicasBenchmark(ctx: BenchContext): Promise<BenchResult>
     cas.push(await CaProcess.start({ config: replicaConfig, dataDir: join(root, 'replica-1') }));
     setups.push(await setup('1 CA on level', cas.slice(0, 1)), await setup('2 replicas on PostgreSQL', cas.slice(1)));
 
-    const pool = Array.from({ length: CSR_POOL }, () => createCsr(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey));
+    const pool = Array.from({ length: CSR_POOL }, () => createCsr(generateP256Key()));
     const rows: Row[] = [];
     const issuance: Record<string, unknown>[] = [];
     for (const s of setups) {

@@ -11,10 +11,11 @@
  *   HTTP/2 gRPC client (grpc-load.ts), which shares the 2 cores with the CA and
  *   costs it less than the SDK's grpc-js would.
  */
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import { CaClient } from '../agent-sdk/ca-client.js';
 import { createCsr } from '../agent-sdk/csr.js';
+import { generateP256Key } from '../agent-sdk/p256-key.js';
 import { tesseraProto } from '../agent-sdk/proto.js';
 import type { X509Svid } from '../agent-sdk/svid.js';
 import { proveSvid } from '../agent-sdk/svid-proof.js';
@@ -66,7 +67,7 @@ export async function scaleBenchmark(ctx: BenchContext): Promise<BenchResult> {
       const count = Math.ceil((rate * phaseMs) / 1000);
       ctx.log(`scale: ${fleet.toLocaleString('en-US')} agents = ${rate.toFixed(0)} renewals/s for ${phaseMs} ms, ${path} (${count} keys first)`);
       const keys = Array.from({ length: count }, () => {
-        const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        const privateKey = generateP256Key();
         return { key: privateKey, csr: createCsr(privateKey) };
       });
       let used = 0;

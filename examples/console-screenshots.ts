@@ -4,13 +4,12 @@
 // headless Chromium (Debian's chromium through playwright-core); then one audit record
 // edited on disk, as an attacker with the data directory would, and the audit page again.
 import type { KeyObject } from 'node:crypto';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CaClient, type IssuedCertificates, type X509Svid, createCsr, delegateToSubAgent, systemClock } from '../agent-sdk/index.js';
+import { CaClient, type IssuedCertificates, type X509Svid, createCsr, delegateToSubAgent, generateP256Key, systemClock } from '../agent-sdk/index.js';
 import { joinTokenClient } from '../node-attestor/index.js';
 import { AdminClient, CaServer, createLogger, validateConfig } from '../ca/index.js';
 import { auditKey, encodeRecord, parseRecord } from '../ca/audit/record.js';
@@ -33,10 +32,9 @@ const client = (svid?: X509Svid) => {
   clients.push(c);
   return c;
 };
-const newKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const svidOf = (issued: IssuedCertificates, privateKey: KeyObject): X509Svid => ({ ...issued, privateKey, notBeforeMs: Date.now() });
 const activate = async (ticket: string) => {
-  const key = newKey();
+  const key = generateP256Key();
   return svidOf(await client().activate(ticket, createCsr(key)), key);
 };
 const delegate = async (parent: X509Svid, scopes: string[]) => {
@@ -46,13 +44,13 @@ const delegate = async (parent: X509Svid, scopes: string[]) => {
 
 // The history the pages show.
 const { token } = await admin.createJoinToken({ orchestrator: 'research-orch' });
-const orchestratorKey = newKey();
+const orchestratorKey = generateP256Key();
 const orchestrator = svidOf(await client().attest(joinTokenClient(token), createCsr(orchestratorKey)), orchestratorKey);
 const spawn = (taskId: string, sponsor: string) => client(orchestrator).spawn({ taskId, sponsor, scopes: ['search:query', 'read:files:*'] });
 const lead = await activate((await spawn('research-42', 'user:alice')).ticket);
 const helper = await activate((await spawn('research-42', 'user:alice')).ticket);
 await spawn('research-42', 'user:alice'); // not activated yet: spawned
-const renewKey = newKey();
+const renewKey = generateP256Key();
 svidOf(await client(helper).renew(createCsr(renewKey)), renewKey);
 const reader = await delegate(lead, ['read:files:*']);
 const subReader = await delegate(reader, ['read:files:*']);

@@ -11,7 +11,7 @@
  * number, compared under the journal's lock). The trust bundle is derived
  * from the records on every change.
  */
-import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import { X509Bundle } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
@@ -19,6 +19,7 @@ import { TesseraError, isTesseraError } from '../../agent-sdk/errors.js';
 import { JwtBundle } from '../../agent-sdk/jwt-bundle.js';
 import { MAX_JWT_SVID_TTL_MS } from '../../agent-sdk/jwt-svid.js';
 import { readCertificate } from '../../agent-sdk/certificate.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { derToPem } from '../../agent-sdk/tls-material.js';
 import type { Journal } from '../audit/journal.js';
 import type { AuditEvent } from '../audit/record.js';
@@ -224,7 +225,7 @@ export class Authorities {
    */
   createIntermediateCsr(): Promise<string> {
     return this.#serially(async () => {
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const privateKey = generateP256Key();
       const op = await pendingKeyOp(this.#params.vault, privateKey);
       await this.#params.journal.commit({ read: [], audit: { operation: 'authority.x509.csr' }, decide: () => ({ ops: [op], result: undefined }) });
       return intermediateCsr(privateKey, this.trustDomain);

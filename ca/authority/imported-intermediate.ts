@@ -5,11 +5,12 @@
  * every SVID the CA later signs verifies everywhere: a refusal names the
  * problem instead of surfacing as failed handshakes later.
  */
-import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { certificatesFromPem } from '../../agent-sdk/bundle.js';
 import { KEY_USAGE, type CertificateFields, readBasicConstraints, readCertificate, readKeyUsage } from '../../agent-sdk/certificate.js';
 import { verifyCertificateChain } from '../../agent-sdk/chain.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { caId } from '../../agent-sdk/tessera-id.js';
 import { type CaCredential, type CaRoot, credentialOf } from './keys.js';
 import { LeafTemplate, newSerial, signCertificate } from './template.js';
@@ -144,10 +145,9 @@ function checkSigner(fields: CertificateFields, label: string, nowMs: number): v
  * do not process, ...) is refused now.
  */
 function checkSignsVerifiableLeaves(credential: CaCredential, root: CaRoot, trustDomain: string, nowMs: number): void {
-  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tbs = new LeafTemplate(credential).tbs({
     serial: newSerial(), notBeforeMs: nowMs - 1_000, notAfterMs: Math.min(nowMs + 60_000, credential.notAfterMs),
-    subjectPublicKeyInfo: publicKey.export({ format: 'der', type: 'spki' }), spiffeId: caId(trustDomain).toString(),
+    subjectPublicKeyInfo: createPublicKey(generateP256Key()).export({ format: 'der', type: 'spki' }), spiffeId: caId(trustDomain).toString(),
   });
   const leaf = signCertificate(tbs, credential.privateKey);
   try {

@@ -23,7 +23,7 @@ export class JwtAuthority {
   /**
    * The authority of `privateKey` (a P-256 key), named by its thumbprint.
    *
-   * @example const jwt = await JwtAuthority.fromPrivateKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+   * @example const jwt = await JwtAuthority.fromPrivateKey(generateP256Key());
    */
   static async fromPrivateKey(privateKey: KeyObject): Promise<JwtAuthority> {
     const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as Parameters<typeof calculateJwkThumbprint>[0]);

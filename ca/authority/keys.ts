@@ -1,4 +1,4 @@
-import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
@@ -6,6 +6,7 @@ import { OID, readCertificate, readSubjectAltNames } from '../../agent-sdk/certi
 import { certificatesFromPem } from '../../agent-sdk/bundle.js';
 import { TAG, contentOf, readOnly } from '../../agent-sdk/der.js';
 import type { Clock } from '../../agent-sdk/clock.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { derToPem } from '../../agent-sdk/tls-material.js';
 import { caTbsCertificate, keyIdentifier, signCertificate } from './template.js';
 
@@ -260,8 +261,8 @@ async function create(
 
 /** A new P-256 key and its certificate, signed by `issuerKey` (itself when undefined). */
 function generate(tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined): CaCredential {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return credentialOf(signCertificate(tbsFor(publicKey.export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey, []);
+  const privateKey = generateP256Key();
+  return credentialOf(signCertificate(tbsFor(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey, []);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { X509Bundle, X509BundleSource } from '../../agent-sdk/bundle.js';
 import type { Clock } from '../../agent-sdk/clock.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import type { X509Svid, X509SvidSource } from '../../agent-sdk/svid.js';
 import { caId } from '../../agent-sdk/tessera-id.js';
 import type { Journal } from '../audit/journal.js';
@@ -52,10 +53,10 @@ export class CaServerSvid extends EventEmitter implements X509SvidSource, X509Bu
 
   /** Signs a new server SVID with the active intermediate, audited; then emits `'update'`. */
   async renew(): Promise<void> {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKey = generateP256Key();
     const issued = this.#authority.signX509Svid({
       spiffeId: caId(this.#authority.trustDomain),
-      subjectPublicKeyInfo: publicKey.export({ format: 'der', type: 'spki' }),
+      subjectPublicKeyInfo: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }),
       notAfterMs: this.#clock.now() + this.#ttlMs,
     });
     await this.#journal.record({ operation: 'ca.server_svid', subject: issued.spiffeId, serial: issued.serialHex }, 'allowed');

@@ -15,10 +15,11 @@
  * `<dataDir>/keys` (the record names them); they are read from there until the
  * CA moves them into the store (Authorities.load).
  */
-import { type KeyObject, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { prefixRange } from '../audit/record.js';
 import { decodeRecord, encodeRecord } from '../issuance/records.js';
 import type { Store, StoreOp } from '../store/store.js';
@@ -95,7 +96,7 @@ export async function newKeyMaterial(
     const credential = newIntermediate(signingRoot(root), { ...params, distinctName: true });
     return { kind, id: credential.keyIdentifier.toString('hex'), privateKey: credential.privateKey, credential };
   }
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateKey = generateP256Key();
   const jwt = await JwtAuthority.fromPrivateKey(privateKey);
   return { kind, id: jwt.keyId, privateKey, jwt };
 }

@@ -1,6 +1,7 @@
-import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { TesseraError } from '../../agent-sdk/errors.js';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { AdminClient } from '../admin-client.js';
 import type { Output } from './commands.js';
 
@@ -69,12 +70,12 @@ async function readPublicKey(file: string): Promise<Buffer> {
 
 /** Makes a P-256 key, writes its private half to `file` (PKCS #8 PEM, 0600) and returns the public half as DER. */
 async function newKeyFile(file: string): Promise<Buffer> {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateKey = generateP256Key();
   try {
     await writeFile(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TesseraError('ERR_INVALID_ARGUMENT', `${file} exists: a key file is never overwritten`);
     throw err;
   }
-  return publicKey.export({ format: 'der', type: 'spki' });
+  return createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
 }

@@ -5,7 +5,8 @@
  * on its own (verifyLineage) and inside certificates (verifyX509SvidLineage).
  * It must refuse every modified lineage and throw nothing but its typed errors.
  */
-import { type KeyObject, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { type KeyObject, createPublicKey, randomBytes, sign } from 'node:crypto';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraError } from '../../agent-sdk/errors.js';
@@ -21,7 +22,6 @@ import { type TestCa, startTestCa } from '../helpers/ca-server.js';
 const HOPS = 4;
 const agent = (n: number) => `spiffe://tessera.local/agent/orch-a/task-1/${n.toString(16).padStart(32, '0')}`;
 const SUBJECT = agent(HOPS);
-const newKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const spki = (key: KeyObject) => createPublicKey(key).export({ format: 'der', type: 'spki' });
 const NOW = Date.now();
 
@@ -32,7 +32,7 @@ function signed(record: DelegationRecord, key: KeyObject): DelegationHop {
 
 /** agent(0) -> agent(1) -> ... -> agent(HOPS), each hop narrowing scopes and life, each signed by its delegator. */
 function honestLineage(): { lineage: Lineage; keys: KeyObject[] } {
-  const keys = Array.from({ length: HOPS }, newKey);
+  const keys = Array.from({ length: HOPS }, generateP256Key);
   const scopes = [['read:files:*', 'search:query', 'write:files:*'], ['read:files:*', 'search:query'], ['read:files:*'], ['read:files:42']];
   let lineage: Lineage = { orchestrator: 'orch-a', task: 'task-1', sponsor: 'user:alice', scopes: ['read:files:*', 'search:query', 'write:files:*'], hops: [] };
   for (let i = 0; i < HOPS; i++) {
@@ -47,7 +47,7 @@ function honestLineage(): { lineage: Lineage; keys: KeyObject[] } {
 
 const { lineage: HONEST, keys: KEYS } = honestLineage();
 const HONEST_DER = encodeLineage(HONEST);
-const INTRUDER = newKey();
+const INTRUDER = generateP256Key();
 
 /** Runs `fn` and returns the typed error it threw; fails on acceptance or on any other exception. */
 function refusedWith(fn: () => unknown): TesseraError {
@@ -203,7 +203,7 @@ describe('lineage verifier, fuzzed', () => {
 describe('lineage inside X509-SVIDs, fuzzed', () => {
   let ca: TestCa;
   let attacker: TestCa;
-  const subjectKey = newKey();
+  const subjectKey = generateP256Key();
   const leafFor = (issuer: TestCa, lineage: Buffer) => issuer.ca.authority.signX509Svid({
     spiffeId: SpiffeId.parse(SUBJECT), subjectPublicKeyInfo: spki(subjectKey), notAfterMs: NOW + 300_000, lineage,
   }).certificates;

@@ -1,12 +1,13 @@
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { CaClient, type CaEndpoints, type IssuedCertificates } from '../../agent-sdk/ca-client.js';
 import type { X509Bundle } from '../../agent-sdk/bundle.js';
 import { createCsr } from '../../agent-sdk/csr.js';
+import { generateP256Key as newKey } from '../../agent-sdk/p256-key.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
 import { joinTokenClient } from '../../node-attestor/join-token/client.js';
 import type { TestCa } from './ca-server.js';
 
-export const newKey = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+export { newKey };
 
 /** Pairs issued certificates with their key, as the SDK does. */
 export function toSvid(issued: IssuedCertificates, privateKey: KeyObject): X509Svid {

@@ -7,11 +7,12 @@
  * root rotation the CA starts again under the root pin, and a root file that is
  * not the store's is refused.
  */
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { systemClock } from '../../agent-sdk/clock.js';
 import { JwtAuthority } from '../../ca/authority/jwt-authority.js';
 import { KeyVault } from '../../ca/authority/key-vault.js';
@@ -157,7 +158,7 @@ describe('authority keys in the store', () => {
     const root = await loadOrCreateRoot(keys, params);
     // A CA of the lifecycle's first version: records in the store, keys as files named by the records.
     const intermediate = await createIntermediate(keys, 'x509-1700000000000', signingRoot(root), params);
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKey = generateP256Key();
     await writeFile(join(keys, 'jwt-1700000000000-key.pem'), privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     const jwt = await JwtAuthority.fromPrivateKey(privateKey);
     const now = Date.now();

@@ -4,13 +4,14 @@
  * rebinding; read-only, with the security headers on every response; and a
  * bounded number of live streams.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { authorizeId } from '../../agent-sdk/authorizer.js';
 import { SpiffeId } from '../../agent-sdk/spiffe-id.js';
 import type { X509Svid } from '../../agent-sdk/svid.js';
@@ -141,8 +142,8 @@ describe('console listener', () => {
     const port = Number(url.port);
     const bundle = { getX509BundleForTrustDomain: (td: string) => (td === 'tessera.local' ? t!.ca.authority.bundle : undefined) };
     const svidOf = async (id: string): Promise<X509Svid> => {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const minted = await t!.admin.mintX509Svid({ spiffeId: id, publicKey: publicKey.export({ format: 'der', type: 'spki' }) });
+      const privateKey = generateP256Key();
+      const minted = await t!.admin.mintX509Svid({ spiffeId: id, publicKey: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }) });
       return { id: SpiffeId.parse(id), certificates: minted.certificates, privateKey, notBeforeMs: Date.now(), expiresAtMs: Number(minted.expiresAtMs) };
     };
     const request = (tlsOptions: https.RequestOptions) => new Promise<number>((resolve, reject) => {

@@ -18,7 +18,8 @@
  * - every revocation the admin API acknowledged is enforced: the revoked SVID
  *   cannot renew, and a validator that first connects after the crashes refuses it.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,6 @@ import { textUntilClose } from '../helpers/svid-pki.js';
 const KILLS = 6;
 const TD = 'tessera.local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const newKey = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const codeOf = (err: unknown): string => (err instanceof TesseraError ? err.code : `non-typed: ${String(err)}`);
 
 let root: string | undefined;
@@ -156,7 +156,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
     // The orchestrator that spawns everything, attested with a token from the command line.
     const created = await tessera('token', 'create', '--orchestrator', 'orch-main', '--data-dir', dataDir);
     expect(created.code, created.stderr).toBe(0);
-    const orchKey = newKey();
+    const orchKey = generateP256Key();
     const orchIssued = await publicClient.attest(joinTokenClient((JSON.parse(created.stdout) as { token: string }).token), createCsr(orchKey));
     ledger.received(orchIssued, 'attest');
     const orchSvid = toSvid(orchIssued, orchKey);
@@ -182,7 +182,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
     const racing = (a: Agent): ErrorCode[] => (a.revocation ? ['ERR_REVOKED'] : []);
 
     const attest = async (token: string, record: OneTimeSecret) => {
-      const key = newKey();
+      const key = generateP256Key();
       try {
         const issued = await publicClient.attest(joinTokenClient(token), createCsr(key));
         ledger.received(issued, 'attest');
@@ -194,7 +194,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
       }
     };
     const activate = async (ticket: string, record: OneTimeSecret) => {
-      const key = newKey();
+      const key = generateP256Key();
       try {
         const issued = await publicClient.activate(ticket, createCsr(key));
         ledger.received(issued, 'activate');
@@ -261,7 +261,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
         }
       },
       renewals: () => onLiveAgents(async (agent) => {
-        const key = newKey();
+        const key = generateP256Key();
         try {
           const issued = await agent.client.renew(createCsr(key));
           ledger.received(issued, 'renew');
@@ -390,7 +390,7 @@ describe('crash safety: SIGKILL under mixed load', () => {
     for (const { agent, svid } of ledger.revoked) {
       const client = new CaClient({ endpoints, bundle, svid: { getX509Svid: () => svid } });
       closers.push(client);
-      const refused = await whenReachable(() => client.renew(createCsr(newKey()))).then(() => 'ok', (err: unknown) => codeOf(err));
+      const refused = await whenReachable(() => client.renew(createCsr(generateP256Key()))).then(() => 'ok', (err: unknown) => codeOf(err));
       expect(refused, `renewal of revoked ${agent.id}`).toBe('ERR_REVOKED');
     }
     step('revoked renewals refused');

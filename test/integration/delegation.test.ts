@@ -1,4 +1,4 @@
-import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { type KeyObject, sign } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { authorizeLineage } from '../../agent-sdk/authorize-lineage.js';
 import { authorizeId } from '../../agent-sdk/authorizer.js';
 import { CaClient } from '../../agent-sdk/ca-client.js';
@@ -137,7 +138,7 @@ describe('delegation over real gRPC', () => {
     const record = decodeDelegationRecord(prepared.record);
     expect(record).toMatchObject({ delegator: root.svid.id.toString(), delegate: prepared.id.toString(), depth: 1, scopes: ['read:files:*'] });
     const signWith = (key: KeyObject, bytes = prepared.record) => sign('sha256', delegationSigningBytes(bytes), { key, dsaEncoding: 'der' });
-    const intruder = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const intruder = generateP256Key();
     await expectDenied(t, () => root.ca.delegate(prepared.delegationId, signWith(intruder)), 'ERR_DELEGATION_DENIED', status.PERMISSION_DENIED, 'delegate');
     const widened = encodeDelegationRecord({ ...record, scopes: ['*:*:*'] });
     await expectDenied(t, () => root.ca.delegate(prepared.delegationId, signWith(root.svid.privateKey, widened)), 'ERR_DELEGATION_DENIED', status.PERMISSION_DENIED, 'delegate');
@@ -195,7 +196,7 @@ describe('delegation over real gRPC', () => {
     for (const hops of [[h0, h2], [h1, h2], [h0, h1], [h1, h0, h2], [h0, h2, h1], [h2, h1, h0]]) {
       expect(lineageCode({ ...lineage, hops })).toBe('ERR_LINEAGE_INVALID');
     }
-    const resign = (hop: DelegationHop, record = hop.record, key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey): DelegationHop => {
+    const resign = (hop: DelegationHop, record = hop.record, key = generateP256Key()): DelegationHop => {
       const recordDer = encodeDelegationRecord(record);
       return { record, recordDer, signature: sign('sha256', delegationSigningBytes(recordDer), { key, dsaEncoding: 'der' }) };
     };

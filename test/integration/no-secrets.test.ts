@@ -20,7 +20,8 @@
  * hex of its bytes), and every task token and service JWT-SVID from `jwt mint` (the
  * JWT and its signature). A hit fails the test, naming where it was.
  */
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -56,7 +57,6 @@ vi.hoisted(() => {
 });
 
 const TD = 'tessera.local';
-const newKey = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const SERVICE = `spiffe://${TD}/service/tool`;
 
 let dataDir: string | undefined;
@@ -184,9 +184,9 @@ describe('no secrets anywhere', () => {
     secrets.oneTime('spawn ticket', ticket);
     const agent = trackKeys(secrets, 'agent', watch('agent', await X509Source.fromEnv({ ...spawned.env })));
     closers.push(() => agent.close());
-    await refused('activate with a used ticket', publicClient.activate(ticket, createCsr(newKey())), 'ERR_TICKET_USED');
-    await refused('activate with a join token as the ticket', publicClient.activate(joinToken, createCsr(newKey())), 'ERR_TICKET_INVALID');
-    await refused('attest with a spawn ticket as the join token', publicClient.attest(joinTokenClient(ticket), createCsr(newKey())), 'ERR_JOIN_TOKEN_INVALID');
+    await refused('activate with a used ticket', publicClient.activate(ticket, createCsr(generateP256Key())), 'ERR_TICKET_USED');
+    await refused('activate with a join token as the ticket', publicClient.activate(joinToken, createCsr(generateP256Key())), 'ERR_TICKET_INVALID');
+    await refused('attest with a spawn ticket as the join token', publicClient.attest(joinTokenClient(ticket), createCsr(generateP256Key())), 'ERR_JOIN_TOKEN_INVALID');
     const other = await orchestrator.spawn('task-1', { sponsor: 'user:alice', scopes: ['search:query'] });
     secrets.oneTime('second spawn ticket', other.env.TESSERA_SPAWN_TICKET!);
     const second = trackKeys(secrets, 'second agent', watch('second agent', await X509Source.fromEnv({ ...other.env })));
@@ -238,11 +238,11 @@ describe('no secrets anywhere', () => {
     secrets.jwt('service JWT-SVID from jwt mint', serviceJwt);
     expect(await present(agent, serviceJwt)).toBe('refused');
     await refused('mint a JWT-SVID for an agent', admin.mintJwtSvid({ spiffeId: agent.getX509Svid().id.toString(), audience: [SERVICE] }), 'ERR_PERMISSION_DENIED');
-    await refused('activate with a task token as the ticket', publicClient.activate(jwt, createCsr(newKey())), 'ERR_TICKET_INVALID');
+    await refused('activate with a task token as the ticket', publicClient.activate(jwt, createCsr(generateP256Key())), 'ERR_TICKET_INVALID');
     // The SDK's join-token client would refuse to send it: send the bytes as they are.
     const rawJoinToken = (text: string) => ({ name: 'join_token', payload: async () => Buffer.from(text), answer: async () => Buffer.alloc(0) });
-    await refused('attest with a task token as the join token', publicClient.attest(rawJoinToken(jwt), createCsr(newKey())), 'ERR_JOIN_TOKEN_INVALID');
-    await refused('attest with a spawn ticket as the join token (sent raw)', publicClient.attest(rawJoinToken(ticket), createCsr(newKey())), 'ERR_JOIN_TOKEN_INVALID');
+    await refused('attest with a task token as the join token', publicClient.attest(rawJoinToken(jwt), createCsr(generateP256Key())), 'ERR_JOIN_TOKEN_INVALID');
+    await refused('attest with a spawn ticket as the join token (sent raw)', publicClient.attest(rawJoinToken(ticket), createCsr(generateP256Key())), 'ERR_JOIN_TOKEN_INVALID');
     await refused('mint a token beyond the task scopes', agent.caClient.mintJwtSvid({ audience: SERVICE, scopes: ['write:files:1'] }), 'ERR_SCOPE_NOT_GRANTED');
 
     // Delegation, and a delegation beyond the delegator's scopes.
@@ -266,13 +266,13 @@ describe('no secrets anywhere', () => {
     await second.release();
     const releasedClient = new CaClient({ endpoints, bundle, svid: { getX509Svid: () => released } });
     closers.push(() => releasedClient.close());
-    await refused('renew after release', releasedClient.renew(createCsr(newKey())), 'ERR_REVOKED');
+    await refused('renew after release', releasedClient.renew(createCsr(generateP256Key())), 'ERR_REVOKED');
     await orchestrator.completeTask('task-1');
     await refused('activate a ticket of a completed task', (async () => {
       const late = await orchestrator.spawn('task-2', { sponsor: 'user:alice', scopes: ['search:query'] });
       secrets.oneTime('late spawn ticket', late.env.TESSERA_SPAWN_TICKET!);
       await orchestrator.completeTask('task-2');
-      return publicClient.activate(late.env.TESSERA_SPAWN_TICKET!, createCsr(newKey()));
+      return publicClient.activate(late.env.TESSERA_SPAWN_TICKET!, createCsr(generateP256Key()));
     })(), 'ERR_REVOKED');
     await refused('spawn into a completed task', orchestrator.spawn('task-1', { sponsor: 'user:alice' }), 'ERR_REVOKED');
 

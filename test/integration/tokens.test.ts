@@ -1,10 +1,11 @@
-import { type KeyObject, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { authorizeId, authorizeMatch } from '../../agent-sdk/authorizer.js';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { createCsr } from '../../agent-sdk/csr.js';
@@ -149,7 +150,7 @@ describe('task tokens over real mTLS', () => {
     const { token } = await alice.ca.mintJwtSvid({ audience: AUDIENCE, scopes: ['search:query'] });
     const claims = decodeJwt(token);
     const kid = decodeProtectedHeader(token).kid!;
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const otherKey = generateP256Key();
     const signed = (header: Record<string, unknown>, key: Parameters<SignJWT['sign']>[0]) =>
       new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');

@@ -1,7 +1,8 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import type { OrchestratorAttestor } from '../../agent-sdk/attestor.js';
 import { CaClient } from '../../agent-sdk/ca-client.js';
 import { createCsr } from '../../agent-sdk/csr.js';
@@ -90,7 +91,7 @@ describe('x509pop node attestation over gRPC', () => {
   it('fail/an answer signed by another key -> ERR_ATTESTATION_FAILED', async () => {
     await start();
     const real = realClient();
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const otherKey = generateP256Key();
     // The real payload and exactly the bytes a proof signs, but not with the leaf's key.
     const forger: OrchestratorAttestor = {
       name: real.name,

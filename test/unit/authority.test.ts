@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { Authority } from '../../ca/authority/authority.js';
 import { loadOrCreateKeys } from '../../ca/authority/keys.js';
 import { readCsrKey } from '../../ca/authority/csr.js';
@@ -71,7 +72,7 @@ describe('authority', () => {
     const dataDir = await freshDataDir();
     const keys = await loadOrCreateKeys(keyParams(dataDir));
     const authority = new Authority({ trustDomain: 'tessera.local', keys, clock });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKey = generateP256Key();
     const { subjectPublicKeyInfo } = readCsrKey(createCsr(privateKey));
     const id = SpiffeId.parse('spiffe://tessera.local/agent/orch-a/task-1/0123456789abcdef0123456789abcdef');
     const now = Date.now();
@@ -90,7 +91,7 @@ describe('authority', () => {
     const dataDir = await freshDataDir();
     const keys = await loadOrCreateKeys(keyParams(dataDir));
     const authority = new Authority({ trustDomain: 'tessera.local', keys, clock });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKey = generateP256Key();
     const { subjectPublicKeyInfo } = readCsrKey(createCsr(privateKey));
     const id = SpiffeId.parse('spiffe://tessera.local/orchestrator/o1');
     const svid = authority.signX509Svid({ spiffeId: id, subjectPublicKeyInfo, notAfterMs: keys.intermediate.notAfterMs + 86_400_000 });

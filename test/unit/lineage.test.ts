@@ -1,5 +1,6 @@
 import { type KeyObject, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import {
   type DelegationHop, type DelegationRecord, type Lineage, decodeDelegationRecord, decodeLineage, delegationSigningBytes,
@@ -10,7 +11,7 @@ import { verifyLineage } from '../../agent-sdk/verify-lineage.js';
 const TD = 'tessera.local';
 const agent = (n: number, task = 'task-1') => `spiffe://${TD}/agent/orch-a/${task}/${n.toString(16).padStart(32, '0')}`;
 const newKey = (type: 'ec' | 'ed25519' = 'ec') =>
-  (type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')).privateKey;
+  type === 'ec' ? generateP256Key() : generateKeyPairSync('ed25519').privateKey;
 const spki = (key: KeyObject) => createPublicKey(key).export({ format: 'der', type: 'spki' });
 const T0 = Date.UTC(2026, 10, 22, 12);
 
