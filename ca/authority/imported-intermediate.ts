@@ -7,7 +7,7 @@
  */
 import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { certificatesFromPem } from '../../agent-sdk/bundle.js';
-import { KEY_USAGE, type CertificateFields, readBasicConstraints, readCertificate, readKeyUsage } from '../../agent-sdk/certificate.js';
+import { KEY_USAGE, type CertificateFields, readBasicConstraints, readCertificate, readKeyUsage, subjectPublicKeyInfoOf } from '../../agent-sdk/certificate.js';
 import { verifyCertificateChain } from '../../agent-sdk/chain.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { generateP256Key } from '../../agent-sdk/p256-key.js';
@@ -147,7 +147,7 @@ function checkSigner(fields: CertificateFields, label: string, nowMs: number): v
 function checkSignsVerifiableLeaves(credential: CaCredential, root: CaRoot, trustDomain: string, nowMs: number): void {
   const tbs = new LeafTemplate(credential).tbs({
     serial: newSerial(), notBeforeMs: nowMs - 1_000, notAfterMs: Math.min(nowMs + 60_000, credential.notAfterMs),
-    subjectPublicKeyInfo: createPublicKey(generateP256Key()).export({ format: 'der', type: 'spki' }), spiffeId: caId(trustDomain).toString(),
+    subjectPublicKeyInfo: subjectPublicKeyInfoOf(generateP256Key()), spiffeId: caId(trustDomain).toString(),
   });
   const leaf = signCertificate(tbs, credential.privateKey);
   try {

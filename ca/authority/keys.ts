@@ -2,7 +2,7 @@ import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } fr
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../../agent-sdk/errors.js';
-import { OID, readCertificate, readSubjectAltNames } from '../../agent-sdk/certificate.js';
+import { OID, readCertificate, readSubjectAltNames, subjectPublicKeyInfoOf } from '../../agent-sdk/certificate.js';
 import { certificatesFromPem } from '../../agent-sdk/bundle.js';
 import { TAG, contentOf, readOnly } from '../../agent-sdk/der.js';
 import type { Clock } from '../../agent-sdk/clock.js';
@@ -262,7 +262,7 @@ async function create(
 /** A new P-256 key and its certificate, signed by `issuerKey` (itself when undefined). */
 function generate(tbsFor: (spki: Buffer) => Buffer, issuerKey: KeyObject | undefined): CaCredential {
   const privateKey = generateP256Key();
-  return credentialOf(signCertificate(tbsFor(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })), issuerKey ?? privateKey), privateKey, []);
+  return credentialOf(signCertificate(tbsFor(subjectPublicKeyInfoOf(privateKey)), issuerKey ?? privateKey), privateKey, []);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createPublicKey } from 'node:crypto';
 import type { X509Bundle, X509BundleSource } from '../../agent-sdk/bundle.js';
+import { subjectPublicKeyInfoOf } from '../../agent-sdk/certificate.js';
 import type { Clock } from '../../agent-sdk/clock.js';
 import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import type { X509Svid, X509SvidSource } from '../../agent-sdk/svid.js';
@@ -56,7 +56,7 @@ export class CaServerSvid extends EventEmitter implements X509SvidSource, X509Bu
     const privateKey = generateP256Key();
     const issued = this.#authority.signX509Svid({
       spiffeId: caId(this.#authority.trustDomain),
-      subjectPublicKeyInfo: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }),
+      subjectPublicKeyInfo: subjectPublicKeyInfoOf(privateKey),
       notAfterMs: this.#clock.now() + this.#ttlMs,
     });
     await this.#journal.record({ operation: 'ca.server_svid', subject: issued.spiffeId, serial: issued.serialHex }, 'allowed');

@@ -1,5 +1,6 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { subjectPublicKeyInfoOf } from '../../agent-sdk/certificate.js';
 import { TesseraError } from '../../agent-sdk/errors.js';
 import { generateP256Key } from '../../agent-sdk/p256-key.js';
 import { AdminClient } from '../admin-client.js';
@@ -77,5 +78,5 @@ async function newKeyFile(file: string): Promise<Buffer> {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TesseraError('ERR_INVALID_ARGUMENT', `${file} exists: a key file is never overwritten`);
     throw err;
   }
-  return createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return subjectPublicKeyInfoOf(privateKey);
 }
